@@ -1,0 +1,97 @@
+"""Benchmark: the national practice import and the responsibility query for all 42 ICBs.
+
+Run: .venv/bin/python benchmarks/registry.py [--database-url postgres://…/NAME]
+Without a URL it uses a fresh SQLite file in a temporary folder. It prints each figure
+and its ratio to a baseline measured in the same run: reading the same file with
+Python's csv module and nothing else.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import io
+import os
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PRACTICE_FILE = ROOT / "data" / "nhse-place-based-tool" / "2025_2026.csv"
+
+
+def _timed(fn, repeat: int = 1) -> float:
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--database-url", help="PostgreSQL URL of an empty database to use")
+    args = parser.parse_args()
+    if args.database_url:
+        os.environ["DATABASE_URL"] = args.database_url
+    else:
+        os.environ.pop("DATABASE_URL", None)
+        os.environ["OPENICS_VAR_DIR"] = tempfile.mkdtemp(prefix="openics-bench-")
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "openics.config.settings")
+    sys.path.insert(0, str(ROOT))
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.db import connection
+
+    from openics.core.audit import Actor
+    from openics.organisations.importers import import_practice_file
+    from openics.organisations.models import Organisation
+    from openics.organisations.sources.practice_file import parse_practice_file
+    from openics.population.importers import import_lsoa_lookup
+    from openics.population.responsibility import responsibility_for_all
+
+    call_command("migrate", verbosity=0)
+    data = PRACTICE_FILE.read_bytes()
+    actor = Actor.process("benchmark")
+
+    baseline = _timed(lambda: list(csv.DictReader(io.StringIO(data.decode("utf-8-sig")))), 5)
+    parse = _timed(lambda: parse_practice_file(data, PRACTICE_FILE.name), 5)
+    first = _timed(
+        lambda: import_practice_file(
+            data, source_name=PRACTICE_FILE.name, actor=actor, reason="benchmark"
+        )
+    )
+    again = _timed(
+        lambda: import_practice_file(
+            data, source_name=PRACTICE_FILE.name, actor=actor, reason="benchmark"
+        )
+    )
+    lookup = ROOT / "data" / "ons-geography" / "lookup_lsoa11_sicbl22_icb22_ltla22.csv"
+    geography = _timed(
+        lambda: import_lsoa_lookup(
+            lookup.read_bytes(), source_name=lookup.name, actor=actor, reason="benchmark"
+        )
+    )
+    icbs = list(Organisation.objects.filter(kind="icb"))
+    responsibility = _timed(lambda: responsibility_for_all("2025/26"), 3)
+
+    print(f"database: {connection.vendor}; file: {PRACTICE_FILE.name} ({len(data):,} bytes)")
+    print(f"{'measure':<46}{'seconds':>10}{'× baseline':>12}")
+    for label, seconds in (
+        ("baseline: csv.DictReader over the file", baseline),
+        ("parse and validate the practice file", parse),
+        ("national import into an empty database", first),
+        ("re-import of the same file (no changes)", again),
+        ("geography import (32,844 small areas)", geography),
+        (f"responsibility query for all {len(icbs)} ICBs", responsibility),
+    ):
+        print(f"{label:<46}{seconds:>10.3f}{seconds / baseline:>12.1f}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,1 @@
+"""allocation: fair shares from weighted populations, pace of change, and budgets for places."""

@@ -1,0 +1,140 @@
+"""Organisations and populations in the read API."""
+
+from datetime import date
+from decimal import Decimal
+
+from django.shortcuts import get_object_or_404
+from ninja import Router, Schema
+from ninja.pagination import LimitOffsetPagination, paginate
+
+from openics.organisations import selectors
+from openics.organisations.models import Organisation
+from openics.population.models import PracticePopulation
+
+router = Router(tags=["organisations"])
+
+
+class OrganisationOut(Schema):
+    id: str
+    kind: str
+    code: str
+    ons_code: str
+    name: str
+    ics_name: str
+    legal_form: str
+    ownership: str
+    postcode: str
+    active_from: date | None
+    active_to: date | None
+
+    @staticmethod
+    def resolve_id(obj) -> str:
+        return str(obj.id)
+
+
+class LinkOut(Schema):
+    kind: str
+    parent_kind: str
+    parent_code: str
+    parent_name: str
+    active_from: date | None
+
+
+class OrganisationDetailOut(OrganisationOut):
+    belongs_to: list[LinkOut]
+
+
+class PopulationOut(Schema):
+    practice_code: str
+    financial_year: str
+    registered: Decimal
+    population: Decimal
+    weighted_core: Decimal
+    weighted_primary_medical_care: Decimal
+
+
+class IcbOut(Schema):
+    code: str
+    name: str
+    region_code: str
+    region_name: str
+    practices: int
+    registered: Decimal
+
+
+@router.get("/", response=list[OrganisationOut], summary="Organisations, filtered by kind or text")
+@paginate(LimitOffsetPagination)
+def list_organisations(request, kind: str | None = None, q: str | None = None):
+    orgs = Organisation.objects.order_by("kind", "name")
+    if kind:
+        orgs = orgs.filter(kind=kind)
+    if q:
+        orgs = orgs.search(q)
+    return orgs
+
+
+@router.get("/icbs", response=list[IcbOut], summary="Every ICB with its registered population")
+def list_icbs(request, year: str | None = None):
+    return [
+        {
+            "code": s.icb.code,
+            "name": s.icb.name,
+            "region_code": g.region.code,
+            "region_name": g.region.name,
+            "practices": s.practices,
+            "registered": s.registered,
+        }
+        for g in selectors.icb_directory(year)
+        for s in g.icbs
+    ]
+
+
+@router.get("/{kind}/{code}", response=OrganisationDetailOut, summary="One organisation")
+def organisation_detail(request, kind: str, code: str):
+    org = Organisation.objects.filter(kind=kind, code=code.upper()).first()
+    if org is None:
+        org = get_object_or_404(Organisation, kind=kind, ons_code=code.upper())
+    links = org.parent_links.current().select_related("parent")
+    org.belongs_to = [
+        {
+            "kind": link.kind,
+            "parent_kind": link.parent.kind,
+            "parent_code": link.parent.public_code,
+            "parent_name": link.parent.name,
+            "active_from": link.active_from,
+        }
+        for link in links
+    ]
+    return org
+
+
+@router.get(
+    "/{kind}/{code}/populations",
+    response=list[PopulationOut],
+    summary="Registered and weighted populations of a practice, or of an ICB's practices",
+)
+@paginate(LimitOffsetPagination)
+def populations(request, kind: str, code: str, year: str | None = None):
+    org = get_object_or_404(Organisation, kind=kind, code=code.upper())
+    rows = PracticePopulation.objects.select_related("practice").order_by("practice__code")
+    if kind == "icb":
+        rows = rows.filter(
+            practice__parent_links__parent=org,
+            practice__parent_links__kind="within",
+            practice__parent_links__active_to__isnull=True,
+        )
+    else:
+        rows = rows.filter(practice=org)
+    if year:
+        rows = rows.filter(financial_year=year)
+    return [
+        {
+            "practice_code": r.practice.code,
+            "financial_year": r.financial_year,
+            "registered": r.registered,
+            "population": r.population,
+            "weighted_core": r.wp_core,
+            "weighted_primary_medical_care": r.wp_primary_medical_care_final,
+        }
+        for r in rows
+    ]

@@ -1,0 +1,17 @@
+"""The read API: one NinjaAPI, one router per bounded context."""
+
+from ninja import NinjaAPI
+
+from openics.api.organisations import router as organisations_router
+from openics.api.regimes import router as regimes_router
+
+api = NinjaAPI(
+    title="OpenICS read API",
+    version="1",
+    description=(
+        "Read-only, public data of an NHS integrated care system: "
+        "rules, organisations, money, decisions."
+    ),
+)
+api.add_router("/regimes", regimes_router)
+api.add_router("/organisations", organisations_router)

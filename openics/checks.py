@@ -1,0 +1,128 @@
+"""What `openics check` looks at: the installation first, then the record against its rules."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class CheckResult:
+    name: str
+    ok: bool
+    detail: str
+
+
+def _django_system_checks() -> CheckResult:
+    from django.core import checks
+
+    messages = [m for m in checks.run_checks() if m.level >= checks.WARNING]
+    if messages:
+        return CheckResult("Django system checks", False, "; ".join(str(m) for m in messages))
+    return CheckResult("Django system checks", True, "no warnings")
+
+
+def _database() -> CheckResult:
+    from django.db import connection
+    from django.db.migrations.executor import MigrationExecutor
+
+    try:
+        executor = MigrationExecutor(connection)
+        pending = executor.migration_plan(executor.loader.graph.leaf_nodes())
+    except Exception as exc:  # any driver error means the database cannot be used
+        return CheckResult("Database", False, f"cannot reach the database: {exc}")
+    vendor = connection.vendor
+    if pending:
+        return CheckResult(
+            "Database", False, f"{len(pending)} migration(s) not applied; run `openics migrate`"
+        )
+    return CheckResult("Database", True, f"{vendor}, all migrations applied")
+
+
+def _regimes() -> CheckResult:
+    from openics.regimes import RegimeError, all_regimes
+
+    try:
+        regimes = all_regimes()
+    except RegimeError as exc:
+        return CheckResult("Regimes", False, str(exc))
+    uncited = [
+        f"{r.id}:{rule.id}"
+        for r in regimes
+        for rule in r.rules.values()
+        if not rule.citation.source
+    ]
+    if uncited:
+        return CheckResult("Regimes", False, f"rules without a citation: {', '.join(uncited)}")
+    rules = sum(len(r.rules) for r in regimes)
+    return CheckResult("Regimes", True, f"{len(regimes)} regimes, {rules} rules, every rule cited")
+
+
+def _registry() -> list[CheckResult]:
+    """The registry keeps its own promises: nothing current hangs off a closed body."""
+    from django.db.models import Count, Q
+
+    from openics.organisations.lifecycle import holding_fields
+    from openics.organisations.models import Organisation, Relationship
+
+    results = []
+    dangling = (
+        Relationship.objects.current()
+        .filter(Q(child__active_to__isnull=False) | Q(parent__active_to__isnull=False))
+        .count()
+    )
+    results.append(
+        CheckResult(
+            "Registry links",
+            dangling == 0,
+            "no current link touches a closed body"
+            if dangling == 0
+            else f"{dangling} current link(s) touch a closed body",
+        )
+    )
+    orphans = []
+    for holding in holding_fields():
+        n = holding.model._default_manager.filter(
+            **{f"{holding.field_name}__active_to__isnull": False}
+        )
+        if holding.model._meta.label_lower == "population.practicepopulation":
+            continue  # the lists of practices that closed stay with them, as history
+        if n.exists():
+            orphans.append(f"{n.count()} {holding.label}")
+    results.append(
+        CheckResult(
+            "Registry holdings",
+            not orphans,
+            "nothing is held by a closed body"
+            if not orphans
+            else "held by closed bodies: " + ", ".join(orphans),
+        )
+    )
+    multi = (
+        Relationship.objects.current()
+        .filter(kind="within", child__kind="gp_practice", parent__kind="icb")
+        .values("child")
+        .annotate(n=Count("id"))
+        .filter(n__gt=1)
+        .count()
+    )
+    practices = Organisation.objects.current().filter(kind="gp_practice").count()
+    results.append(
+        CheckResult(
+            "Practices",
+            multi == 0,
+            f"{practices:,} current practices, each in at most one ICB"
+            if multi == 0
+            else f"{multi} practice(s) are in more than one ICB at once",
+        )
+    )
+    return results
+
+
+def run_checks() -> Iterator[CheckResult]:
+    yield _django_system_checks()
+    database = _database()
+    yield database
+    yield _regimes()
+    if database.ok:
+        yield from _registry()

@@ -1,0 +1,13 @@
+"""Settings for the test suite: the same as production but for static file storage."""
+
+from openics.config.settings import *  # noqa: F403
+
+# Tests serve static files from the finders, with no collectstatic manifest to build first.
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # fast user fixtures
+
+# A test-only app with stand-in contracts and budgets that hold organisations.
+INSTALLED_APPS = [*INSTALLED_APPS, "tests.holdings_app"]  # noqa: F405

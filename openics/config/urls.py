@@ -1,0 +1,12 @@
+"""Top-level URL map: the public portal and the read API."""
+
+from django.urls import include, path
+
+from openics.api.urls import api
+
+urlpatterns = [
+    path("api/", api.urls),
+    path("organisations/", include("openics.organisations.urls")),
+    path("money/", include("openics.allocation.urls")),
+    path("", include("openics.transparency.urls")),
+]

@@ -1,0 +1,192 @@
+"""The audit: every write names its actor and its reason, and leaves a before/after record.
+
+Services are the only code that writes. Each one is wrapped by `@service("app.action")`,
+which refuses to start without an actor (a signed-in person or a named system process)
+and a reason, runs the body in one transaction, and refuses to commit a change that
+recorded nothing. We chose an explicit auditor over history add-ons that hook model
+signals, because those miss bulk updates and cannot say *why* (ADR 0003).
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import models, transaction
+
+from openics.core.money import Money
+
+_SYSTEM_NAME = re.compile(r"^[a-z][a-z0-9_.:-]{2,99}$")
+
+
+class AuditError(Exception):
+    """A write was refused because it could not be audited."""
+
+
+class MissingActorError(AuditError):
+    pass
+
+
+class MissingReasonError(AuditError):
+    pass
+
+
+class NothingAuditedError(AuditError):
+    pass
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who is making a change: exactly one of a person (user) or a named system process."""
+
+    user: Any = None
+    system: str = ""
+
+    @classmethod
+    def person(cls, user) -> Actor:
+        return cls(user=user)
+
+    @classmethod
+    def process(cls, name: str) -> Actor:
+        return cls(system=name)
+
+    def check(self) -> None:
+        if self.user is not None and self.system:
+            raise MissingActorError("an actor is a person or a system process, not both")
+        if self.user is not None:
+            if not getattr(self.user, "is_authenticated", False) or self.user.pk is None:
+                raise MissingActorError(
+                    "refused: an anonymous user cannot change the record; sign in first"
+                )
+            return
+        if not self.system:
+            raise MissingActorError(
+                "refused: this write names no actor. Pass actor=Actor.person(user) or "
+                "actor=Actor.process('name-of-the-job') so the audit log can say who did it"
+            )
+        if not _SYSTEM_NAME.match(self.system):
+            raise MissingActorError(
+                f"refused: {self.system!r} is not a usable system process name "
+                "(lower-case letters, digits and . _ : -, at least 3 characters)"
+            )
+
+    def __str__(self) -> str:
+        return self.user.get_username() if self.user is not None else f"system:{self.system}"
+
+
+def snapshot(obj: models.Model) -> dict[str, Any]:
+    """A JSON-ready picture of a row's own fields (foreign keys as their ids, money as pence)."""
+    data: dict[str, Any] = {}
+    for field in obj._meta.concrete_fields:
+        value = field.value_from_object(obj)
+        if isinstance(value, Money):
+            value = value.pence
+        data[field.attname] = value
+    return data
+
+
+class Auditor:
+    """Records audit entries for one service call; made before anything is written."""
+
+    def __init__(self, *, actor: Actor | None, reason: str | None, action: str) -> None:
+        if actor is None:
+            raise MissingActorError(
+                f"refused {action}: no actor. Every write records who did it; pass "
+                "actor=Actor.person(user) or actor=Actor.process('job-name')"
+            )
+        if not isinstance(actor, Actor):
+            raise MissingActorError(f"refused {action}: actor must be an Actor, not {actor!r}")
+        actor.check()
+        if not reason or not str(reason).strip():
+            raise MissingReasonError(f"refused {action}: every write records why; give a reason")
+        self.actor = actor
+        self.reason = str(reason).strip()
+        self.action = action
+        self.entries: list = []
+
+    def record(
+        self,
+        *,
+        obj: models.Model | None = None,
+        object_type: str = "",
+        object_id: str = "",
+        before: dict | None = None,
+        after: dict | None = None,
+        action: str | None = None,
+    ):
+        from openics.core.models import AuditEntry
+
+        if obj is not None:
+            object_type = object_type or obj._meta.label_lower
+            object_id = object_id or str(obj.pk)
+        entry = AuditEntry.objects.create(
+            actor_user=self.actor.user,
+            actor_system=self.actor.system,
+            action=action or self.action,
+            reason=self.reason,
+            object_type=object_type,
+            object_id=object_id,
+            before=before,
+            after=after,
+        )
+        self.entries.append(entry)
+        return entry
+
+    def record_many(self, changes: list[dict]) -> int:
+        """Records many entries in one statement (for imports); each dict as record() takes."""
+        from openics.core.models import AuditEntry
+
+        entries = []
+        for change in changes:
+            obj = change.get("obj")
+            entries.append(
+                AuditEntry(
+                    actor_user=self.actor.user,
+                    actor_system=self.actor.system,
+                    action=change.get("action") or self.action,
+                    reason=self.reason,
+                    object_type=change.get("object_type") or (obj._meta.label_lower if obj else ""),
+                    object_id=change.get("object_id") or (str(obj.pk) if obj else ""),
+                    before=change.get("before"),
+                    after=change.get("after"),
+                )
+            )
+        AuditEntry.objects.bulk_create(entries, batch_size=2000)
+        self.entries.extend(entries)
+        return len(entries)
+
+    def created(self, obj: models.Model, **extra):
+        return self.record(obj=obj, before=None, after=snapshot(obj), **extra)
+
+    def changed(self, obj: models.Model, before: dict, **extra):
+        return self.record(obj=obj, before=before, after=snapshot(obj), **extra)
+
+    def deleted(self, obj: models.Model, before: dict, **extra):
+        return self.record(obj=obj, before=before, after=None, **extra)
+
+
+def service(action: str):
+    """Marks a function as a write service: keyword-only actor and reason, one transaction.
+
+    The wrapped function receives `audit` (an Auditor) instead of actor and reason. The
+    checks happen before the transaction opens, so a refused call writes nothing.
+    """
+
+    def decorate(fn):
+        @functools.wraps(fn)
+        def wrapper(*args, actor: Actor | None = None, reason: str | None = None, **kwargs):
+            auditor = Auditor(actor=actor, reason=reason, action=action)
+            with transaction.atomic():
+                result = fn(*args, audit=auditor, **kwargs)
+                if not auditor.entries:
+                    raise NothingAuditedError(
+                        f"{action} changed the record without writing an audit entry"
+                    )
+            return result
+
+        wrapper.audit_action = action
+        return wrapper
+
+    return decorate

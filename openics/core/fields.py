@@ -1,0 +1,79 @@
+"""MoneyField: Money in Python, a BIGINT of pence in the database."""
+
+from django.core.exceptions import ValidationError
+from django.db import models
+
+from openics.core.money import Money, MoneyError
+
+
+class MoneyField(models.BigIntegerField):
+    """Stores Money as integer pence (BIGINT holds over ±£92 trillion, plenty for the NHS)."""
+
+    description = "An amount of money, stored as integer pence"
+
+    def from_db_value(self, value, expression, connection):
+        return None if value is None else Money(int(value))
+
+    def to_python(self, value):
+        if value is None or isinstance(value, Money):
+            return value
+        if isinstance(value, str):
+            try:
+                return Money.parse(value)
+            except MoneyError as exc:
+                raise ValidationError(str(exc), code="invalid_money") from exc
+        if isinstance(value, int) and not isinstance(value, bool):
+            return Money(value)
+        raise ValidationError(f"not an amount of money: {value!r}", code="invalid_money")
+
+    def get_prep_value(self, value):
+        if value is None:
+            return None
+        if isinstance(value, Money):
+            return value.pence
+        # Plain ints are accepted for lookups and aggregates on pence; floats never.
+        if isinstance(value, int) and not isinstance(value, bool):
+            return value
+        raise TypeError(f"MoneyField takes Money, not {type(value).__name__} ({value!r})")
+
+    def value_to_string(self, obj):
+        value = self.value_from_object(obj)
+        return None if value is None else value.pence
+
+
+class FixedDecimalField(models.BigIntegerField):
+    """A Decimal stored exactly as a whole number of millionths (or another fixed scale).
+
+    SQLite keeps DecimalField values as binary floating point; storing scaled integers
+    instead makes sums exact on SQLite and PostgreSQL alike. Values are rounded half to
+    even to the field's places, the same way every time, so a re-import compares equal.
+    """
+
+    def __init__(self, *args, places: int = 6, **kwargs):
+        self.places = places
+        super().__init__(*args, **kwargs)
+
+    def deconstruct(self):
+        name, path, args, kwargs = super().deconstruct()
+        kwargs["places"] = self.places
+        return name, path, args, kwargs
+
+    def quantize(self, value):
+        from decimal import ROUND_HALF_EVEN, Decimal
+
+        if isinstance(value, float):
+            raise TypeError("FixedDecimalField refuses floats")
+        return Decimal(value).quantize(Decimal(1).scaleb(-self.places), rounding=ROUND_HALF_EVEN)
+
+    def from_db_value(self, value, expression, connection):
+        from decimal import Decimal
+
+        return None if value is None else Decimal(int(value)).scaleb(-self.places)
+
+    def to_python(self, value):
+        return None if value is None else self.quantize(value)
+
+    def get_prep_value(self, value):
+        if value is None:
+            return None
+        return int(self.quantize(value).scaleb(self.places))

@@ -1,0 +1,132 @@
+"""Shared models: the base every record builds on, the audit log and role assignments."""
+
+import uuid
+
+from django.conf import settings
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import models
+
+from openics.core.roles import Role
+
+
+class BaseModel(models.Model):
+    """A UUID primary key (safe to publish, hard to guess) and when the row was made and changed."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        abstract = True
+
+
+class AuditEntryQuerySet(models.QuerySet):
+    def for_object(self, obj) -> "AuditEntryQuerySet":
+        return self.filter(object_type=obj._meta.label_lower, object_id=str(obj.pk))
+
+    def update(self, **kwargs):
+        raise PermissionError("the audit log is append-only: entries cannot be updated")
+
+    def delete(self):
+        raise PermissionError("the audit log is append-only: entries cannot be deleted")
+
+
+class AuditEntry(models.Model):
+    """One recorded change: who (a user or a named system process), what, why, before and after.
+
+    Written only by core.audit.Auditor; append-only.
+    """
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    occurred_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    actor_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="audit_entries",
+    )
+    actor_system = models.CharField(max_length=100, blank=True)
+    action = models.CharField(max_length=100, db_index=True)
+    reason = models.TextField()
+    object_type = models.CharField(max_length=100, blank=True, db_index=True)
+    object_id = models.CharField(max_length=64, blank=True, db_index=True)
+    before = models.JSONField(null=True, blank=True, encoder=DjangoJSONEncoder)
+    after = models.JSONField(null=True, blank=True, encoder=DjangoJSONEncoder)
+
+    objects = AuditEntryQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["occurred_at", "id"]
+        verbose_name_plural = "audit entries"
+        constraints = [
+            # Exactly one kind of actor: a person or a named system process, never neither.
+            models.CheckConstraint(
+                condition=(
+                    models.Q(actor_user__isnull=False, actor_system="")
+                    | (models.Q(actor_user__isnull=True) & ~models.Q(actor_system=""))
+                ),
+                name="audit_entry_has_exactly_one_actor",
+            ),
+            models.CheckConstraint(condition=~models.Q(reason=""), name="audit_entry_has_reason"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.occurred_at:%Y-%m-%d %H:%M} {self.actor_label} {self.action}"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise PermissionError("the audit log is append-only: entries cannot be changed")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise PermissionError("the audit log is append-only: entries cannot be deleted")
+
+    @property
+    def actor_label(self) -> str:
+        return (
+            self.actor_user.get_username() if self.actor_user_id else f"system:{self.actor_system}"
+        )
+
+
+class RoleAssignment(BaseModel):
+    """A person holds a role, optionally scoped to one organisation (by ODS code)."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="role_assignments"
+    )
+    role = models.CharField(max_length=32, choices=[(r.value, r.label) for r in Role])
+    # Blank means every organisation (an NHS England analyst, a system administrator).
+    organisation_code = models.CharField(max_length=10, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "role", "organisation_code"], name="role_assignment_unique"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        scope = self.organisation_code or "all organisations"
+        return f"{self.user} is {self.role} for {scope}"
+
+
+class ImportRun(BaseModel):
+    """One import of a public data file: what it was, what it changed, who ran it."""
+
+    kind = models.CharField(max_length=40, help_text="e.g. practices, ods-trusts")
+    source_name = models.CharField(max_length=255)
+    sha256 = models.CharField(max_length=64, db_index=True)
+    layout = models.CharField(max_length=60)
+    rows = models.PositiveIntegerField()
+    created = models.PositiveIntegerField(default=0)
+    changed = models.PositiveIntegerField(default=0)
+    unchanged = models.PositiveIntegerField(default=0)
+    closed = models.PositiveIntegerField(default=0)
+    actor_label = models.CharField(max_length=150)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.kind} from {self.source_name} ({self.created_at:%Y-%m-%d})"

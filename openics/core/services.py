@@ -1,0 +1,51 @@
+"""Writes of the core context: giving and taking roles."""
+
+from django.contrib.auth import get_user_model
+
+from openics.core.audit import Actor, AuditError, Auditor, service, snapshot
+from openics.core.models import RoleAssignment
+from openics.core.roles import Role
+
+__all__ = ["Actor", "AuditError", "assign_role", "create_user", "revoke_role"]
+
+
+class NotPermittedError(PermissionError):
+    pass
+
+
+def _require_administrator(audit: Auditor) -> None:
+    user = audit.actor.user
+    if user is not None and not user.has_perm("openics.administer_users"):
+        raise NotPermittedError(f"{user.get_username()} may not manage users and roles")
+
+
+@service("core.create_user")
+def create_user(*, username: str, email: str = "", audit: Auditor):
+    _require_administrator(audit)
+    user = get_user_model().objects.create_user(username=username, email=email)
+    after = snapshot(user)
+    # Never copy credentials or contact details into the audit log.
+    for private in ("password", "email", "first_name", "last_name"):
+        after.pop(private, None)
+    audit.record(obj=user, after=after)
+    return user
+
+
+@service("core.assign_role")
+def assign_role(*, user, role: Role, organisation_code: str = "", audit: Auditor) -> RoleAssignment:
+    _require_administrator(audit)
+    assignment = RoleAssignment.objects.create(
+        user=user, role=Role(role).value, organisation_code=organisation_code
+    )
+    audit.created(assignment)
+    user.__dict__.pop("_openics_role_assignments", None)  # permissions change at once
+    return assignment
+
+
+@service("core.revoke_role")
+def revoke_role(*, assignment: RoleAssignment, audit: Auditor) -> None:
+    _require_administrator(audit)
+    before = snapshot(assignment)
+    assignment.delete()
+    assignment.user.__dict__.pop("_openics_role_assignments", None)
+    audit.record(object_type="core.roleassignment", object_id=str(before["id"]), before=before)

@@ -1,0 +1,193 @@
+"""The demonstration data: what `openics demo` loads, step by step, idempotently.
+
+Everything is real public data shipped in data/ (see data/SOURCES.md). The
+demonstration ICS is NHS Black Country ICB (QUA), which holds Dudley.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.db import transaction
+
+from openics.core.audit import Actor
+from openics.core.models import ImportRun
+from openics.core.roles import Role
+from openics.core.services import assign_role, create_user
+
+DEMO_ACTOR = Actor.process("demo-loader")
+DEMO_ICB = "QUA"
+DATA = Path(settings.PROJECT_DIR) / "data"
+REASON = "demonstration data"
+
+DEMO_PEOPLE = [
+    ("demo-officer", Role.OFFICER, DEMO_ICB),
+    ("demo-finance", Role.FINANCE, DEMO_ICB),
+    ("demo-board-member", Role.BOARD_MEMBER, DEMO_ICB),
+    ("demo-board-secretary", Role.BOARD_SECRETARY, DEMO_ICB),
+    ("demo-auditor", Role.AUDITOR, ""),
+    ("demo-nhs-england", Role.NHS_ENGLAND, ""),
+    ("demo-administrator", Role.ADMINISTRATOR, ""),
+]
+
+
+def load_demo_people() -> None:
+    User = get_user_model()
+    with transaction.atomic():
+        for username, role, scope in DEMO_PEOPLE:
+            if User.objects.filter(username=username).exists():
+                continue
+            reason = "demonstration data: one person for each role"
+            user = create_user(username=username, actor=DEMO_ACTOR, reason=reason)
+            assign_role(
+                user=user, role=role, organisation_code=scope, actor=DEMO_ACTOR, reason=reason
+            )
+
+
+def _import_once(kind: str, relative: str, importer, **kwargs) -> None:
+    import hashlib
+
+    path = DATA / relative
+    data = path.read_bytes()
+    if ImportRun.objects.filter(sha256=hashlib.sha256(data).hexdigest()).exists():
+        return  # already loaded: the demo is idempotent
+    importer(data, source_name=path.name, actor=DEMO_ACTOR, reason=f"{REASON}: {kind}", **kwargs)
+
+
+def load_practices() -> None:
+    from openics.organisations.importers import import_practice_file
+
+    _import_once("practices", "nhse-place-based-tool/2025_2026.csv", import_practice_file)
+
+
+def load_trusts() -> None:
+    from openics.organisations.ods_import import import_ods_file
+
+    _import_once("NHS trusts", "ods-etr/etr.csv", import_ods_file)
+
+
+def load_pcns() -> None:
+    from openics.organisations.ods_import import import_ods_file
+
+    _import_once("primary care networks", "ods-epcn/ePCN.xlsx", import_ods_file)
+
+
+def load_geography() -> None:
+    from openics.population.importers import import_lsoa_lookup
+
+    _import_once(
+        "geography", "ons-geography/lookup_lsoa11_sicbl22_icb22_ltla22.csv", import_lsoa_lookup
+    )
+
+
+def load_deprivation() -> None:
+    from openics.population.importers import import_deprivation_summary
+
+    _import_once("deprivation", "imd-2025/imd2025_england_ltla24.csv", import_deprivation_summary)
+
+
+def load_places() -> None:
+    from openics.organisations import selectors
+    from openics.organisations.models import Organisation
+    from openics.organisations.places import create_default_places
+    from openics.regimes.vocabulary import BodyKind
+
+    icb = Organisation.objects.get(kind=BodyKind.ICB.value, code=DEMO_ICB)
+    if selectors.current_children(icb, BodyKind.PLACE).exists():
+        return
+    create_default_places(
+        icb=icb,
+        on=date(2025, 4, 1),
+        actor=DEMO_ACTOR,
+        reason=f"{REASON}: one place per local authority of the Black Country",
+    )
+
+
+COLLABORATIVE = "Black Country Provider Collaborative"
+# Its acute members; Sandwell and West Birmingham is registered under the Birmingham and
+# Solihull ICB in ODS, so the collaborative spans two systems.
+COLLABORATIVE_MEMBERS = ["RNA", "RXK", "RBK", "RL4"]
+
+
+def load_collaborative() -> None:
+    from openics.organisations.lifecycle import establish, join
+    from openics.organisations.models import Organisation, OwnershipClass
+
+    if Organisation.objects.filter(kind="provider_collaborative", name=COLLABORATIVE).exists():
+        return
+    reason = f"{REASON}: the Black Country's acute provider collaborative"
+    collaborative = establish(
+        kind="provider_collaborative",
+        name=COLLABORATIVE,
+        ownership=OwnershipClass.NHS,
+        legal_form="Provider collaborative (not a statutory body)",
+        active_from=date(2022, 7, 1),
+        actor=DEMO_ACTOR,
+        reason=reason,
+    )
+    for code in COLLABORATIVE_MEMBERS:
+        trust = Organisation.objects.filter(code=code, kind__in=["nhs_trust", "foundation_trust"])
+        if trust.exists():
+            join(
+                child=trust.get(),
+                parent=collaborative,
+                kind="member",
+                on=date(2022, 7, 1),
+                actor=DEMO_ACTOR,
+                reason=reason,
+            )
+
+
+def load_allocations() -> None:
+    from openics.allocation.services import import_published_allocations
+
+    _import_once(
+        "published allocations",
+        "nhse-icb-allocations/nhs_allocations_2023_2025.xlsx",
+        import_published_allocations,
+    )
+
+
+def run_place_shares() -> None:
+    from openics.allocation.models import AllocationLine, PlaceAllocationRun, PublishedAllocation
+    from openics.allocation.services import approve_run, run_place_allocation
+    from openics.core.money import Money
+    from openics.organisations.models import Organisation
+
+    icb = Organisation.objects.get(kind="icb", code=DEMO_ICB)
+    if PlaceAllocationRun.objects.filter(icb=icb).exists():
+        return
+    published = PublishedAllocation.objects.get(
+        icb=icb, financial_year="2024/25", line=AllocationLine.CORE
+    )
+    budget = Money.from_pounds(published.recurrent_k * 1000)
+    reason = f"{REASON}: share the Black Country's core budget between its places"
+    run = run_place_allocation(
+        icb=icb,
+        financial_year="2025/26",
+        budget=budget,
+        line=AllocationLine.CORE,
+        component="core",
+        budget_source="NHS England's published 2024/25 recurrent core allocation for QUA, "
+        "shared by the 2025/26 weighted populations (the latest loaded)",
+        actor=DEMO_ACTOR,
+        reason=reason,
+    )
+    approve_run(run=run, actor=DEMO_ACTOR, reason=reason)
+
+
+DEMO_STEPS = [
+    ("Loading demonstration people and roles", load_demo_people),
+    ("Importing 6,348 practices of 42 ICBs (NHS England, 2025/26)", load_practices),
+    ("Importing NHS trusts (ODS)", load_trusts),
+    ("Importing primary care networks (ODS)", load_pcns),
+    ("Importing ONS geography of ICBs and local authorities", load_geography),
+    ("Importing Indices of Deprivation 2025", load_deprivation),
+    ("Creating the places of NHS Black Country ICB", load_places),
+    ("Establishing the Black Country Provider Collaborative", load_collaborative),
+    ("Importing NHS England's published ICB allocations", load_allocations),
+    ("Sharing the Black Country's budget between its places", run_place_shares),
+]

@@ -1,0 +1,172 @@
+"""The registry: one table of bodies of every kind, and the dated relationships between them.
+
+One table rather than one per kind, because lifecycle changes (merge, transfer, dissolve)
+and "follow the money" treat every body alike; kind-specific facts are a few nullable
+columns. See ADR 0008.
+"""
+
+from django.db import models
+from django.db.models import Q
+
+from openics.core.models import BaseModel
+from openics.regimes.vocabulary import BODY_KIND_LABELS, BodyKind
+
+
+class OwnershipClass(models.TextChoices):
+    NHS = "nhs", "NHS"
+    LOCAL_AUTHORITY = "local_authority", "Local authority"
+    VOLUNTARY = "voluntary", "Voluntary and community"
+    GP_PARTNERSHIP = "gp_partnership", "GP partnership"
+    INDEPENDENT = "independent", "Independent for-profit"
+
+
+class LocalAuthorityTier(models.TextChoices):
+    UPPER = "upper", "Upper tier (county)"
+    LOWER = "lower", "Lower tier (district)"
+    UNITARY = "unitary", "Unitary (both tiers)"
+
+
+KIND_CHOICES = [(kind.value, BODY_KIND_LABELS[kind]) for kind in BodyKind]
+
+
+class OrganisationQuerySet(models.QuerySet):
+    def of_kind(self, kind: BodyKind | str) -> "OrganisationQuerySet":
+        return self.filter(kind=BodyKind(kind).value)
+
+    def active_on(self, day) -> "OrganisationQuerySet":
+        return self.filter(
+            Q(active_from__isnull=True) | Q(active_from__lte=day),
+            Q(active_to__isnull=True) | Q(active_to__gte=day),
+        )
+
+    def current(self) -> "OrganisationQuerySet":
+        return self.filter(active_to__isnull=True)
+
+    def search(self, text: str) -> "OrganisationQuerySet":
+        text = text.strip()
+        if not text:
+            return self.none()
+        return self.filter(
+            Q(name__icontains=text) | Q(code__iexact=text) | Q(ons_code__iexact=text)
+        )
+
+
+class Organisation(BaseModel):
+    kind = models.CharField(max_length=40, choices=KIND_CHOICES, db_index=True)
+    code = models.CharField(
+        max_length=12, blank=True, db_index=True, help_text="ODS code, where one exists"
+    )
+    ons_code = models.CharField(max_length=9, blank=True, db_index=True)
+    name = models.CharField(max_length=200)
+    ics_name = models.CharField(
+        max_length=200, blank=True, help_text="For an ICB: the name of its integrated care system"
+    )
+    legal_form = models.CharField(max_length=80, blank=True)
+    ownership = models.CharField(max_length=20, choices=OwnershipClass.choices)
+    local_authority_tier = models.CharField(
+        max_length=10, choices=LocalAuthorityTier.choices, blank=True
+    )
+    company_number = models.CharField(max_length=8, blank=True)
+    charity_number = models.CharField(max_length=8, blank=True)
+    postcode = models.CharField(max_length=10, blank=True)
+    active_from = models.DateField(null=True, blank=True)
+    active_to = models.DateField(null=True, blank=True)
+    successor = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="predecessors"
+    )
+    staff_count = models.PositiveIntegerField(
+        null=True, blank=True, help_text="Whole-time equivalent staff, where known"
+    )
+
+    objects = OrganisationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kind", "code"], condition=~Q(code=""), name="organisation_code_unique"
+            ),
+            models.CheckConstraint(
+                condition=Q(active_to__isnull=True)
+                | Q(active_from__isnull=True)
+                | Q(active_to__gte=models.F("active_from")),
+                name="organisation_active_dates_in_order",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.code or self.ons_code or self.kind})"
+
+    @property
+    def kind_label(self) -> str:
+        return BODY_KIND_LABELS[BodyKind(self.kind)]
+
+    @property
+    def public_code(self) -> str:
+        return self.code or self.ons_code
+
+    def get_absolute_url(self) -> str:
+        from django.urls import reverse
+
+        if self.public_code:
+            return reverse("organisations:organisation", args=[self.kind, self.public_code])
+        return reverse("organisations:organisation-by-id", args=[self.pk])
+
+    @property
+    def is_current(self) -> bool:
+        return self.active_to is None
+
+
+class RelationshipKind(models.TextChoices):
+    WITHIN = "within", "is within"  # practice within ICB, ICB within region, place within ICB
+    MEMBER = "member", "is a member of"  # practice of a PCN, provider of a collaborative
+    LOCATED_IN = "located_in", "is located in"  # a practice's local authority district
+    IN_PLACE = "in_place", "is in the place"  # the editable set of practices of a place
+
+
+class RelationshipQuerySet(models.QuerySet):
+    def current(self) -> "RelationshipQuerySet":
+        return self.filter(active_to__isnull=True)
+
+
+class Relationship(BaseModel):
+    """A dated link from one body (the child) to another (the parent)."""
+
+    child = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="parent_links")
+    parent = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="child_links")
+    kind = models.CharField(max_length=20, choices=RelationshipKind.choices)
+    active_from = models.DateField(null=True, blank=True)
+    active_to = models.DateField(null=True, blank=True)
+
+    objects = RelationshipQuerySet.as_manager()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["child", "parent", "kind"],
+                condition=Q(active_to__isnull=True),
+                name="relationship_current_unique",
+            ),
+            models.CheckConstraint(
+                condition=~Q(child=models.F("parent")), name="relationship_not_self"
+            ),
+        ]
+        indexes = [models.Index(fields=["parent", "kind"]), models.Index(fields=["child", "kind"])]
+
+    def __str__(self) -> str:
+        return f"{self.child} {self.get_kind_display()} {self.parent}"
+
+
+class Function(BaseModel):
+    """A function a body performs (e.g. 'commissioning of community services')."""
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="functions"
+    )
+    name = models.CharField(max_length=200)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.organisation.name})"

@@ -1,0 +1,268 @@
+"""Importing ODS reference files: GP practices (epraccur), NHS trusts (etr), PCNs (ePCN)."""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import date
+
+from openics.core.audit import Auditor, service
+from openics.organisations.importers import (
+    ImportRejected,
+    ImportReport,
+    _Registry,
+    _sync_relationships,
+    record_import,
+)
+from openics.organisations.models import Organisation, OwnershipClass, RelationshipKind
+from openics.organisations.sources.base import ODS_PRACTICE, RowError, SourceError
+from openics.regimes.vocabulary import BodyKind
+
+GP_PRACTICE_SETTING = "4"  # ODS prescribing setting for a GP practice
+NOT_APPLICABLE_ICB = "Q99"
+
+
+def _detect(data: bytes) -> str:
+    if data[:4] == b"PK\x03\x04":
+        return "pcns"
+    return "ods-csv"
+
+
+def _close_date(row) -> date | None:
+    return row.close_date
+
+
+@service("organisations.import_ods")
+def _apply_ods(
+    *, rows, kind: str, source_name: str, sha256: str, layout: str, audit: Auditor
+) -> ImportReport:
+    registry = _Registry(audit)
+    icbs = {o.code: o for o in Organisation.objects.filter(kind=BodyKind.ICB.value)}
+    report = ImportReport(f"ods-{kind}", source_name, layout, len(rows))
+    links = []
+    for row in rows:
+        if kind == "practices":
+            org = registry.upsert(
+                BodyKind.GP_PRACTICE,
+                row.code,
+                code=row.code,
+                name=row.name,
+                postcode=row.postcode,
+                ownership=OwnershipClass.GP_PARTNERSHIP,
+                legal_form="GP practice (contract holder)",
+                active_from=row.open_date,
+                active_to=row.close_date,
+            )
+        else:
+            foundation = "FOUNDATION TRUST" in row.name.upper()
+            org = registry.upsert(
+                BodyKind.FOUNDATION_TRUST if foundation else BodyKind.NHS_TRUST,
+                row.code,
+                code=row.code,
+                name=row.name,
+                postcode=row.postcode,
+                ownership=OwnershipClass.NHS,
+                legal_form="NHS foundation trust (public benefit corporation)"
+                if foundation
+                else "NHS trust",
+                active_from=row.open_date,
+                active_to=row.close_date,
+            )
+        if row.close_date is None and row.icb_code in icbs:
+            links.append((org, icbs[row.icb_code], RelationshipKind.WITHIN))
+    registry.save()
+    audit_changes: list[dict] = []
+    child_kinds = (
+        [BodyKind.GP_PRACTICE.value]
+        if kind == "practices"
+        else [BodyKind.NHS_TRUST.value, BodyKind.FOUNDATION_TRUST.value]
+    )
+    for child_kind in child_kinds:
+        wanted = [link for link in links if link[0].kind == child_kind]
+        made, ended = _sync_relationships(
+            wanted, {RelationshipKind.WITHIN.value}, child_kind, None, audit_changes
+        )
+        report.created += made
+        report.changed += ended
+    registry.flush_audit()
+    audit.record_many(audit_changes)
+    report.created += registry.report_created
+    report.changed += registry.report_changed
+    report.unchanged += registry.report_unchanged
+    report.closed = registry.report_closed
+    record_import(audit, report, sha256)
+    return report
+
+
+@service("organisations.import_pcns")
+def _apply_pcns(
+    *, pcns, members, source_name: str, sha256: str, layout: str, audit: Auditor
+) -> ImportReport:
+    registry = _Registry(audit)
+    report = ImportReport("ods-pcns", source_name, layout, len(pcns) + len(members))
+    by_code = {}
+    for row in pcns:
+        by_code[row.code] = registry.upsert(
+            BodyKind.PCN,
+            row.code,
+            code=row.code,
+            name=row.name,
+            postcode=row.postcode,
+            ownership=OwnershipClass.GP_PARTNERSHIP,
+            legal_form="Primary care network",
+            active_from=row.open_date,
+            active_to=row.close_date,
+        )
+    registry.save()
+    practices = {o.code: o for o in Organisation.objects.filter(kind=BodyKind.GP_PRACTICE.value)}
+    links, unknown = [], set()
+    for row in members:
+        if row.end_date is not None or row.pcn_code not in by_code:
+            continue
+        practice = practices.get(row.practice_code)
+        if practice is None:
+            unknown.add(row.practice_code)
+            continue
+        links.append((practice, by_code[row.pcn_code], RelationshipKind.MEMBER))
+    audit_changes: list[dict] = []
+    made, ended = _sync_relationships(
+        links, {RelationshipKind.MEMBER.value}, BodyKind.GP_PRACTICE.value, None, audit_changes
+    )
+    registry.flush_audit()
+    audit.record_many(audit_changes)
+    report.created = registry.report_created + made
+    report.changed = registry.report_changed + ended
+    report.unchanged = registry.report_unchanged
+    if unknown:
+        report.notes.append(
+            f"{len(unknown)} partner practice code(s) are not in the registry and were left out "
+            "(import the practice files first)"
+        )
+    record_import(audit, report, sha256)
+    return report
+
+
+def _reject_if(source_name: str, errors: list[RowError]) -> None:
+    if errors:
+        raise ImportRejected(source_name, sorted(errors, key=lambda e: e.line))
+
+
+def import_ods_file(data: bytes, *, source_name: str, actor, reason: str) -> ImportReport:
+    """Imports an ODS file; which one it is, is recognised from its contents."""
+    from openics.organisations.sources.ods import parse_epcn, parse_ods_csv
+
+    sha256 = hashlib.sha256(data).hexdigest()
+    try:
+        if _detect(data) == "pcns":
+            pcns, members = parse_epcn(data, source_name)
+            _reject_if(source_name, pcns.errors + members.errors)
+            return _apply_pcns(
+                pcns=pcns.rows,
+                members=members.rows,
+                source_name=source_name,
+                sha256=sha256,
+                layout=pcns.layout,
+                actor=actor,
+                reason=reason,
+            )
+        parsed = parse_ods_csv(data, source_name)
+    except SourceError as exc:
+        raise ImportRejected(source_name, message=f"{source_name} was rejected: {exc}") from exc
+    _reject_if(source_name, parsed.errors)
+    practice_like = sum(1 for r in parsed.rows if ODS_PRACTICE.match(r.code))
+    kind = "practices" if practice_like > len(parsed.rows) / 2 else "trusts"
+    rows = parsed.rows
+    if kind == "practices":
+        rows = [r for r in rows if r.setting == GP_PRACTICE_SETTING]
+    known = set(Organisation.objects.filter(kind=BodyKind.ICB.value).values_list("code", flat=True))
+    errors = [
+        RowError(r.line, f"unknown ICB code {r.icb_code} (not in the registry, and not Q99)")
+        for r in rows
+        if r.close_date is None
+        and r.icb_code
+        and r.icb_code != NOT_APPLICABLE_ICB
+        and r.icb_code not in known
+    ]
+    _reject_if(source_name, errors)
+    return _apply_ods(
+        rows=rows,
+        kind=kind,
+        source_name=source_name,
+        sha256=sha256,
+        layout=parsed.layout,
+        actor=actor,
+        reason=reason,
+    )
+
+
+@service("organisations.import_practice_map")
+def _apply_practice_map(
+    *, rows, source_name: str, sha256: str, layout: str, audit: Auditor
+) -> ImportReport:
+    registry = _Registry(audit)
+    icbs = {o.code: o for o in Organisation.objects.filter(kind=BodyKind.ICB.value)}
+    report = ImportReport("practice-map", source_name, layout, len(rows))
+    icb_links, pcn_links = [], []
+    for row in rows:
+        practice = registry.upsert(
+            BodyKind.GP_PRACTICE,
+            row.practice_code,
+            code=row.practice_code,
+            name=row.practice_name,
+            postcode=row.postcode,
+            ownership=OwnershipClass.GP_PARTNERSHIP,
+            legal_form="GP practice (contract holder)",
+        )
+        icb_links.append((practice, icbs[row.icb_code], RelationshipKind.WITHIN))
+        if row.pcn_code:
+            pcn = registry.upsert(
+                BodyKind.PCN,
+                row.pcn_code,
+                code=row.pcn_code,
+                name=row.pcn_name or row.pcn_code,
+                ownership=OwnershipClass.GP_PARTNERSHIP,
+                legal_form="Primary care network",
+            )
+            pcn_links.append((practice, pcn, RelationshipKind.MEMBER))
+    registry.save()
+    audit_changes: list[dict] = []
+    starts = min(row.extract_date for row in rows)
+    for links, kind in ((icb_links, RelationshipKind.WITHIN), (pcn_links, RelationshipKind.MEMBER)):
+        made, ended = _sync_relationships(
+            links, {kind.value}, BodyKind.GP_PRACTICE.value, starts, audit_changes
+        )
+        report.created += made
+        report.changed += ended
+    registry.flush_audit()
+    audit.record_many(audit_changes)
+    report.created += registry.report_created
+    report.changed += registry.report_changed
+    report.unchanged += registry.report_unchanged
+    record_import(audit, report, sha256)
+    return report
+
+
+def import_practice_map(data: bytes, *, source_name: str, actor, reason: str) -> ImportReport:
+    """NHS Digital's practice → PCN → sub-ICB → ICB → region map of registered patients."""
+    from openics.organisations.sources.practice_map import parse_practice_map
+
+    try:
+        parsed = parse_practice_map(data, source_name)
+    except SourceError as exc:
+        raise ImportRejected(source_name, message=f"{source_name} was rejected: {exc}") from exc
+    known = set(Organisation.objects.filter(kind=BodyKind.ICB.value).values_list("code", flat=True))
+    errors = parsed.errors + [
+        RowError(r.line, f"unknown ICB code {r.icb_code}: import the practice file first")
+        for r in parsed.rows
+        if r.icb_code not in known
+    ]
+    _reject_if(source_name, errors)
+    if not parsed.rows:
+        raise ImportRejected(source_name, message=f"{source_name} has no practices in it")
+    return _apply_practice_map(
+        rows=parsed.rows,
+        source_name=source_name,
+        sha256=hashlib.sha256(data).hexdigest(),
+        layout=parsed.layout,
+        actor=actor,
+        reason=reason,
+    )

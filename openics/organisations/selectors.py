@@ -1,0 +1,180 @@
+"""Named reads of the registry, for pages, the API and the CLI."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import Count, Q, Sum
+
+from openics.organisations.models import Organisation, Relationship, RelationshipKind
+from openics.population.models import PracticePopulation
+from openics.regimes.vocabulary import BodyKind
+
+
+def latest_financial_year() -> str | None:
+    return (
+        PracticePopulation.objects.order_by("-financial_year")
+        .values_list("financial_year", flat=True)
+        .first()
+    )
+
+
+def current_parent(org: Organisation, parent_kind: BodyKind, link=RelationshipKind.WITHIN):
+    link = (
+        Relationship.objects.current()
+        .filter(child=org, kind=link, parent__kind=parent_kind.value)
+        .select_related("parent")
+        .first()
+    )
+    return link.parent if link else None
+
+
+def current_children(org: Organisation, child_kind: BodyKind, link=RelationshipKind.WITHIN):
+    return Organisation.objects.filter(
+        parent_links__parent=org,
+        parent_links__kind=link,
+        parent_links__active_to__isnull=True,
+        kind=child_kind.value,
+    )
+
+
+@dataclass
+class IcbSummary:
+    icb: Organisation
+    practices: int = 0
+    registered: Decimal = Decimal(0)
+
+
+@dataclass
+class RegionGroup:
+    region: Organisation
+    icbs: list[IcbSummary] = field(default_factory=list)
+
+    @property
+    def registered(self) -> Decimal:
+        return sum((s.registered for s in self.icbs), Decimal(0))
+
+
+def registered_by_icb(financial_year: str) -> dict:
+    """ICB id → (number of practices, registered patients) for one year, in one query."""
+    rows = (
+        PracticePopulation.objects.for_year(financial_year)
+        .filter(
+            practice__parent_links__kind=RelationshipKind.WITHIN,
+            practice__parent_links__active_to__isnull=True,
+            practice__parent_links__parent__kind=BodyKind.ICB.value,
+        )
+        .values("practice__parent_links__parent")
+        .annotate(practices=Count("id"), registered=Sum("registered"))
+    )
+    return {r["practice__parent_links__parent"]: (r["practices"], r["registered"]) for r in rows}
+
+
+def icb_directory(financial_year: str | None = None) -> list[RegionGroup]:
+    """Every current ICB, grouped by NHS England region, with practices and registered list."""
+    year = financial_year or latest_financial_year()
+    totals = registered_by_icb(year) if year else {}
+    links = (
+        Relationship.objects.current()
+        .filter(
+            kind=RelationshipKind.WITHIN,
+            child__kind=BodyKind.ICB.value,
+            child__active_to__isnull=True,
+            parent__kind=BodyKind.NHS_ENGLAND_REGION.value,
+        )
+        .select_related("child", "parent")
+    )
+    groups: dict = {}
+    for link in links:
+        group = groups.setdefault(link.parent_id, RegionGroup(link.parent))
+        practices, registered = totals.get(link.child_id, (0, Decimal(0)))
+        group.icbs.append(IcbSummary(link.child, practices, registered or Decimal(0)))
+    for group in groups.values():
+        group.icbs.sort(key=lambda s: s.icb.name)
+    return sorted(groups.values(), key=lambda g: g.region.name)
+
+
+def icb_practices(icb: Organisation, financial_year: str | None):
+    """The ICB's current practices with their registered list for the year."""
+    practices = current_children(icb, BodyKind.GP_PRACTICE).order_by("name")
+    if financial_year:
+        practices = practices.annotate(
+            registered=Sum(
+                "populations__registered",
+                filter=Q(populations__financial_year=financial_year),
+            )
+        )
+    return practices
+
+
+def icb_local_authorities(icb: Organisation):
+    """Local authority districts where the ICB's practices are, with how many practices."""
+    return (
+        Organisation.objects.filter(
+            kind=BodyKind.LOCAL_AUTHORITY.value,
+            child_links__kind=RelationshipKind.LOCATED_IN,
+            child_links__active_to__isnull=True,
+            child_links__child__parent_links__parent=icb,
+            child_links__child__parent_links__kind=RelationshipKind.WITHIN,
+            child_links__child__parent_links__active_to__isnull=True,
+        )
+        .annotate(practices=Count("child_links", distinct=True))
+        .order_by("name")
+    )
+
+
+def providers_by_ownership(icb: Organisation) -> dict[str, list[Organisation]]:
+    """Bodies within the ICB that provide care (trusts, practices, others), by ownership class."""
+    provider_kinds = [
+        BodyKind.NHS_TRUST.value,
+        BodyKind.FOUNDATION_TRUST.value,
+        BodyKind.GP_PRACTICE.value,
+        BodyKind.INDEPENDENT_PROVIDER.value,
+        BodyKind.VOLUNTARY_PROVIDER.value,
+    ]
+    grouped: dict[str, list[Organisation]] = defaultdict(list)
+    for org in (
+        Organisation.objects.current()
+        .filter(
+            kind__in=provider_kinds,
+            parent_links__parent=icb,
+            parent_links__active_to__isnull=True,
+        )
+        .distinct()
+    ):
+        grouped[org.get_ownership_display()].append(org)
+    return dict(sorted(grouped.items()))
+
+
+def search(text: str, limit: int = 50):
+    return Organisation.objects.search(text).order_by("active_to", "name")[:limit]
+
+
+def places_with_practices(icb: Organisation):
+    """The ICB's current places, each with how many practices it holds."""
+    return (
+        current_children(icb, BodyKind.PLACE)
+        .annotate(
+            practices=Count(
+                "child_links",
+                filter=Q(
+                    child_links__kind=RelationshipKind.IN_PLACE, child_links__active_to__isnull=True
+                ),
+            )
+        )
+        .order_by("name")
+    )
+
+
+def unplaced_practices(icb: Organisation):
+    """The ICB's practices that belong to none of its places (once it has places)."""
+    if not current_children(icb, BodyKind.PLACE).exists():
+        return Organisation.objects.none()
+    placed = Relationship.objects.current().filter(kind=RelationshipKind.IN_PLACE)
+    return (
+        current_children(icb, BodyKind.GP_PRACTICE)
+        .exclude(pk__in=placed.values("child_id"))
+        .order_by("name")
+    )

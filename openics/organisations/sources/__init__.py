@@ -1,0 +1,6 @@
+"""Readers for the public files the registry is built from. Pure: bytes in, rows and errors out.
+
+Each reader recognises the layout of its file by the published meaning of its columns,
+refuses a layout it does not know with a clear SourceError, and reports every bad row
+with its line number (the header is line 1 of a CSV) rather than stopping at the first.
+"""

@@ -1,0 +1,356 @@
+"""Reader for NHS England's ICB place-based allocation tool practice files (2022/23 onwards)."""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from openics.organisations.sources.base import (
+    ODS_ICB,
+    ODS_PCN,
+    ODS_PRACTICE,
+    ODS_REGION,
+    ODS_SUB_ICB,
+    ONS_LA,
+    Parsed,
+    RowError,
+    SourceError,
+    decimal_or_error,
+    decode,
+)
+from openics.organisations.sources.rows import WEIGHTED_COMPONENTS, PracticeRow
+
+# Headings every published year shares: our field name → the column heading.
+_COMMON = {
+    "practice_code": "Practice_Code",
+    "practice_name": "GP_Practice_Name",
+    "postcode": "Practice_Postcode",
+    "latitude": "Latitude",
+    "longitude": "Longitude",
+    "pcn_code": "PCN_Code",
+    "pcn_name": "PCN_Name",
+    "registered_patients": "Patients",
+    "general_and_acute": "G&A WP",
+    "community": "CS WP",
+    "mental_health": "MH WP",
+    "maternity": "Mat WP",
+    "health_inequalities": "Health Ineq WP",
+    "prescribing": "Prescr WP",
+    "core": "Final WP",
+    "primary_medical_care": "Primary Medical Care WP",
+    "primary_medical_care_final": "Final PMC WP",
+}
+
+# Each published layout: our field name → heading. The 2023/24 and 2024/25 files kept the
+# 2022/23 headings word for word (ICS22, LAD21, "pop 2022/23"), so one layout covers three
+# years; the headings alone cannot tell those years apart.
+LAYOUTS: dict[str, dict[str, str]] = {
+    "nhse-place-tool-2022/23-to-2024/25": _COMMON
+    | {
+        "sub_icb_code": "LOC22",
+        "sub_icb_name": "LOC22name",
+        "icb_code": "ICS22",
+        "icb_name": "ICS22name",
+        "region_code": "R22",
+        "region_name": "Region22",
+        "lad_code": "LAD21",
+        "lad_name": "LTLA21",
+        "utla_code": "LA21",
+        "utla_name": "UTLA21",
+        "population": "pop 2022/23",
+    },
+    "nhse-place-tool-2025/26": _COMMON
+    | {
+        "sub_icb_code": "LOC",
+        "sub_icb_name": "LOCname",
+        "icb_code": "ICB",
+        "icb_name": "ICBname",
+        "region_code": "Rcode",
+        "region_name": "Region",
+        "lad_code": "LAD",
+        "lad_name": "LTLA",
+        "utla_code": "LA",
+        "utla_name": "UTLA",
+        "population": "Population",
+    },
+}
+# Headings present in the files that OpenICS does not read (the abolished CCGs). Listed so
+# that any other heading is noticed: a new column may mean the others changed meaning too.
+IGNORED: dict[str, tuple[str, ...]] = {
+    "nhse-place-tool-2022/23-to-2024/25": ("CCG21", "Former CCG"),
+    "nhse-place-tool-2025/26": ("CCG", "Former CCG"),
+}
+
+WEIGHTED = list(WEIGHTED_COMPONENTS)
+_CODES = (
+    "practice_code",
+    "pcn_code",
+    "sub_icb_code",
+    "icb_code",
+    "region_code",
+    "lad_code",
+    "utla_code",
+)
+_REQUIRED_CODES = {
+    "practice_code": ("practice code", ODS_PRACTICE),
+    "icb_code": ("ICB code", ODS_ICB),
+    "region_code": ("region code", ODS_REGION),
+    "lad_code": ("local authority code", ONS_LA),
+}
+_OPTIONAL_CODES = {
+    "pcn_code": ("PCN code", ODS_PCN),
+    "sub_icb_code": ("sub-ICB code", ODS_SUB_ICB),
+}
+_NAMES = {
+    "practice_name": "practice name",
+    "icb_name": "ICB name",
+    "region_name": "region name",
+    "lad_name": "local authority name",
+}
+# Upper-tier (or single-tier) councils: E06 unitary, E08 metropolitan, E09 London, E10 county.
+# E07 is a shire district, which is never an upper tier.
+_UPPER_TIER = re.compile(r"^E(0[689]|10)\d{6}$")
+_DISTRICT = re.compile(r"^E07\d{6}$")
+
+# Oddities accepted across many rows, said once per file with a count (see _tally).
+_PATIENTS_FROM_POPULATION = (
+    "Patients is blank, so the registered list is taken from the {population} column"
+)
+_UNALLOCATED_PCN = "PCN code is a bare 'U' (unallocated), read as no PCN"
+_DISTRICT_AS_UPPER_TIER = (
+    "the upper-tier columns give a district (E07) code, which is never an upper tier; "
+    "upper tier left blank"
+)
+_LOWER_NAME_AS_UPPER_TIER = (
+    "the upper-tier name repeats the lower-tier name against a different code, so the "
+    "pair cannot be trusted; upper tier left blank"
+)
+
+
+@dataclass
+class _Reading:
+    """One data row being read: its cells by field, what is wrong, and what was accepted."""
+
+    line: int
+    get: dict[str, str]
+    codes: dict[str, str]
+    problems: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # said for this row alone
+    oddities: list[str] = field(default_factory=list)  # said once per file, with a count
+
+
+def _tally(readings: list[_Reading]) -> list[str]:
+    """One note per oddity accepted across rows: how many rows, and the first line."""
+    seen: dict[str, list[int]] = {}
+    for reading in readings:
+        for oddity in reading.oddities:
+            seen.setdefault(oddity, [0, reading.line])[0] += 1
+    return [
+        f"{count} row{'s' if count != 1 else ''} (first on line {first}): {oddity}"
+        for oddity, (count, first) in seen.items()
+    ]
+
+
+def read_csv_rows(text: str, source: str) -> Iterator[tuple[int, list[str]]]:
+    """Each non-empty CSV record with the line it starts on (line 1 is the first line).
+
+    A quoted field may run over several lines, so a record's start is where the previous
+    one ended, not the reader's line count after reading it.
+    """
+    reader = csv.reader(io.StringIO(text, newline=""))
+    start = 1
+    while True:
+        try:
+            cells = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:
+            # The csv module cannot resynchronise after this, so the file as a whole fails.
+            raise SourceError(f"{source} line {start} is not readable CSV: {exc}") from None
+        if any(cell.strip() for cell in cells):
+            yield start, cells
+        start = reader.line_num + 1
+
+
+def _layout(header: list[str], source: str) -> tuple[str, dict[str, int]]:
+    """The known layout whose headings the header has exactly, and each field's column."""
+    present = [name.strip() for name in header]
+    best = ""
+    best_missing: list[str] = []
+    best_unknown: list[str] = []
+    for name, columns in LAYOUTS.items():
+        known = [*columns.values(), *IGNORED[name]]
+        missing = [heading for heading in known if heading not in present]
+        unknown = [heading for heading in present if heading not in known]
+        if not missing and not unknown:
+            return name, {key: present.index(heading) for key, heading in columns.items()}
+        if not best or len(missing) + len(unknown) < len(best_missing) + len(best_unknown):
+            best, best_missing, best_unknown = name, missing, unknown
+    differences = []
+    if best_missing:
+        differences.append(f"it lacks the columns {', '.join(best_missing)}")
+    if best_unknown:
+        differences.append(f"it has columns OpenICS does not know: {', '.join(best_unknown)}")
+    raise SourceError(
+        f"{source} does not have the columns of a practice file layout OpenICS knows "
+        f"({' or '.join(LAYOUTS)}): compared with {best}, {'; and '.join(differences)}"
+    )
+
+
+def _check_codes(codes: dict[str, str]) -> list[str]:
+    problems = [
+        f"{what} {codes[key]!r} is not a valid code"
+        for key, (what, pattern) in _REQUIRED_CODES.items()
+        if not pattern.match(codes[key])
+    ]
+    problems += [
+        f"{what} {codes[key]!r} is not a valid code"
+        for key, (what, pattern) in _OPTIONAL_CODES.items()
+        if codes[key] and not pattern.match(codes[key])
+    ]
+    if codes["utla_code"] and not _UPPER_TIER.match(codes["utla_code"]):
+        problems.append(f"upper-tier local authority code {codes['utla_code']!r} is not valid")
+    return problems
+
+
+def _unallocated_pcn(reading: _Reading) -> None:
+    if reading.codes["pcn_code"] == "U":
+        # The 2022/23 file writes a bare U, named "Unallocated", for a practice in no PCN.
+        reading.codes["pcn_code"], reading.get["pcn_name"] = "", ""
+        reading.oddities.append(_UNALLOCATED_PCN)
+
+
+def _upper_tier(reading: _Reading) -> None:
+    """Blanks an upper tier the file gets wrong (2023/24 and 2024/25 do; see the notes).
+
+    Left in, a district would be filed as a county, or a county named after one of its
+    districts. Blank is honest: the row type allows no upper tier.
+    """
+    codes, get = reading.codes, reading.get
+    code, name = codes["utla_code"], get["utla_name"]
+    if _DISTRICT.match(code):
+        reading.oddities.append(_DISTRICT_AS_UPPER_TIER)
+    elif code and code != codes["lad_code"] and name and name == get["lad_name"]:
+        reading.oddities.append(_LOWER_NAME_AS_UPPER_TIER)
+    else:
+        return
+    codes["utla_code"], get["utla_name"] = "", ""
+
+
+def _numbers(reading: _Reading, population_heading: str) -> dict[str, Decimal]:
+    """The list size, population and weights as Decimals; problems go on the reading."""
+    texts = dict(reading.get)
+    if not texts["registered_patients"] and texts["population"]:
+        # From 2023/24 the Patients column is left empty and the registered population is
+        # only in the population column.
+        texts["registered_patients"] = texts["population"]
+        reading.oddities.append(_PATIENTS_FROM_POPULATION.format(population=population_heading))
+    for key in WEIGHTED:
+        if not texts[key]:
+            # The 2022/23 file leaves maternity blank for 17 special schemes and homes of a
+            # handful of patients (later years print 0 for the same practices).
+            texts[key] = "0"
+            reading.notes.append(f"{key.replace('_', ' ')} weighted population blank, taken as 0")
+    wanted = [("registered_patients", "Patients"), ("population", "Population")]
+    wanted += [(key, f"weighted population {key.replace('_', ' ')}") for key in WEIGHTED]
+    numbers: dict[str, Decimal] = {}
+    for key, what in wanted:
+        try:
+            numbers[key] = decimal_or_error(texts[key], what)
+        except ValueError as exc:
+            reading.problems.append(str(exc))
+    return numbers
+
+
+def _coordinates(reading: _Reading) -> dict[str, Decimal | None]:
+    """Latitude and longitude; blank is None (a practice may have no mapped position)."""
+    values: dict[str, Decimal | None] = {"latitude": None, "longitude": None}
+    for key, limit in (("latitude", 90), ("longitude", 180)):
+        text = reading.get[key]
+        try:
+            value = decimal_or_error(text, key, allow_negative=True) if text else None
+        except ValueError as exc:
+            reading.problems.append(str(exc))
+            continue
+        if value is not None and abs(value) > limit:
+            reading.problems.append(f"{key} {text} is not between -{limit} and {limit}")
+            continue
+        values[key] = value
+    return values
+
+
+def _read_row(
+    line: int, cells: list[str], columns: dict[str, int], layout: str
+) -> tuple[PracticeRow | None, _Reading]:
+    get = {key: cells[i].strip() for key, i in columns.items()}
+    reading = _Reading(line, get, {key: get[key].upper() for key in _CODES})
+    _unallocated_pcn(reading)
+    _upper_tier(reading)
+    reading.problems += _check_codes(reading.codes)
+    reading.problems += [f"{what} is empty" for key, what in _NAMES.items() if not get[key]]
+    numbers = _numbers(reading, LAYOUTS[layout]["population"])
+    place = _coordinates(reading)
+    if reading.problems:
+        return None, reading
+    codes = reading.codes
+    row = PracticeRow(
+        line=line,
+        practice_code=codes["practice_code"],
+        practice_name=get["practice_name"],
+        postcode=get["postcode"].upper(),
+        latitude=place["latitude"],
+        longitude=place["longitude"],
+        pcn_code=codes["pcn_code"],
+        pcn_name=get["pcn_name"],
+        sub_icb_code=codes["sub_icb_code"],
+        sub_icb_name=get["sub_icb_name"],
+        icb_code=codes["icb_code"],
+        icb_name=get["icb_name"],
+        region_code=codes["region_code"],
+        region_name=get["region_name"],
+        lad_code=codes["lad_code"],
+        lad_name=get["lad_name"],
+        utla_code=codes["utla_code"],
+        utla_name=get["utla_name"],
+        registered_patients=numbers["registered_patients"],
+        population=numbers["population"],
+        weighted={key: numbers[key] for key in WEIGHTED},
+    )
+    return row, reading
+
+
+def parse_practice_file(data: bytes, source: str = "practice file") -> Parsed[PracticeRow]:
+    """Every practice in the file, or every problem with it, each by its line."""
+    records = read_csv_rows(decode(data, source), source)
+    first = next(records, None)
+    if first is None:
+        raise SourceError(f"{source} is empty")
+    _, header = first
+    layout, columns = _layout(header, source)
+    parsed: Parsed[PracticeRow] = Parsed(layout)
+    accepted: list[_Reading] = []
+    first_seen: dict[str, int] = {}
+    for line, cells in records:
+        if len(cells) != len(header):
+            reason = f"has {len(cells)} fields; the header has {len(header)}"
+            parsed.errors.append(RowError(line, reason))
+            continue
+        row, reading = _read_row(line, cells, columns, layout)
+        code = reading.codes["practice_code"]
+        if code in first_seen:
+            reading.problems.append(f"practice {code} is already on line {first_seen[code]}")
+        elif ODS_PRACTICE.match(code):
+            # Remembered even when the row is bad, so a repeat of it is still caught.
+            first_seen[code] = line
+        if reading.problems or row is None:
+            parsed.errors.append(RowError(line, "; ".join(reading.problems)))
+            continue
+        parsed.rows.append(row)
+        parsed.notes += [f"line {line}: {note}" for note in reading.notes]
+        accepted.append(reading)
+    parsed.notes += _tally(accepted)
+    return parsed

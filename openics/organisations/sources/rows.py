@@ -1,0 +1,133 @@
+"""The rows the readers produce. Plain data; the importers turn them into records."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+
+# Weighted-population components of NHS England's allocation formula, as named in the
+# place-based tool files (our name → meaning).
+WEIGHTED_COMPONENTS: dict[str, str] = {
+    "general_and_acute": "General and acute",
+    "community": "Community services",
+    "mental_health": "Mental health",
+    "maternity": "Maternity",
+    "health_inequalities": "Health inequalities",
+    "prescribing": "Prescribing",
+    "core": "Overall core (final weighted population)",
+    "primary_medical_care": "Primary medical care",
+    "primary_medical_care_final": "Final primary medical care",
+}
+
+
+@dataclass(frozen=True)
+class PracticeRow:
+    """One GP practice from NHS England's ICB place-based allocation tool file."""
+
+    line: int
+    practice_code: str
+    practice_name: str
+    postcode: str
+    latitude: Decimal | None
+    longitude: Decimal | None
+    pcn_code: str  # may be blank in some years
+    pcn_name: str
+    sub_icb_code: str  # LOC; may be blank
+    sub_icb_name: str
+    icb_code: str
+    icb_name: str
+    region_code: str
+    region_name: str
+    lad_code: str  # lower-tier (or unitary) local authority, ONS code
+    lad_name: str
+    utla_code: str  # upper tier; may be blank
+    utla_name: str
+    registered_patients: Decimal  # "Patients": registered list (an average, so not whole)
+    population: Decimal  # the population the weights apply to ("Population" / "pop 2022/23")
+    weighted: dict[str, Decimal] = field(default_factory=dict)  # WEIGHTED_COMPONENTS keys
+
+
+@dataclass(frozen=True)
+class OdsOrganisationRow:
+    """One organisation from a legacy headerless ODS CSV (epraccur, etr)."""
+
+    line: int
+    code: str
+    name: str
+    region_code: str  # national grouping
+    icb_code: str  # high-level health geography
+    address: tuple[str, ...]
+    postcode: str
+    open_date: date | None
+    close_date: date | None
+    status: str  # A active, C closed, D dormant, P proposed (blank for trusts)
+    sub_type: str
+    commissioner_code: str  # sub-ICB location
+    setting: str  # prescribing setting (epraccur: 4 = GP practice)
+
+
+@dataclass(frozen=True)
+class PcnRow:
+    line: int
+    code: str
+    name: str
+    sub_icb_code: str
+    open_date: date | None
+    close_date: date | None
+    postcode: str
+
+
+@dataclass(frozen=True)
+class PcnMemberRow:
+    line: int
+    practice_code: str
+    pcn_code: str
+    start_date: date | None
+    end_date: date | None
+
+
+@dataclass(frozen=True)
+class PracticeMapRow:
+    """Practice → PCN → sub-ICB → ICB → region, from NHS Digital's registered patients map."""
+
+    line: int
+    extract_date: date
+    practice_code: str
+    practice_name: str
+    postcode: str
+    pcn_code: str
+    pcn_name: str
+    sub_icb_code: str
+    sub_icb_name: str
+    icb_code: str
+    icb_ons_code: str
+    icb_name: str
+    region_code: str
+    region_name: str
+
+
+@dataclass(frozen=True)
+class LsoaLookupRow:
+    """One small area (LSOA 2011) with its sub-ICB, ICB and local authority (2022)."""
+
+    line: int
+    lsoa_code: str
+    lsoa_name: str
+    sub_icb_code: str  # NHS three-character code
+    icb_code: str  # NHS Qxx code
+    icb_ons_code: str
+    lad_code: str
+    lad_name: str
+
+
+@dataclass(frozen=True)
+class DeprivationRow:
+    """Index of Multiple Deprivation summary for one area (a local authority or an ICB)."""
+
+    line: int
+    area_code: str
+    area_name: str
+    imd_score: Decimal | None
+    imd_rank: int | None
+    extra: dict[str, Decimal] = field(default_factory=dict)

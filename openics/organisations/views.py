@@ -1,0 +1,113 @@
+"""Registry pages: the directory of ICSs, an organisation, search. Thin: selectors do the work."""
+
+from django.http import Http404
+from django.shortcuts import render
+
+from openics.organisations import selectors
+from openics.organisations.models import Organisation
+from openics.regimes.vocabulary import BodyKind
+
+
+def directory(request):
+    year = selectors.latest_financial_year()
+    groups = selectors.icb_directory(year)
+    return render(
+        request,
+        "organisations/directory.jinja",
+        {
+            "groups": groups,
+            "year": year,
+            "icb_count": sum(len(g.icbs) for g in groups),
+            "breadcrumbs": [{"href": "/", "text": "Home"}],
+        },
+    )
+
+
+def _find(kind: str, code: str) -> Organisation:
+    try:
+        BodyKind(kind)
+    except ValueError:
+        raise Http404(f"no kind of body called {kind}") from None
+    matches = Organisation.objects.filter(kind=kind).filter(code=code.upper())
+    org = matches.first() or Organisation.objects.filter(kind=kind, ons_code=code.upper()).first()
+    if org is None:
+        raise Http404(f"no {kind} with code {code}")
+    return org
+
+
+def organisation_by_id(request, pk):
+    """Bodies without an ODS or ONS code (places, collaboratives) are found by their id."""
+    org = Organisation.objects.filter(pk=pk).first()
+    if org is None:
+        raise Http404("no such organisation")
+    return _organisation_page(request, org)
+
+
+def organisation(request, kind: str, code: str):
+    return _organisation_page(request, _find(kind, code))
+
+
+def _organisation_page(request, org: Organisation):
+    from openics.population.responsibility import responsibility_for_icb
+
+    year = selectors.latest_financial_year()
+    context = {
+        "org": org,
+        "year": year,
+        "parents": org.parent_links.current().select_related("parent").order_by("kind"),
+        "breadcrumbs": [
+            {"href": "/", "text": "Home"},
+            {"href": "/organisations/", "text": "Organisations"},
+        ],
+        "predecessors": org.predecessors.all(),
+        "deprivation": org.deprivation.order_by("-edition").first(),
+    }
+    if org.kind == BodyKind.ICB.value:
+        context.update(
+            region=selectors.current_parent(org, BodyKind.NHS_ENGLAND_REGION),
+            places=selectors.places_with_practices(org),
+            unplaced=selectors.unplaced_practices(org),
+            practices=selectors.icb_practices(org, year),
+            local_authorities=selectors.icb_local_authorities(org),
+            providers=selectors.providers_by_ownership(org),
+            responsibility=responsibility_for_icb(org, year) if year else None,
+        )
+    else:
+        context["children"] = (
+            org.child_links.current().select_related("child").order_by("kind", "child__name")[:500]
+        )
+        context["population"] = org.populations.order_by("-financial_year").first()
+    return render(request, "organisations/organisation.jinja", context)
+
+
+def search(request):
+    query = request.GET.get("q", "").strip()
+    results = selectors.search(query) if query else []
+    return render(
+        request,
+        "organisations/search.jinja",
+        {
+            "query": query,
+            "results": results,
+            "breadcrumbs": [
+                {"href": "/", "text": "Home"},
+                {"href": "/organisations/", "text": "Organisations"},
+            ],
+        },
+    )
+
+
+def coterminosity(request):
+    from openics.population.responsibility import shared_local_authorities
+
+    return render(
+        request,
+        "organisations/coterminosity.jinja",
+        {
+            "rows": shared_local_authorities(),
+            "breadcrumbs": [
+                {"href": "/", "text": "Home"},
+                {"href": "/organisations/", "text": "Organisations"},
+            ],
+        },
+    )

@@ -1,0 +1,1 @@
+"""population: registered and weighted populations, deprivation, and whom each ICB serves."""

@@ -1,0 +1,12 @@
+from django.apps import AppConfig
+
+
+class PopulationConfig(AppConfig):
+    name = "openics.population"
+    label = "population"
+    verbose_name = "Population"
+
+    def ready(self) -> None:
+        from openics.population.models import _register_population_combiner
+
+        _register_population_combiner()

@@ -1,0 +1,140 @@
+"""Populations by practice and year, as NHS England publishes them for allocations."""
+
+from django.db import models
+
+from openics.core.fields import FixedDecimalField
+from openics.core.models import BaseModel
+from openics.organisations.models import Organisation
+
+# Populations are published with up to ten decimal places; six (a millionth of a person)
+# is kept, exactly, as scaled integers.
+_POPULATION = {"places": 6}
+
+WEIGHTED_FIELDS = {
+    "general_and_acute": "wp_general_and_acute",
+    "community": "wp_community",
+    "mental_health": "wp_mental_health",
+    "maternity": "wp_maternity",
+    "health_inequalities": "wp_health_inequalities",
+    "prescribing": "wp_prescribing",
+    "core": "wp_core",
+    "primary_medical_care": "wp_primary_medical_care",
+    "primary_medical_care_final": "wp_primary_medical_care_final",
+}
+
+
+class PracticePopulationQuerySet(models.QuerySet):
+    def for_year(self, financial_year: str) -> "PracticePopulationQuerySet":
+        return self.filter(financial_year=financial_year)
+
+
+class PracticePopulation(BaseModel):
+    """A practice's registered list and needs-weighted populations for one financial year."""
+
+    practice = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="populations")
+    financial_year = models.CharField(max_length=7, help_text="e.g. 2025/26")
+    registered = FixedDecimalField(**_POPULATION, help_text="Registered patients (list size)")
+    population = FixedDecimalField(**_POPULATION, help_text="Population the weights apply to")
+    wp_general_and_acute = FixedDecimalField(**_POPULATION)
+    wp_community = FixedDecimalField(**_POPULATION)
+    wp_mental_health = FixedDecimalField(**_POPULATION)
+    wp_maternity = FixedDecimalField(**_POPULATION)
+    wp_health_inequalities = FixedDecimalField(**_POPULATION)
+    wp_prescribing = FixedDecimalField(**_POPULATION)
+    wp_core = FixedDecimalField(**_POPULATION)
+    wp_primary_medical_care = FixedDecimalField(**_POPULATION)
+    wp_primary_medical_care_final = FixedDecimalField(**_POPULATION)
+
+    objects = PracticePopulationQuerySet.as_manager()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["practice", "financial_year"], name="practice_population_year_unique"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(registered__gte=0) & models.Q(population__gte=0),
+                name="practice_population_not_negative",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.practice.code} {self.financial_year}: {self.registered}"
+
+
+class AreaDeprivation(BaseModel):
+    """Index of Multiple Deprivation summary for a local authority or an ICB."""
+
+    area = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="deprivation")
+    edition = models.CharField(max_length=10, help_text="e.g. IoD2025")
+    imd_score = FixedDecimalField(places=3, null=True)
+    imd_rank = models.PositiveIntegerField(null=True, help_text="1 = most deprived")
+    measures = models.JSONField(default=dict)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["area", "edition"], name="area_deprivation_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.area} {self.edition}"
+
+
+def _register_population_combiner() -> None:
+    """Two practices that merge have one list: their populations for a year are added."""
+    from openics.core.audit import snapshot
+    from openics.organisations.lifecycle import combine_on_merge
+
+    @combine_on_merge(PracticePopulation)
+    def combine(record: PracticePopulation, target, audit) -> None:
+        existing = PracticePopulation.objects.filter(
+            practice=target, financial_year=record.financial_year
+        ).first()
+        if existing is None:
+            before = snapshot(record)
+            record.practice = target
+            record.save()
+            audit.changed(record, before, action="population.transfer")
+            return
+        before = snapshot(existing)
+        numeric = ["registered", "population", *WEIGHTED_FIELDS.values()]
+        for name in numeric:
+            setattr(existing, name, getattr(existing, name) + getattr(record, name))
+        existing.save()
+        audit.changed(existing, before, action="population.combine")
+        gone = snapshot(record)
+        record.delete()
+        audit.record(
+            object_type="population.practicepopulation",
+            object_id=str(gone["id"]),
+            before=gone,
+            after=None,
+            action="population.combine",
+        )
+
+
+class IcbLocalAuthorityOverlap(BaseModel):
+    """How much of a local authority's area lies in an ICB, counted in small areas (LSOAs)."""
+
+    icb = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="la_overlaps")
+    local_authority = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="icb_overlaps"
+    )
+    lsoas_in_both = models.PositiveIntegerField()
+    lsoas_in_local_authority = models.PositiveIntegerField()
+    source = models.CharField(max_length=100, help_text="e.g. ONS LSOA11 → ICB22 → LAD22 lookup")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["icb", "local_authority"], name="icb_la_overlap_unique")
+        ]
+
+    def __str__(self) -> str:
+        shared = f"{self.lsoas_in_both}/{self.lsoas_in_local_authority}"
+        return f"{self.local_authority} in {self.icb}: {shared}"
+
+    @property
+    def share(self):
+        from decimal import Decimal
+
+        return Decimal(self.lsoas_in_both) / Decimal(self.lsoas_in_local_authority)

@@ -1,0 +1,45 @@
+"""The portal's sections, in the order the header shows them."""
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Section:
+    title: str
+    href: str
+    description: str
+    ready: bool
+
+
+SECTIONS = (
+    Section(
+        "Organisations",
+        "/organisations/",
+        "Every integrated care board, place, provider and collaborative, and whom each serves.",
+        ready=True,
+    ),
+    Section(
+        "Money",
+        "/money/",
+        "Fair shares: ICB allocations recomputed, and budgets shared between places.",
+        ready=True,
+    ),
+    Section(
+        "Decisions",
+        "/decisions/",
+        "How services were arranged under the provider selection regime, and why.",
+        ready=False,
+    ),
+    Section(
+        "Boards",
+        "/boards/",
+        "Board members, their declared interests, meetings, votes and recusals.",
+        ready=False,
+    ),
+    Section(
+        "Regimes",
+        "/regimes/",
+        "The rules as code: each legal regime, its dated parameters and its rules.",
+        ready=True,
+    ),
+)

@@ -1,0 +1,120 @@
+"""`openics demo --no-serve` loads the real national data; twice is the same as once."""
+
+import csv
+from collections import defaultdict
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from django.contrib.auth import get_user_model
+
+from openics.allocation.selectors import approved_place_budgets, reproduce_published
+from openics.cli import main
+from openics.core.models import AuditEntry
+from openics.core.money import Money
+from openics.demo import DEMO_PEOPLE
+from openics.organisations import selectors
+from openics.organisations.models import Organisation
+from openics.regimes.vocabulary import BodyKind
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+PRACTICE_FILE = Path(__file__).resolve().parents[2] / "data/nhse-place-based-tool/2025_2026.csv"
+
+
+def _file_totals() -> dict[str, Decimal]:
+    """Registered population per ICB, read straight from the published file."""
+    totals: dict[str, Decimal] = defaultdict(Decimal)
+    with PRACTICE_FILE.open(encoding="utf-8-sig", newline="") as f:
+        for row in csv.DictReader(f):
+            totals[row["ICB"]] += Decimal(row["Population"])
+    return totals
+
+
+def _dudley_from_file():
+    """Dudley's practices of the Black Country ICB, and the whole ICB, summed from the CSV."""
+    reg = wp = icb_reg = icb_wp = Decimal(0)
+    with PRACTICE_FILE.open(encoding="utf-8-sig", newline="") as f:
+        for row in csv.DictReader(f):
+            if row["ICB"] != "QUA":
+                continue
+            icb_reg += Decimal(row["Population"])
+            icb_wp += Decimal(row["Final WP"])
+            if row["LAD"] == "E08000027":
+                reg += Decimal(row["Population"])
+                wp += Decimal(row["Final WP"])
+    return reg, wp, icb_reg, icb_wp
+
+
+def test_demo_loads_42_icbs_in_7_regions_with_the_published_populations():
+    result = CliRunner().invoke(main, ["demo", "--no-serve"])
+    assert result.exit_code == 0, result.output
+    assert "Demonstration data loaded." in result.output
+
+    groups = selectors.icb_directory("2025/26")
+    assert len(groups) == 7
+    loaded = {s.icb.code: s.registered for g in groups for s in g.icbs}
+    assert len(loaded) == 42
+    expected = _file_totals()
+    assert set(loaded) == set(expected)
+    for code, total in expected.items():
+        # stored to a millionth of a person, exactly
+        assert abs(loaded[code] - total) < Decimal("0.00001") * 6348, code
+
+    # the demonstration ICS has a place for each of its four boroughs, Dudley among them
+    icb = Organisation.objects.get(kind=BodyKind.ICB.value, code="QUA")
+    places = {p.name for p in selectors.current_children(icb, BodyKind.PLACE)}
+    assert "Dudley place" in places and len(places) == 4
+
+    # NHS England's 168 published allocations are all reproduced from their inputs
+    reproduced = reproduce_published()
+    assert len(reproduced) == 168 and all(r.matches for r in reproduced)
+    # and the Black Country's core budget is delegated to its places, to the penny
+    run = approved_place_budgets(icb, "2025/26", "core")
+    assert sum(r["budget_pence"] for r in run.results) == run.budget.pence
+    assert run.budget == Money.parse("£2,257,910,000.00")  # published 2024/25 core allocation
+    # the place figures equal the place-based tool's method worked straight from the file
+    dudley = next(r for r in run.results if r["name"] == "Dudley place")
+    registered, weighted, icb_registered, icb_weighted = _dudley_from_file()
+    assert Decimal(dudley["registered"]) == registered
+    assert Decimal(dudley["weighted"]) == weighted
+    expected_index = (weighted / registered) / (icb_weighted / icb_registered)
+    # populations are kept to a millionth of a person, so the index agrees to 1e-12
+    assert abs(Decimal(dudley["need_index"]) - expected_index) < Decimal("1e-12")
+
+    # the allocate tool gives the same need index by district, and national shares sum to 1
+    from openics.allocation.tool import national_rows, place_rows
+
+    by_district = {(r["place_code"], r["component"]): r for r in place_rows(icb, "2025/26", "lad")}
+    dudley_index = by_district[("E08000027", "Final WP")]["need_index"]
+    assert abs(dudley_index - expected_index) < Decimal("1e-12")
+    core = [r for r in national_rows("2025/26") if r["line"] == "core"]
+    assert len(core) == 42 and sum(r["target_share"] for r in core) == 1
+
+    # the Black Country Provider Collaborative has members in two ICBs
+    collaborative = Organisation.objects.get(kind="provider_collaborative")
+    member_icbs = {
+        selectors.current_parent(link.child, BodyKind.ICB).code
+        for link in collaborative.child_links.current()
+    }
+    assert member_icbs == {"QUA", "QHL"}
+
+    users = get_user_model().objects.filter(username__startswith="demo-")
+    assert users.count() == len(DEMO_PEOPLE)
+    assert users.get(username="demo-finance").has_perm("openics.post_ledger", "QUA")
+
+    # a second run changes nothing
+    entries = AuditEntry.objects.count()
+    again = CliRunner().invoke(main, ["demo", "--no-serve"])
+    assert again.exit_code == 0, again.output
+    assert AuditEntry.objects.count() == entries
+
+
+def test_check_passes_on_a_migrated_database():
+    result = CliRunner().invoke(main, ["migrate"])
+    assert result.exit_code == 0
+    result = CliRunner().invoke(main, ["check"])
+    assert result.exit_code == 0, result.output
+    assert "[ok] Database" in result.output
+    assert "[ok] Regimes: 3 regimes" in result.output
