@@ -40,6 +40,8 @@ INSTALLED_APPS = [
     "openics.organisations",
     "openics.population",
     "openics.allocation",
+    "openics.commissioning",
+    "openics.ledger",
     "openics.transparency",
     "openics.api",
 ]

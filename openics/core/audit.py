@@ -37,6 +37,22 @@ class NothingAuditedError(AuditError):
     pass
 
 
+class Refused(Exception):
+    """A service declined a request on the rules (not a bug): nothing is written but the refusal.
+
+    The @service wrapper rolls the work back, then records the refusal, with its
+    reasons and what was asked, in the audit log, so refusals are on the record too.
+    """
+
+    def __init__(self, reasons, *, asked: dict | None = None, object_type: str = "",
+                 object_id: str = "") -> None:
+        self.reasons = [reasons] if isinstance(reasons, str) else list(reasons)
+        self.asked = asked or {}
+        self.object_type = object_type
+        self.object_id = object_id
+        super().__init__("; ".join(self.reasons))
+
+
 @dataclass(frozen=True)
 class Actor:
     """Who is making a change: exactly one of a person (user) or a named system process."""
@@ -167,6 +183,18 @@ class Auditor:
         return self.record(obj=obj, before=before, after=None, **extra)
 
 
+def _record_refusal(auditor: Auditor, refusal: Refused) -> None:
+    auditor.entries = []
+    with transaction.atomic():
+        auditor.record(
+            action=f"{auditor.action}.refused",
+            object_type=refusal.object_type,
+            object_id=refusal.object_id,
+            before=None,
+            after={"refused": refusal.reasons, "asked": refusal.asked},
+        )
+
+
 def service(action: str):
     """Marks a function as a write service: keyword-only actor and reason, one transaction.
 
@@ -178,12 +206,16 @@ def service(action: str):
         @functools.wraps(fn)
         def wrapper(*args, actor: Actor | None = None, reason: str | None = None, **kwargs):
             auditor = Auditor(actor=actor, reason=reason, action=action)
-            with transaction.atomic():
-                result = fn(*args, audit=auditor, **kwargs)
-                if not auditor.entries:
-                    raise NothingAuditedError(
-                        f"{action} changed the record without writing an audit entry"
-                    )
+            try:
+                with transaction.atomic():
+                    result = fn(*args, audit=auditor, **kwargs)
+                    if not auditor.entries:
+                        raise NothingAuditedError(
+                            f"{action} changed the record without writing an audit entry"
+                        )
+            except Refused as refusal:
+                _record_refusal(auditor, refusal)
+                raise
             return result
 
         wrapper.audit_action = action

@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 
 from openics.regimes.model import RuleFunction
-from openics.regimes.rules import organisations
+from openics.regimes.rules import finance, organisations
 
 
 @dataclass(frozen=True)
@@ -19,5 +19,15 @@ RULES: dict[str, RuleSpec] = {
     ),
     "organisations.may-commission": RuleSpec(
         "A body of this kind may commission services", organisations.may_commission, ("kind",)
+    ),
+    "ledger.ring-fence": RuleSpec(
+        "Ring-fenced money is spent only on its purpose",
+        finance.ring_fence,
+        ("fund", "fund_name", "sector"),
+    ),
+    "ledger.break-even": RuleSpec(
+        "A commissioner spends no more in a year than it receives",
+        finance.break_even,
+        ("body", "received", "spent"),
     ),
 }

@@ -1,0 +1,203 @@
+"""The books: accounts (pots of money), transactions, their postings, and flow totals.
+
+A posting is never changed or deleted; a mistake is put right by a reversal. The
+database refuses updates to postings (a trigger on SQLite and PostgreSQL) and, on
+PostgreSQL, refuses to commit a transaction whose postings do not add up to zero.
+`FlowTotal` is a running summary of the flows between accounts per financial year,
+kept in the same database transaction as the postings, so reports never scan them;
+`openics check` recomputes it from the postings.
+"""
+
+from django.conf import settings
+from django.db import models
+
+from openics.commissioning.models import Contract, Sector
+from openics.core.models import BaseModel
+from openics.organisations.models import Organisation
+
+
+class Purpose(models.TextChoices):
+    FUNDING = "funding", "Funding issued"  # where money enters the books (e.g. NHS England)
+    ALLOCATION = "allocation", "Allocation received"
+    BUDGET = "budget", "Budget"
+    POOLED_FUND = "pooled_fund", "Pooled fund"
+    COMMITMENT = "commitment", "Commitment to a contract"
+    PAYABLE = "payable", "Payable (invoice approved, not yet paid)"
+    CASH = "cash", "Cash received"
+    OPERATING_COSTS = "operating_costs", "Operating costs"  # where money leaves the books
+
+
+# Accounts whose outflow may exceed their inflow: money enters the books there.
+SOURCE_PURPOSES = {Purpose.FUNDING}
+
+
+class RingFenceKind(models.TextChoices):
+    PUBLIC_HEALTH_GRANT = "public_health_grant", "Public health grant"
+    SECTION_75_POOL = "section_75_pool", "Section 75 pooled fund"
+
+
+class RingFence(BaseModel):
+    """A fund that may be spent only on its purpose (rules in regimes: ledger.ring-fence)."""
+
+    name = models.CharField(max_length=200, unique=True)
+    kind = models.CharField(max_length=30, choices=RingFenceKind.choices)
+    holder = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="ring_fences_held"
+    )
+    partners = models.ManyToManyField(Organisation, blank=True, related_name="ring_fences")
+    agreed_sectors = models.JSONField(
+        default=list, blank=True, help_text="Section 75: the purposes the agreement names"
+    )
+    agreement = models.CharField(max_length=200, blank=True)
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class AccountQuerySet(models.QuerySet):
+    def of(self, organisation):
+        return self.filter(organisation=organisation)
+
+
+class Account(BaseModel):
+    key = models.CharField(max_length=200, unique=True)
+    name = models.CharField(max_length=250)
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="ledger_accounts"
+    )
+    purpose = models.CharField(max_length=20, choices=Purpose.choices)
+    sector = models.CharField(max_length=20, choices=Sector.choices, blank=True)
+    place = models.ForeignKey(
+        Organisation,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="place_ledger_accounts",
+    )
+    contract = models.ForeignKey(
+        Contract, null=True, blank=True, on_delete=models.PROTECT, related_name="accounts"
+    )
+    ring_fence = models.ForeignKey(
+        RingFence, null=True, blank=True, on_delete=models.PROTECT, related_name="accounts"
+    )
+    balance_pence = models.BigIntegerField(
+        default=0, help_text="Sum of all postings; kept with each posting, checked by openics check"
+    )
+
+    objects = AccountQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["key"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def is_source(self) -> bool:
+        return self.purpose in SOURCE_PURPOSES
+
+
+class TransactionKind(models.TextChoices):
+    ALLOCATION = "allocation", "Allocation"
+    GRANT = "grant", "Grant"
+    DELEGATION = "delegation", "Delegation to a place"
+    VIREMENT = "virement", "Budget transfer"
+    POOLING = "pooling", "Contribution to a pooled fund"
+    COMMITMENT = "commitment", "Commitment"
+    PAYMENT = "payment", "Payment"
+    SUBCONTRACT_PAYMENT = "subcontract_payment", "Payment to a subcontractor"
+    OPERATING_COST = "operating_cost", "Operating cost"
+    REVERSAL = "reversal", "Reversal"
+    ADJUSTMENT = "adjustment", "Adjustment"
+
+
+class Transaction(BaseModel):
+    number = models.CharField(max_length=20, unique=True)
+    kind = models.CharField(max_length=20, choices=TransactionKind.choices)
+    effective_date = models.DateField(db_index=True)
+    financial_year = models.CharField(max_length=7, db_index=True)
+    recorded_at = models.DateTimeField(auto_now_add=True)
+    description = models.CharField(max_length=300)
+    contract = models.ForeignKey(
+        Contract, null=True, blank=True, on_delete=models.PROTECT, related_name="transactions"
+    )
+    invoice_number = models.CharField(max_length=60, blank=True)
+    element = models.CharField(
+        max_length=10, blank=True, help_text="For a blended payment: fixed or variable"
+    )
+    source_type = models.CharField(max_length=60, blank=True)
+    source_id = models.CharField(max_length=64, blank=True)
+    reverses = models.OneToOneField(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="reversed_by"
+    )
+    actor_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT
+    )
+    actor_system = models.CharField(max_length=100, blank=True)
+    reason = models.TextField()
+
+    class Meta:
+        ordering = ["effective_date", "recorded_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["contract", "invoice_number"],
+                condition=models.Q(kind__in=["payment", "subcontract_payment"])
+                & ~models.Q(invoice_number=""),
+                name="one_payment_per_invoice",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.number} {self.effective_date} {self.description}"
+
+    @property
+    def actor_label(self) -> str:
+        return (
+            self.actor_user.get_username() if self.actor_user_id else f"system:{self.actor_system}"
+        )
+
+
+class Posting(models.Model):
+    """One leg of a transaction: pence into (+) or out of (−) an account. Never changed."""
+
+    id = models.BigAutoField(primary_key=True)
+    transaction = models.ForeignKey(Transaction, on_delete=models.PROTECT, related_name="postings")
+    account = models.ForeignKey(Account, on_delete=models.PROTECT, related_name="postings")
+    amount_pence = models.BigIntegerField()
+    effective_date = models.DateField()
+    financial_year = models.CharField(max_length=7)
+
+    class Meta:
+        ordering = ["id"]
+        indexes = [models.Index(fields=["account", "financial_year"], name="posting_account_year")]
+        constraints = [
+            models.CheckConstraint(condition=~models.Q(amount_pence=0), name="posting_moves_money")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.account_id} {self.amount_pence:+}p"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise PermissionError("postings are immutable: correct them with a reversal")
+        super().save(*args, **kwargs)
+
+
+class FlowTotal(models.Model):
+    """Money moved from one account to another in a financial year (net of reversals)."""
+
+    id = models.BigAutoField(primary_key=True)
+    financial_year = models.CharField(max_length=7)
+    source = models.ForeignKey(Account, on_delete=models.PROTECT, related_name="outflows")
+    target = models.ForeignKey(Account, on_delete=models.PROTECT, related_name="inflows")
+    amount_pence = models.BigIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["financial_year", "source", "target"], name="flow_total_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.financial_year} {self.source_id} → {self.target_id}: {self.amount_pence}p"

@@ -1,0 +1,323 @@
+"""Reading the books: balances, the break-even duty, and following the money. No writes.
+
+Reports read the flow totals (one row per pair of accounts a year), never the postings,
+so they cost the same at ten postings or ten million.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.db.models import Q, Sum
+
+from openics.commissioning.models import Contract, Sector
+from openics.core.money import Money
+from openics.ledger.double_entry import Edge, parse_financial_year, year_bounds
+from openics.ledger.models import Account, FlowTotal, Purpose, Transaction
+from openics.ledger.tracing import trace
+from openics.organisations.models import Organisation, OwnershipClass
+from openics.regimes.registry import regime_in_force_on
+from openics.regimes.vocabulary import BodyKind
+
+SPENDING_PURPOSES = {Purpose.BUDGET, Purpose.POOLED_FUND, Purpose.COMMITMENT, Purpose.PAYABLE}
+HOLDING_PURPOSES = {Purpose.ALLOCATION, *SPENDING_PURPOSES}
+NHS_PROVIDER_KINDS = {BodyKind.NHS_TRUST.value, BodyKind.FOUNDATION_TRUST.value}
+
+
+def _flows_of(year: str):
+    return FlowTotal.objects.filter(financial_year=year).exclude(amount_pence=0)
+
+
+def received_and_spent(org: Organisation, year: str) -> tuple[Money, Money]:
+    """Money into the organisation's accounts from others, and out of them to others."""
+    flows = _flows_of(year)
+    into = flows.filter(target__organisation=org).exclude(source__organisation=org)
+    out = flows.filter(source__organisation=org).exclude(target__organisation=org)
+    own_costs = flows.filter(
+        source__organisation=org, target__organisation=org, target__purpose=Purpose.OPERATING_COSTS
+    )
+    received = into.aggregate(t=Sum("amount_pence"))["t"] or 0
+    spent = (out.aggregate(t=Sum("amount_pence"))["t"] or 0) + (
+        own_costs.aggregate(t=Sum("amount_pence"))["t"] or 0
+    )
+    return Money(received), Money(spent)
+
+
+@dataclass
+class ProviderResult:
+    organisation: Organisation
+    income: Money
+    expenditure: Money
+
+    @property
+    def surplus(self) -> Money:
+        return self.income - self.expenditure
+
+
+@dataclass
+class IcbBalance:
+    icb: Organisation
+    year: str
+    received: Money
+    spent: Money
+    committed_unpaid: Money
+    unspent: Money
+    duty: list[str]
+    duty_source: str
+    providers: list[ProviderResult] = field(default_factory=list)
+
+    @property
+    def surplus(self) -> Money:
+        return self.received - self.spent
+
+    @property
+    def breaks_even(self) -> bool:
+        return not self.duty
+
+    @property
+    def system_surplus(self) -> Money:
+        return self.surplus + sum((p.surplus for p in self.providers), Money(0))
+
+
+def icb_balance(icb: Organisation, year: str) -> IcbBalance:
+    year = parse_financial_year(year)
+    received, spent = received_and_spent(icb, year)
+    flows = _flows_of(year)
+    held = defaultdict(int)
+    for purpose, into in (
+        flows.filter(target__organisation=icb)
+        .values_list("target__purpose")
+        .annotate(t=Sum("amount_pence"))
+    ):
+        held[purpose] += into
+    for purpose, out in (
+        flows.filter(source__organisation=icb)
+        .values_list("source__purpose")
+        .annotate(t=Sum("amount_pence"))
+    ):
+        held[purpose] -= out
+    committed = Money(held.get(Purpose.COMMITMENT, 0) + held.get(Purpose.PAYABLE, 0))
+    unspent = Money(
+        held.get(Purpose.ALLOCATION, 0)
+        + held.get(Purpose.BUDGET, 0)
+        + held.get(Purpose.POOLED_FUND, 0)
+    )
+    _, last_day = year_bounds(year)
+    regime = regime_in_force_on(last_day)
+    duty, source = [], ""
+    if regime is not None:
+        result = regime.evaluate(
+            "ledger.break-even", last_day, body=icb.name, received=received, spent=spent
+        )
+        duty = [v.explanation for v in result.violations]
+        source = regime.rule("ledger.break-even").citation.source
+    provider_ids = (
+        Contract.objects.filter(commissioner=icb, provider__kind__in=NHS_PROVIDER_KINDS)
+        .values_list("provider", flat=True)
+        .distinct()
+    )
+    providers = []
+    for provider in Organisation.objects.filter(pk__in=provider_ids).order_by("name"):
+        income, expenditure = received_and_spent(provider, year)
+        providers.append(ProviderResult(provider, income, expenditure))
+    return IcbBalance(icb, year, received, spent, committed, unspent, duty, source, providers)
+
+
+# -- follow the money -------------------------------------------------------------------
+@dataclass
+class Destination:
+    account: Account
+    pence: int
+    depth: int  # subcontract depth: 0 paid by a commissioner, 1 by a prime provider, ...
+
+    @property
+    def amount(self) -> Money:
+        return Money(self.pence)
+
+    @property
+    def is_spent(self) -> bool:
+        return self.account.purpose in (Purpose.CASH, Purpose.OPERATING_COSTS)
+
+
+@dataclass
+class MoneyTrace:
+    start: Account
+    year: str
+    upstream: bool
+    total: Money
+    destinations: list[Destination]
+    flows: list[tuple[Account, Account, Money]]
+    by_sector: dict[str, Money]
+    by_ownership: dict[str, Money]
+    by_depth: dict[int, Money]
+
+    @property
+    def reached(self) -> Money:
+        return sum((d.amount for d in self.destinations if d.is_spent), Money(0))
+
+    @property
+    def still_held(self) -> Money:
+        return sum((d.amount for d in self.destinations if not d.is_spent), Money(0))
+
+    def by_organisation(self) -> list[tuple[Organisation, Money, int]]:
+        totals: dict = {}
+        for d in self.destinations:
+            org = d.account.organisation
+            amount, depth = totals.get(org.pk, (Money(0), d.depth))
+            totals[org.pk] = (amount + d.amount, min(depth, d.depth))
+        orgs = Organisation.objects.in_bulk(list(totals))
+        rows = [(orgs[pk], amount, depth) for pk, (amount, depth) in totals.items()]
+        return sorted(rows, key=lambda r: (-r[1].pence, r[0].name))
+
+
+class TraceError(ValueError):
+    pass
+
+
+def resolve_start(spec: str) -> Account:
+    """'nhse', 'icb:QUA', 'account:KEY', 'provider:RNA' (cash), 'place:<name>' → an account."""
+    kind, _, value = spec.partition(":")
+    accounts = Account.objects.select_related("organisation")
+    if kind == "nhse":
+        found = accounts.filter(purpose=Purpose.FUNDING, organisation__kind="nhs_england")
+    elif kind == "dhsc":
+        found = accounts.filter(purpose=Purpose.FUNDING, organisation__kind="dhsc")
+    elif kind == "icb":
+        found = accounts.filter(purpose=Purpose.ALLOCATION, organisation__code=value.upper())
+    elif kind == "account":
+        found = accounts.filter(key=value)
+    elif kind in ("provider", "cash"):
+        found = accounts.filter(purpose=Purpose.CASH, organisation__code=value.upper())
+    elif kind == "place":
+        found = accounts.filter(purpose=Purpose.BUDGET, place__name__iexact=value).union(
+            accounts.filter(purpose=Purpose.BUDGET, place__name__iexact=f"{value} place")
+        )
+    else:
+        raise TraceError(
+            f"cannot follow money from {spec!r}: use nhse, dhsc, icb:CODE, place:NAME, "
+            "provider:CODE or account:KEY"
+        )
+    found = list(found)
+    if not found:
+        raise TraceError(f"no account in the books matches {spec!r}")
+    if len(found) > 1:
+        keys = ", ".join(a.key for a in found[:6])
+        raise TraceError(f"{spec!r} matches several accounts ({keys}); use account:KEY")
+    return found[0]
+
+
+def follow(start: Account, year: str, *, upstream: bool = False) -> MoneyTrace:
+    year = parse_financial_year(year)
+    rows = list(_flows_of(year).values_list("source_id", "target_id", "amount_pence"))
+    result = trace([Edge(s, t, p) for s, t, p in rows], start.pk, upstream=upstream)
+    ids = set(result.nodes)
+    accounts = Account.objects.select_related("organisation", "contract", "place").in_bulk(ids)
+    # Subcontract depth: each cash-to-cash hop between organisations is one level down.
+    depth: dict = {start.pk: 0}
+    ordered = sorted(result.nodes.values(), key=lambda n: n.depth)
+    incoming = defaultdict(list)
+    for edge in result.flows:
+        incoming[edge.target].append(edge.source)
+    for node in ordered:
+        if node.key == start.pk:
+            continue
+        account = accounts[node.key]
+        best = None
+        for source in incoming.get(node.key, []):
+            base = depth.get(source, 0)
+            hop = (
+                1
+                if accounts[source].purpose == Purpose.CASH
+                and account.purpose == Purpose.CASH
+                and accounts[source].organisation_id != account.organisation_id
+                else 0
+            )
+            best = base + hop if best is None else min(best, base + hop)
+        depth[node.key] = best or 0
+    destinations = [
+        Destination(accounts[n.key], n.held, depth.get(n.key, 0))
+        for n in result.nodes.values()
+        if n.held
+    ]
+    destinations.sort(key=lambda d: (-d.pence, d.account.key))
+    by_sector: dict[str, Money] = defaultdict(Money.zero)
+    for edge in result.flows:
+        source, target = accounts[edge.source], accounts[edge.target]
+        if target.purpose == Purpose.CASH and source.purpose != Purpose.CASH:
+            sector = (source.contract.sector if source.contract_id else source.sector) or (
+                Sector.UNASSIGNED
+            )
+            by_sector[Sector(sector).label] += Money(edge.pence)
+    by_ownership: dict[str, Money] = defaultdict(Money.zero)
+    by_depth: dict[int, Money] = defaultdict(Money.zero)
+    for d in destinations:
+        if d.is_spent:
+            label = OwnershipClass(d.account.organisation.ownership).label
+            by_ownership[label] += d.amount
+            by_depth[d.depth] += d.amount
+    flows = [(accounts[e.source], accounts[e.target], Money(e.pence)) for e in result.flows]
+    return MoneyTrace(
+        start=start,
+        year=year,
+        upstream=upstream,
+        total=Money(result.total),
+        destinations=destinations,
+        flows=flows,
+        by_sector=dict(by_sector),
+        by_ownership=dict(by_ownership),
+        by_depth=dict(sorted(by_depth.items())),
+    )
+
+
+def recompute_check() -> list[str]:
+    """Problems found by recomputing balances and flow totals from the postings."""
+    from openics.ledger.double_entry import Leg, edges, reversal_edges
+    from openics.ledger.models import Posting
+
+    problems = []
+    sums = dict(
+        Posting.objects.values_list("account_id")
+        .annotate(t=Sum("amount_pence"))
+        .values_list("account_id", "t")
+    )
+    for account in Account.objects.all():
+        if sums.get(account.pk, 0) != account.balance_pence:
+            problems.append(
+                f"ledger: {account.key} shows {Money(account.balance_pence)} but its postings "
+                f"add up to {Money(sums.get(account.pk, 0))}"
+            )
+    unbalanced = (
+        Posting.objects.values("transaction_id").annotate(t=Sum("amount_pence")).filter(~Q(t=0))
+    )
+    for row in unbalanced[:20]:
+        problems.append(f"ledger: transaction {row['transaction_id']} does not balance")
+    if Transaction.objects.count() <= 200_000:
+        expected: dict = defaultdict(int)
+        legs: dict = defaultdict(list)
+        for txn_id, account_id, pence in Posting.objects.values_list(
+            "transaction_id", "account_id", "amount_pence"
+        ).order_by("id"):
+            legs[txn_id].append(Leg(account_id, pence))
+        info = dict(Transaction.objects.values_list("id", "financial_year"))
+        reversals = set(
+            Transaction.objects.filter(reverses__isnull=False).values_list("id", flat=True)
+        )
+        for txn_id, found in legs.items():
+            made = (
+                reversal_edges([Leg(leg.account, -leg.pence) for leg in found])
+                if txn_id in reversals
+                else edges(found)
+            )
+            for edge in made:
+                expected[(info[txn_id], edge.source, edge.target)] += edge.pence
+        stored = {
+            (y, s, t): p
+            for y, s, t, p in FlowTotal.objects.values_list(
+                "financial_year", "source_id", "target_id", "amount_pence"
+            )
+        }
+        for key in set(expected) | set(stored):
+            if expected.get(key, 0) != stored.get(key, 0):
+                problems.append(f"ledger: the flow total {key} disagrees with its postings")
+    return problems
