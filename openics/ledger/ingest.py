@@ -1,0 +1,409 @@
+"""Bulk payments: `openics ledger import payments.csv`, all or nothing.
+
+The file is read and checked row by row (format), then loaded into a staging table —
+with PostgreSQL's COPY where it runs, with batched inserts on SQLite — and checked as
+a set against the books: unknown contracts, invoices paid before or twice in the file,
+dates outside the contract, and commitments that would be overspent. Every bad row is
+reported with its line number and nothing is written. A good file becomes
+transactions, postings, balances and flow totals in a handful of set-based statements,
+inside the one database transaction.
+
+Columns (a header row, names as here; `element` is optional):
+    contract, invoice, date_paid, amount, element
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from django.db import connection
+from django.utils import timezone
+
+from openics.commissioning.models import Contract
+from openics.core.audit import Auditor, service
+from openics.core.models import ImportRun
+from openics.core.money import Money, MoneyError
+from openics.ledger.double_entry import financial_year
+from openics.ledger.models import Account, Purpose, TransactionKind
+from openics.ledger.services import account_for
+from openics.organisations.importers import ImportRejected
+from openics.organisations.sources.base import RowError
+
+COLUMNS = ("contract", "invoice", "date_paid", "amount")
+STAGING = "ledger_payment_staging"
+
+
+@dataclass
+class PaymentRow:
+    line: int
+    contract: str
+    invoice: str
+    paid_on: date
+    pence: int
+    element: str
+
+
+@dataclass
+class PaymentImportReport:
+    source_name: str
+    rows: int
+    total: Money
+    method: str
+
+    def summary(self) -> str:
+        return (
+            f"{self.source_name}: {self.rows:,} payments, {self.total} in all, "
+            f"loaded by {self.method}"
+        )
+
+
+def _date(text: str) -> date:
+    for pattern in ("%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y"):
+        try:
+            return datetime.strptime(text.strip(), pattern).date()
+        except ValueError:
+            continue
+    raise ValueError(f"date_paid {text!r} is not a date (write it like 2025-04-30)")
+
+
+def read_payments(data: bytes, progress: Callable[[int], None] | None = None):
+    """Parses the file; returns (rows, errors), each error with its line number."""
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise ImportRejected("payments", message=f"the file is not UTF-8 text: {exc}") from None
+    reader = csv.reader(io.StringIO(text))
+    header = [h.strip().lower() for h in next(reader, [])]
+    missing = [c for c in COLUMNS if c not in header]
+    if missing:
+        raise ImportRejected(
+            "payments",
+            message=f"line 1: the header lacks the column(s) {', '.join(missing)}; "
+            f"expected {', '.join(COLUMNS)} (and optionally element)",
+        )
+    at = {name: header.index(name) for name in header}
+    rows, errors = [], []
+    for number, cells in enumerate(reader, start=2):
+        if progress and number % 10_000 == 0:
+            progress(10_000)
+        if not any(c.strip() for c in cells):
+            continue
+        if len(cells) < len(header):
+            errors.append(
+                RowError(number, f"{len(cells)} cells where the header has {len(header)}")
+            )
+            continue
+        value = {name: cells[i].strip() for name, i in at.items()}
+        problems = []
+        if not value["contract"]:
+            problems.append("no contract reference")
+        if not value["invoice"]:
+            problems.append("no invoice number")
+        paid_on = pence = None
+        try:
+            paid_on = _date(value["date_paid"])
+        except ValueError as exc:
+            problems.append(str(exc))
+        try:
+            pence = Money.parse(value["amount"]).pence
+            if pence <= 0:
+                problems.append(f"amount {value['amount']} is not more than £0.00")
+        except MoneyError as exc:
+            problems.append(str(exc))
+        element = value.get("element", "")
+        if element not in ("", "fixed", "variable"):
+            problems.append(f"element {element!r} is not fixed or variable")
+        if problems:
+            errors.append(RowError(number, "; ".join(problems)))
+        else:
+            rows.append(
+                PaymentRow(number, value["contract"], value["invoice"], paid_on, pence, element)
+            )
+    return rows, errors
+
+
+def _id(value: uuid.UUID) -> str:
+    return str(value) if connection.vendor == "postgresql" else value.hex
+
+
+def _stage(rows: list[PaymentRow]) -> str:
+    with connection.cursor() as cursor:
+        cursor.execute(f"DROP TABLE IF EXISTS {STAGING}")
+        cursor.execute(
+            f"CREATE TEMPORARY TABLE {STAGING} (line integer, contract_ref varchar(40), "
+            "invoice varchar(60), paid_on date, financial_year varchar(7), "
+            "amount_pence bigint, element varchar(10), txn_id varchar(36), number varchar(20))"
+        )
+        values = (
+            (
+                r.line,
+                r.contract,
+                r.invoice,
+                r.paid_on,
+                financial_year(r.paid_on),
+                r.pence,
+                r.element,
+                _id(uuid.uuid4()),
+                "T" + uuid.uuid4().hex[:16].upper(),
+            )
+            for r in rows
+        )
+        if connection.vendor == "postgresql":
+            columns = (
+                "line, contract_ref, invoice, paid_on, financial_year, amount_pence, "
+                "element, txn_id, number"
+            )
+            with cursor.cursor.copy(f"COPY {STAGING} ({columns}) FROM STDIN") as copy:
+                for row in values:
+                    copy.write_row(row)
+            method = "COPY into a staging table"
+        else:
+            cursor.executemany(
+                f"INSERT INTO {STAGING} VALUES (?,?,?,?,?,?,?,?,?)".replace("?", "%s"), list(values)
+            )
+            method = "batched inserts into a staging table"
+        cursor.execute(f"CREATE INDEX {STAGING}_contract ON {STAGING} (contract_ref)")
+    return method
+
+
+def _problems() -> list[RowError]:
+    """Set-based checks of the staged rows against the books."""
+    payment_kinds = f"('{TransactionKind.PAYMENT}', '{TransactionKind.SUBCONTRACT_PAYMENT}')"
+    checks = [
+        (
+            f"SELECT s.line, s.contract_ref FROM {STAGING} s LEFT JOIN commissioning_contract c "
+            "ON c.reference = s.contract_ref WHERE c.id IS NULL",
+            "no contract with the reference {1}",
+        ),
+        (
+            f"SELECT s.line, s.invoice FROM {STAGING} s WHERE EXISTS (SELECT 1 FROM {STAGING} o "
+            "WHERE o.contract_ref = s.contract_ref AND o.invoice = s.invoice AND o.line < s.line)",
+            "invoice {1} appears earlier in the file for the same contract",
+        ),
+        (
+            f"SELECT s.line, s.invoice FROM {STAGING} s JOIN commissioning_contract c "
+            "ON c.reference = s.contract_ref JOIN ledger_transaction t ON t.contract_id = c.id "
+            f"AND t.invoice_number = s.invoice AND t.kind IN {payment_kinds}",
+            "invoice {1} on this contract has already been paid",
+        ),
+        (
+            f'SELECT s.line, s.paid_on, c.start, c."end" FROM {STAGING} s '
+            "JOIN commissioning_contract c ON c.reference = s.contract_ref "
+            'WHERE s.paid_on < c.start OR s.paid_on > c."end"',
+            "paid on {1}, outside the contract's term ({2} to {3})",
+        ),
+    ]
+    errors = []
+    with connection.cursor() as cursor:
+        for sql, reason in checks:
+            cursor.execute(sql)
+            for row in cursor.fetchall():
+                errors.append(RowError(row[0], reason.format(*row)))
+    return errors
+
+
+def _payers(contracts: dict[str, Contract], audit: Auditor) -> dict[str, Account]:
+    payers = {}
+    for reference, contract in contracts.items():
+        if contract.prime_id:
+            payers[reference] = account_for(contract.commissioner, Purpose.CASH, audit=audit)
+            continue
+        found = (
+            Account.objects.filter(contract=contract, purpose=Purpose.COMMITMENT)
+            .order_by("-balance_pence", "key")
+            .first()
+        )
+        if found is not None:
+            payers[reference] = found
+    return payers
+
+
+def _overspends(contracts, payers, providers) -> list[RowError]:
+    """Rows that take a contract's payments beyond what is committed (or the prime holds).
+
+    Judged on the whole file: a prime provider may pass on money the same file pays it.
+    """
+    errors = []
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT contract_ref, MIN(line), SUM(amount_pence), COUNT(*) FROM {STAGING} "
+            "GROUP BY contract_ref"
+        )
+        totals = cursor.fetchall()
+    locked = {
+        a.pk: a
+        for a in Account.objects.select_for_update()
+        .filter(pk__in=[a.pk for a in payers.values()])
+        .order_by("pk")
+    }
+    needed: dict = {}
+    arriving: dict = {}
+    for reference, _first, pence, _count in totals:
+        if reference in providers:
+            cash = providers[reference].pk
+            arriving[cash] = arriving.get(cash, 0) + int(pence)
+    for reference, first_line, pence, _count in totals:
+        if reference not in contracts:
+            continue
+        payer = payers.get(reference)
+        if payer is None:
+            errors.append(RowError(first_line, f"nothing is committed to contract {reference}"))
+            continue
+        needed.setdefault(payer.pk, []).append((reference, first_line, int(pence)))
+    for pk, wanted in needed.items():
+        account = locked[pk]
+        asked = sum(p for _, _, p in wanted)
+        if asked > account.balance_pence + arriving.get(pk, 0):
+            for reference, first_line, pence in wanted:
+                errors.append(
+                    RowError(
+                        first_line,
+                        f"contract {reference}: the file pays {Money(pence)} from "
+                        f"{account.name}, which holds {Money(account.balance_pence)} "
+                        f"(with the file's other payments from it, {Money(asked)} in all)",
+                    )
+                )
+    return errors
+
+
+def _write(payers, providers, audit: Auditor, run: ImportRun) -> None:
+    now = timezone.now()
+    actor_user = audit.actor.user.pk if audit.actor.user is not None else None
+    with connection.cursor() as cursor:
+        cursor.execute(f"ALTER TABLE {STAGING} ADD COLUMN payer_id varchar(36)")
+        cursor.execute(f"ALTER TABLE {STAGING} ADD COLUMN cash_id varchar(36)")
+        cursor.execute(f"ALTER TABLE {STAGING} ADD COLUMN contract_id varchar(36)")
+        cursor.execute(f"ALTER TABLE {STAGING} ADD COLUMN kind varchar(20)")
+        cursor.execute(f"ALTER TABLE {STAGING} ADD COLUMN provider_name varchar(200)")
+        mapping = [
+            (
+                _id(payers[ref].pk),
+                _id(providers[ref].pk),
+                _id(contract.pk),
+                TransactionKind.SUBCONTRACT_PAYMENT
+                if contract.prime_id
+                else TransactionKind.PAYMENT,
+                contract.provider.name,
+                ref,
+            )
+            for ref, contract in payers.contracts.items()
+        ]
+        cursor.executemany(
+            f"UPDATE {STAGING} SET payer_id = %s, cash_id = %s, contract_id = %s, kind = %s, "
+            "provider_name = %s WHERE contract_ref = %s",
+            mapping,
+        )
+        cast = "::uuid" if connection.vendor == "postgresql" else ""
+        concat = "||"
+        cursor.execute(
+            "INSERT INTO ledger_transaction (id, created_at, updated_at, number, kind, "
+            "effective_date, financial_year, recorded_at, description, contract_id, "
+            "invoice_number, element, source_type, source_id, reverses_id, actor_user_id, "
+            "actor_system, reason) "
+            f"SELECT txn_id{cast}, %s, %s, number, kind, paid_on, financial_year, %s, "
+            f"provider_name {concat} ': contract ' {concat} contract_ref {concat} ', invoice ' "
+            f"{concat} invoice, contract_id{cast}, invoice, element, 'core.importrun', %s, NULL, "
+            f"%s, %s, %s FROM {STAGING}",
+            [now, now, now, _id(run.pk), actor_user, audit.actor.system, audit.reason],
+        )
+        cursor.execute(
+            "INSERT INTO ledger_posting (transaction_id, account_id, amount_pence, "
+            "effective_date, financial_year) "
+            f"SELECT txn_id{cast}, payer_id{cast}, -amount_pence, paid_on, financial_year "
+            f"FROM {STAGING} UNION ALL "
+            f"SELECT txn_id{cast}, cash_id{cast}, amount_pence, paid_on, financial_year "
+            f"FROM {STAGING}"
+        )
+        for column, sign in (("payer_id", "-"), ("cash_id", "")):
+            cursor.execute(
+                "UPDATE ledger_account SET balance_pence = balance_pence + "
+                f"{sign}(SELECT SUM(amount_pence) FROM {STAGING} s "
+                f"WHERE s.{column}{cast} = ledger_account.id) "
+                f"WHERE id IN (SELECT {column}{cast} FROM {STAGING})"
+            )
+        cursor.execute(
+            "INSERT INTO ledger_flowtotal (financial_year, source_id, target_id, amount_pence) "
+            f"SELECT financial_year, payer_id{cast}, cash_id{cast}, SUM(amount_pence) "
+            f"FROM {STAGING} WHERE true GROUP BY financial_year, payer_id, cash_id "
+            "ON CONFLICT (financial_year, source_id, target_id) DO UPDATE SET "
+            "amount_pence = ledger_flowtotal.amount_pence + excluded.amount_pence"
+        )
+        cursor.execute(f"DROP TABLE {STAGING}")
+
+
+class _Payers(dict):
+    contracts: dict
+
+
+@service("ledger.import_payments")
+def _import(*, rows, errors, source_name, sha256, audit: Auditor) -> PaymentImportReport:
+    method = _stage(rows)
+    errors = list(errors) + _problems()
+    references = {r.contract for r in rows}
+    contracts = {
+        c.reference: c
+        for c in Contract.objects.filter(reference__in=references).select_related(
+            "provider", "commissioner"
+        )
+    }
+    found = _payers(contracts, audit)
+    providers = {
+        ref: account_for(c.provider, Purpose.CASH, audit=audit) for ref, c in contracts.items()
+    }
+    errors += _overspends(contracts, found, providers)
+    if errors:
+        raise ImportRejected(source_name, sorted(errors, key=lambda e: (e.line, e.reason)))
+    payers = _Payers(found)
+    payers.contracts = contracts
+    total = Money(sum(r.pence for r in rows))
+    run = ImportRun.objects.create(
+        kind="ledger-payments",
+        source_name=source_name,
+        sha256=sha256,
+        layout="payments-csv-1",
+        rows=len(rows),
+        created=len(rows),
+        actor_label=str(audit.actor),
+    )
+    _write(payers, providers, audit, run)
+    audit.created(run)
+    audit.record(
+        object_type="ledger.transaction",
+        object_id=str(run.pk),
+        after={
+            "payments": len(rows),
+            "total_pence": total.pence,
+            "file": source_name,
+            "sha256": sha256,
+            "method": method,
+        },
+    )
+    return PaymentImportReport(source_name, len(rows), total, method)
+
+
+def import_payments(
+    data: bytes,
+    *,
+    source_name: str,
+    actor,
+    reason: str,
+    progress: Callable[[int], None] | None = None,
+) -> PaymentImportReport:
+    rows, errors = read_payments(data, progress)
+    if not rows and not errors:
+        raise ImportRejected(source_name, message=f"{source_name} holds no payments")
+    sha256 = hashlib.sha256(data).hexdigest()
+    return _import(
+        rows=rows,
+        errors=errors,
+        source_name=source_name,
+        sha256=sha256,
+        actor=actor,
+        reason=reason,
+    )
