@@ -119,6 +119,43 @@ def _registry() -> list[CheckResult]:
     return results
 
 
+def _ledger() -> list[CheckResult]:
+    from openics.ledger import selectors
+    from openics.ledger.models import Account, Posting, Purpose
+
+    postings = Posting.objects.count()
+    if not postings:
+        return [CheckResult("Ledger", True, "no postings yet")]
+    problems = selectors.recompute_check()
+    results = [
+        CheckResult(
+            "Ledger",
+            not problems,
+            "; ".join(problems[:5])
+            if problems
+            else f"{postings:,} postings; every transaction balances and every balance and "
+            "flow total agrees with its postings",
+        )
+    ]
+    years = sorted(set(Posting.objects.values_list("financial_year", flat=True).distinct()))
+    icbs = {
+        a.organisation
+        for a in Account.objects.filter(purpose=Purpose.ALLOCATION).select_related("organisation")
+    }
+    for icb in sorted(icbs, key=lambda o: o.code):
+        for year in years:
+            balance = selectors.icb_balance(icb, year)
+            results.append(
+                CheckResult(
+                    f"Break-even: {icb.code} {year}",
+                    balance.breaks_even,
+                    "; ".join(balance.duty)
+                    or f"received {balance.received}, spent {balance.spent}",
+                )
+            )
+    return results
+
+
 def run_checks() -> Iterator[CheckResult]:
     yield _django_system_checks()
     database = _database()
@@ -126,3 +163,4 @@ def run_checks() -> Iterator[CheckResult]:
     yield _regimes()
     if database.ok:
         yield from _registry()
+        yield from _ledger()

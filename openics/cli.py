@@ -869,5 +869,15 @@ def check() -> None:
     click.echo("All checks passed.")
 
 
+def _add_app_commands() -> None:
+    from openics.ledger.cli import ledger_group, money_group
+
+    main.add_command(ledger_group)
+    main.add_command(money_group)
+
+
+_add_app_commands()
+
+
 if __name__ == "__main__":
     main()

@@ -179,6 +179,12 @@ def run_place_shares() -> None:
     approve_run(run=run, actor=DEMO_ACTOR, reason=reason)
 
 
+def load_books() -> None:
+    from openics.ledger.demo import load_books as load
+
+    load(DEMO_ACTOR, f"{REASON}: the Black Country's books for 2025/26", DATA)
+
+
 DEMO_STEPS = [
     ("Loading demonstration people and roles", load_demo_people),
     ("Importing 6,348 practices of 42 ICBs (NHS England, 2025/26)", load_practices),
@@ -190,4 +196,5 @@ DEMO_STEPS = [
     ("Establishing the Black Country Provider Collaborative", load_collaborative),
     ("Importing NHS England's published ICB allocations", load_allocations),
     ("Sharing the Black Country's budget between its places", run_place_shares),
+    ("Writing the Black Country's books for 2025/26", load_books),
 ]

@@ -318,10 +318,14 @@ def receive_allocation(
     )
 
 
-def _place_for(icb: Organisation, row: dict) -> Organisation:
-    places = list(registry.current_children(icb, BodyKind.PLACE))
-    for place in places:
-        if place.name in (row["name"], f"{row['name']} place"):
+def _place_for(icb: Organisation, row: dict) -> Organisation | None:
+    """The place a run's row is for; None for the ICB's practices that are in no place."""
+    from openics.allocation.selectors import NOT_IN_A_PLACE
+
+    if row["key"] == NOT_IN_A_PLACE:
+        return None
+    for place in registry.current_children(icb, BodyKind.PLACE):
+        if str(place.pk) == row["key"] or place.name in (row["name"], f"{row['name']} place"):
             return place
     raise LedgerError(
         f"{icb.name} has no current place for {row['name']} ({row['key']}); "
@@ -339,7 +343,7 @@ def delegate_to_places(*, run: PlaceAllocationRun, on: date, audit: Auditor) -> 
             asked={"run": str(run.pk)},
         )
     if Transaction.objects.filter(
-        source_type=run._meta.label_lower, source_id=str(run.pk), reverses__isnull=True
+        kind=TransactionKind.DELEGATION, source_type=run._meta.label_lower, source_id=str(run.pk)
     ).exists():
         raise Refused(
             "this run's place budgets are already in the books", asked={"run": str(run.pk)}
@@ -560,6 +564,11 @@ def pay(
         )
     pence = _positive(amount)
     payer = source or payer_account(contract, audit)
+    if payer.organisation_id != contract.commissioner_id:
+        raise LedgerError(
+            f"{payer.name} is not an account of {contract.commissioner.name}, who pays on "
+            f"contract {contract.reference}"
+        )
     _check_ring_fence(payer, contract.sector, on, f"payment on {contract.reference}")
     kind = TransactionKind.SUBCONTRACT_PAYMENT if contract.prime_id else TransactionKind.PAYMENT
     what = "subcontract" if contract.prime_id else "contract"

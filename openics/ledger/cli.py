@@ -1,0 +1,246 @@
+"""`openics ledger …` and `openics money …`: the books from the command line."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+
+
+def _setup():
+    from openics.cli import _django
+
+    _django()
+
+
+def _fail(message: str) -> None:
+    click.secho(f"Error: {message}", fg="red", err=True)
+    sys.exit(1)
+
+
+def _icb(code: str):
+    from openics.organisations.models import Organisation
+
+    found = list(
+        Organisation.objects.filter(code=code.upper()).exclude(kind="place")
+        or Organisation.objects.filter(ons_code=code.upper())
+    )
+    if len(found) != 1:
+        _fail(f"{len(found)} organisations have the code {code}; expected exactly one")
+    return found[0]
+
+
+def _year(text: str) -> str:
+    from openics.ledger.double_entry import parse_financial_year
+
+    try:
+        return parse_financial_year(text)
+    except ValueError as exc:
+        _fail(str(exc))
+
+
+@click.group("ledger")
+def ledger_group() -> None:
+    """The books: balances, exports and bulk payments."""
+
+
+@ledger_group.command("balance")
+@click.option("--icb", "code", required=True, help="ICB code, e.g. QUA.")
+@click.option("--year", required=True, help="Financial year, e.g. 2025-26.")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
+def balance(code: str, year: str, fmt: str) -> None:
+    """The ICB's duty to break even, its providers' surplus or deficit, and the system's."""
+    _setup()
+    from openics.ledger.selectors import icb_balance
+
+    result = icb_balance(_icb(code), _year(year))
+    if fmt == "json":
+        click.echo(
+            json.dumps(
+                {
+                    "icb": result.icb.code,
+                    "year": result.year,
+                    "received": str(result.received.to_decimal()),
+                    "spent": str(result.spent.to_decimal()),
+                    "surplus": str(result.surplus.to_decimal()),
+                    "committed_unpaid": str(result.committed_unpaid.to_decimal()),
+                    "unspent_budget": str(result.unspent.to_decimal()),
+                    "breaks_even": result.breaks_even,
+                    "duty": result.duty_source,
+                    "breaches": result.duty,
+                    "providers": [
+                        {
+                            "code": p.organisation.code,
+                            "name": p.organisation.name,
+                            "income": str(p.income.to_decimal()),
+                            "expenditure": str(p.expenditure.to_decimal()),
+                            "surplus": str(p.surplus.to_decimal()),
+                        }
+                        for p in result.providers
+                    ],
+                    "system_surplus": str(result.system_surplus.to_decimal()),
+                },
+                indent=2,
+            )
+        )
+        return
+    click.echo(f"{result.icb.name} ({result.icb.code}), {result.year}")
+    rows = [
+        ("Received (allocations and grants)", result.received),
+        ("Spent (paid to providers and pools)", result.spent),
+        ("Surplus (deficit if negative)", result.surplus),
+        ("Committed to contracts, not yet paid", result.committed_unpaid),
+        ("Budget not yet committed", result.unspent),
+    ]
+    for label, amount in rows:
+        click.echo(f"  {label:<40} {amount!s:>22}")
+    verdict = "meets" if result.breaks_even else "BREAKS"
+    click.echo(f"  Duty to break even: {verdict} it ({result.duty_source})")
+    for breach in result.duty:
+        click.secho(f"    {breach}", fg="red")
+    if result.providers:
+        click.echo("  NHS providers holding its contracts (income − expenditure in the year):")
+        for p in result.providers:
+            click.echo(f"    {p.organisation.name:<50} {p.surplus!s:>20}")
+        click.echo(f"  System surplus (ICB and these providers): {result.system_surplus}")
+
+
+@ledger_group.group("export")
+def export_group() -> None:
+    """Open data from the books."""
+
+
+@export_group.command("beancount")
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), required=True)
+def export_beancount(out: Path) -> None:
+    """The whole ledger as a beancount journal (check it with bean-check)."""
+    _setup()
+    from openics.ledger.exports import write_beancount
+
+    with out.open("w", encoding="utf-8") as stream:
+        counts = write_beancount(stream)
+    click.echo(
+        f"Wrote {out}: {counts['accounts']:,} accounts, {counts['transactions']:,} "
+        f"transactions, {counts['postings']:,} postings"
+    )
+
+
+@export_group.command("spend-over-25k")
+@click.option("--body", "code", required=True, help="The paying body's code, e.g. QUA.")
+@click.option("--year", required=True, help="Financial year, e.g. 2025-26.")
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), default=None)
+def export_spend(code: str, year: str, out: Path | None) -> None:
+    """HM Treasury's "spend over £25,000" file for one body and year (CSV)."""
+    _setup()
+    from openics.ledger.exports import write_spend_over_25k
+
+    body = _icb(code)
+    if out is None:
+        count = write_spend_over_25k(body, _year(year), sys.stdout)
+        click.echo(f"{count} payment(s) of £25,000 or more", err=True)
+        return
+    with out.open("w", encoding="utf-8", newline="") as stream:
+        count = write_spend_over_25k(body, _year(year), stream)
+    click.echo(f"Wrote {out}: {count} payment(s) of £25,000 or more")
+
+
+@ledger_group.command("import")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--reason", help="Why (kept in the audit log).")
+def import_payments_command(file: Path, reason: str | None) -> None:
+    """Payments from a CSV (contract, invoice, date_paid, amount[, element]); all or nothing."""
+    _setup()
+    from openics.cli import _cli_actor
+    from openics.ledger.ingest import import_payments
+    from openics.organisations.importers import ImportRejected
+
+    data = file.read_bytes()
+    lines = max(data.count(b"\n"), 1)
+    try:
+        with click.progressbar(length=lines, label=f"Checking {file.name}", file=sys.stderr) as bar:
+            report = import_payments(
+                data,
+                source_name=file.name,
+                actor=_cli_actor(),
+                reason=reason or f"payments from {file.name}",
+                progress=bar.update,
+            )
+            bar.update(lines)
+    except ImportRejected as exc:
+        click.secho(exc.report(limit=500), fg="red", err=True)
+        sys.exit(1)
+    click.echo(report.summary())
+
+
+@click.group("money")
+def money_group() -> None:
+    """Follow the money through the books."""
+
+
+@money_group.command("trace")
+@click.option(
+    "--from",
+    "start",
+    required=True,
+    help="nhse, dhsc, icb:CODE, place:NAME, provider:CODE or account:KEY.",
+)
+@click.option("--year", required=True, help="Financial year, e.g. 2025-26.")
+@click.option(
+    "--reverse", is_flag=True, help="Where the money came from, instead of where it went."
+)
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
+def trace_command(start: str, year: str, reverse: bool, fmt: str) -> None:
+    """Where the money went (or came from): recipients, sectors, ownership, subcontract depth."""
+    _setup()
+    from openics.ledger.selectors import TraceError, follow, resolve_start
+
+    try:
+        account = resolve_start(start)
+    except TraceError as exc:
+        _fail(str(exc))
+    traced = follow(account, _year(year), upstream=reverse)
+    if fmt == "json":
+        click.echo(json.dumps(_trace_json(traced), indent=2))
+        return
+    direction = "came into" if reverse else "left"
+    click.echo(f"{traced.total} {direction} {account.name} in {traced.year}.")
+    if not reverse:
+        click.echo(f"  Reached providers and their subcontractors: {traced.reached}")
+        click.echo(f"  Still held in budgets and commitments:      {traced.still_held}")
+    click.echo("  By organisation (depth 0 = paid by a commissioner, 1 = by a prime provider):")
+    for org, amount, depth in traced.by_organisation():
+        click.echo(f"    {org.name:<55} {amount!s:>20}  depth {depth}")
+    for title, table in (
+        ("By sector", traced.by_sector),
+        ("By ownership", traced.by_ownership),
+        ("By subcontract depth", traced.by_depth),
+    ):
+        if table:
+            click.echo(f"  {title}:")
+            for key, amount in table.items():
+                click.echo(f"    {key!s:<55} {amount!s:>20}")
+    total = sum((d.amount for d in traced.destinations), type(traced.total)(0))
+    click.echo(f"  Reconciles: destinations add up to {total} of {traced.total}")
+
+
+def _trace_json(traced) -> dict:
+    return {
+        "from": traced.start.key,
+        "year": traced.year,
+        "direction": "upstream" if traced.upstream else "downstream",
+        "total": str(traced.total.to_decimal()),
+        "destinations": [
+            {
+                "account": d.account.key,
+                "organisation": d.account.organisation.name,
+                "amount": str(d.amount.to_decimal()),
+                "depth": d.depth,
+            }
+            for d in traced.destinations
+        ],
+        "by_sector": {k: str(v.to_decimal()) for k, v in traced.by_sector.items()},
+        "by_ownership": {k: str(v.to_decimal()) for k, v in traced.by_ownership.items()},
+        "by_depth": {str(k): str(v.to_decimal()) for k, v in traced.by_depth.items()},
+    }

@@ -1,0 +1,150 @@
+"""Open data from the books: the "spend over £25,000" file and a beancount journal.
+
+Spend over £25,000 follows the layout government bodies publish (as in DHSC's own
+monthly file): one row per payment of £25,000 or more, with reversals as negative rows.
+The beancount journal holds every account and transaction, with a balance assertion for
+each account at the end, so `bean-check` proves the books add up independently of us.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from collections.abc import Iterator
+from datetime import date, timedelta
+from typing import TextIO
+
+from django.db.models import Min
+
+from openics.commissioning.models import Sector
+from openics.core.money import Money
+from openics.ledger.double_entry import year_bounds
+from openics.ledger.models import Account, Posting, Purpose, Transaction, TransactionKind
+from openics.organisations.models import Organisation
+
+SPEND_THRESHOLD = Money.parse("£25,000.00")
+SPEND_COLUMNS = [
+    "Body",
+    "Date paid",
+    "Expense type",
+    "Expense area",
+    "Supplier",
+    "Transaction number",
+    "Amount",
+    "Supplier VAT or company number",
+]
+
+
+def spend_over_25k(body: Organisation, year: str) -> Iterator[list[str]]:
+    """Rows of the body's payments of £25,000 or more in the year (reversals negative)."""
+    first, last = year_bounds(year)
+    payments = (
+        Transaction.objects.filter(
+            kind__in=[TransactionKind.PAYMENT, TransactionKind.REVERSAL],
+            contract__commissioner=body,
+            contract__prime__isnull=True,
+            effective_date__range=(first, last),
+        )
+        .select_related("contract", "contract__provider", "contract__place", "reverses")
+        .order_by("effective_date", "number")
+    )
+    for txn in payments:
+        if txn.kind == TransactionKind.REVERSAL and txn.reverses.kind != TransactionKind.PAYMENT:
+            continue
+        amount = Money(sum(p.amount_pence for p in txn.postings.all() if p.amount_pence > 0))
+        if txn.kind == TransactionKind.REVERSAL:
+            amount = -amount
+        if abs(amount) < SPEND_THRESHOLD:
+            continue
+        contract, supplier = txn.contract, txn.contract.provider
+        area = contract.place.name if contract.place_id else "System-wide programmes"
+        yield [
+            body.name,
+            f"{txn.effective_date:%d/%m/%Y}",
+            Sector(contract.sector).label,
+            area,
+            supplier.name,
+            txn.number,
+            str(amount.to_decimal()),
+            supplier.company_number or supplier.charity_number or "",
+        ]
+
+
+def write_spend_over_25k(body: Organisation, year: str, out: TextIO) -> int:
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(SPEND_COLUMNS)
+    count = 0
+    for row in spend_over_25k(body, year):
+        writer.writerow(row)
+        count += 1
+    return count
+
+
+# -- beancount ---------------------------------------------------------------------------
+_ROOTS = {
+    Purpose.FUNDING: "Equity",
+    Purpose.PAYABLE: "Liabilities",
+    Purpose.OPERATING_COSTS: "Expenses",
+}
+
+
+def _component(text: str) -> str:
+    cleaned = re.sub(r"[^A-Za-z0-9-]+", "-", text).strip("-") or "X"
+    if not cleaned[0].isalnum():
+        cleaned = "X" + cleaned
+    return cleaned[0].upper() + cleaned[1:]
+
+
+def beancount_name(account: Account) -> str:
+    root = _ROOTS.get(account.purpose, "Assets")
+    return ":".join([root, *(_component(part) for part in account.key.split(":"))])
+
+
+def _quote(text: str) -> str:
+    return '"' + text.replace("\\", "/").replace('"', "'") + '"'
+
+
+def _gbp(pence: int) -> str:
+    sign = "-" if pence < 0 else ""
+    pounds, rest = divmod(abs(pence), 100)
+    return f"{sign}{pounds}.{rest:02d} GBP"
+
+
+def write_beancount(out: TextIO) -> dict:
+    """Writes the whole ledger as a beancount journal; returns counts for the caller."""
+    accounts = {a.pk: a for a in Account.objects.all()}
+    names = {pk: beancount_name(a) for pk, a in accounts.items()}
+    first = Posting.objects.aggregate(d=Min("effective_date"))["d"] or date.today()
+    out.write('option "title" "OpenICS ledger"\noption "operating_currency" "GBP"\n\n')
+    for pk in sorted(accounts, key=lambda k: names[k]):
+        out.write(f"{first:%Y-%m-%d} open {names[pk]} GBP\n")
+        out.write(f"  name: {_quote(accounts[pk].name)}\n")
+    out.write("\n")
+    rows = (
+        Posting.objects.order_by("transaction__effective_date", "transaction_id", "id")
+        .values_list(
+            "transaction_id",
+            "transaction__effective_date",
+            "transaction__number",
+            "transaction__kind",
+            "transaction__description",
+            "account_id",
+            "amount_pence",
+        )
+        .iterator(chunk_size=20_000)
+    )
+    current, last, transactions, postings = None, first, 0, 0
+    for txn_id, on, number, kind, description, account_id, pence in rows:
+        if txn_id != current:
+            current = txn_id
+            transactions += 1
+            last = max(last, on)
+            out.write(f"\n{on:%Y-%m-%d} * {_quote(kind)} {_quote(description)}\n")
+            out.write(f"  number: {_quote(number)}\n")
+        out.write(f"  {names[account_id]}  {_gbp(pence)}\n")
+        postings += 1
+    check_day = last + timedelta(days=1)
+    out.write("\n")
+    for pk in sorted(accounts, key=lambda k: names[k]):
+        out.write(f"{check_day:%Y-%m-%d} balance {names[pk]}  {_gbp(accounts[pk].balance_pence)}\n")
+    return {"accounts": len(accounts), "transactions": transactions, "postings": postings}
