@@ -28,6 +28,24 @@ def _money(value) -> str:
     return Money(value).format()
 
 
+def _money_short(value) -> str:
+    """£2.49bn, £24.0m, £350k: for labels where the exact figure is beside them."""
+    from decimal import ROUND_HALF_UP, Decimal
+
+    pence = value.pence if isinstance(value, Money) else int(value)
+    pounds = Decimal(abs(pence)) / 100
+    sign = "-" if pence < 0 else ""
+    for size, suffix, places in (
+        (Decimal(10**9), "bn", "0.01"),
+        (Decimal(10**6), "m", "0.1"),
+        (Decimal(10**3), "k", "1"),
+    ):
+        if pounds >= size:
+            shown = (pounds / size).quantize(Decimal(places), rounding=ROUND_HALF_UP)
+            return f"{sign}£{shown}{suffix}"
+    return Money(pence).format()
+
+
 def _thousands(value) -> str:
     return "—" if value is None else f"{value:,}"
 
@@ -45,5 +63,7 @@ def environment(**options) -> Environment:
     env.globals.update(
         {"static": static, "static_dir": _static_dir, "url": _url, "sections_nav": SECTIONS}
     )
-    env.filters.update({"money": _money, "thousands": _thousands, "slug": slugify})
+    env.filters.update(
+        {"money": _money, "money_short": _money_short, "thousands": _thousands, "slug": slugify}
+    )
     return env

@@ -7,6 +7,7 @@ from openics.api.urls import api
 urlpatterns = [
     path("api/", api.urls),
     path("organisations/", include("openics.organisations.urls")),
+    path("money/", include("openics.ledger.urls")),
     path("money/", include("openics.allocation.urls")),
     path("", include("openics.transparency.urls")),
 ]

@@ -21,7 +21,7 @@ SECTIONS = (
     Section(
         "Money",
         "/money/",
-        "Fair shares: ICB allocations recomputed, and budgets shared between places.",
+        "Fair shares, place budgets, the books, and where every pound goes.",
         ready=True,
     ),
     Section(
