@@ -144,7 +144,10 @@ def write_beancount(out: TextIO) -> dict:
         out.write(f"  {names[account_id]}  {_gbp(pence)}\n")
         postings += 1
     check_day = last + timedelta(days=1)
+    # Balances carry a third decimal place: beancount infers the tolerance of a balance
+    # assertion from its precision, and at two places it lets a penny's difference pass.
     out.write("\n")
     for pk in sorted(accounts, key=lambda k: names[k]):
-        out.write(f"{check_day:%Y-%m-%d} balance {names[pk]}  {_gbp(accounts[pk].balance_pence)}\n")
+        exact = _gbp(accounts[pk].balance_pence).replace(" GBP", "0 GBP")
+        out.write(f"{check_day:%Y-%m-%d} balance {names[pk]}  {exact}\n")
     return {"accounts": len(accounts), "transactions": transactions, "postings": postings}

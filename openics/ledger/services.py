@@ -112,16 +112,20 @@ def account_for(
     )
     account = Account.objects.filter(key=key).first()
     if account is None:
-        account = Account.objects.create(
-            key=key,
-            name=_account_name(organisation, purpose, sector, place, contract, ring_fence),
-            organisation=organisation,
-            purpose=purpose,
-            sector=sector,
-            place=place,
-            contract=contract,
-            ring_fence=ring_fence,
-        )
+        try:
+            with transaction.atomic():  # another writer may be opening the same account
+                account = Account.objects.create(
+                    key=key,
+                    name=_account_name(organisation, purpose, sector, place, contract, ring_fence),
+                    organisation=organisation,
+                    purpose=purpose,
+                    sector=sector,
+                    place=place,
+                    contract=contract,
+                    ring_fence=ring_fence,
+                )
+        except IntegrityError:
+            return Account.objects.get(key=key)
         audit.created(account, action="ledger.open_account")
     return account
 

@@ -104,11 +104,36 @@ def test_demo_loads_42_icbs_in_7_regions_with_the_published_populations():
     assert users.count() == len(DEMO_PEOPLE)
     assert users.get(username="demo-finance").has_perm("openics.post_ledger", "QUA")
 
+    _the_demo_books_balance_and_reach_subcontractors(icb)
+
     # a second run changes nothing
     entries = AuditEntry.objects.count()
     again = CliRunner().invoke(main, ["demo", "--no-serve"])
     assert again.exit_code == 0, again.output
     assert AuditEntry.objects.count() == entries
+
+
+def _the_demo_books_balance_and_reach_subcontractors(icb):
+    from openics.allocation.models import PublishedAllocation
+    from openics.ledger import selectors as books
+    from openics.ledger.models import Transaction
+
+    assert books.recompute_check() == []
+    traced = books.follow(books.resolve_start("nhse"), "2025-26")
+    published = PublishedAllocation.objects.filter(icb=icb, financial_year="2024/25")
+    received = sum((Money.from_pounds(p.recurrent_k * 1000) for p in published), Money(0))
+    assert traced.total == received  # both of QUA's published lines, to the penny
+    assert sum((d.amount for d in traced.destinations), Money(0)) == traced.total
+    assert traced.reached > Money(0) and set(traced.by_depth) == {0, 1, 2}
+    assert {"NHS", "GP partnership", "Independent for-profit", "Voluntary and community"} <= set(
+        traced.by_ownership
+    )
+    balance = books.icb_balance(icb, "2025-26")
+    assert balance.breaks_even and balance.received == received
+    # the attempt to pay home care from the public health grant left only its refusal
+    refusal = AuditEntry.objects.get(action="ledger.pay.refused")
+    assert "ring-fenced public health grant" in refusal.after["refused"][0]
+    assert not Transaction.objects.filter(invoice_number="DEMO-REFUSED").exists()
 
 
 def test_check_passes_on_a_migrated_database():

@@ -23,14 +23,25 @@ def world():
 
 def test_money_flows_from_nhs_england_to_a_subcontractor_and_reconciles(world):
     budget = fund_place(world, "£1,000,000.00")
-    prime = contract(world, annual_value=pounds("£600,000.00"), fixed_monthly=pounds("£40,000.00"),
-                     unit_price=pounds("£125.00"))
-    sub = contract(world, commissioner=world.trust, provider=world.company, prime=prime,
-                   sector="acute", title="Scans")
+    prime = contract(
+        world,
+        annual_value=pounds("£600,000.00"),
+        fixed_monthly=pounds("£40,000.00"),
+        unit_price=pounds("£125.00"),
+    )
+    sub = contract(
+        world,
+        commissioner=world.trust,
+        provider=world.company,
+        prime=prime,
+        sector="acute",
+        title="Scans",
+    )
     books.commit(contract=prime, source=budget, amount=pounds("£600,000.00"), on=START, **AS)
     books.pay_month(contract=prime, month_end=date(2025, 4, 30), activity_units=80, **AS)
-    books.pay(contract=sub, amount=pounds("£12,345.67"), on=date(2025, 5, 3),
-              invoice_number="SC-1", **AS)
+    books.pay(
+        contract=sub, amount=pounds("£12,345.67"), on=date(2025, 5, 3), invoice_number="SC-1", **AS
+    )
     # the trust got £40,000 fixed + 80 × £125 variable; it passed £12,345.67 on
     cash = Account.objects.get(organisation=world.trust, purpose=Purpose.CASH)
     assert cash.balance_pence == pounds("£37,654.33").pence
@@ -76,27 +87,45 @@ def test_a_payment_outside_the_contract_term_is_refused(world):
     deal = contract(world)
     books.commit(contract=deal, source=budget, amount=pounds("£1,000.00"), on=START, **AS)
     with pytest.raises(Refused, match="outside contract"):
-        books.pay(contract=deal, amount=pounds("£1.00"), on=date(2026, 4, 1),
-                  invoice_number="LATE", **AS)
+        books.pay(
+            contract=deal, amount=pounds("£1.00"), on=date(2026, 4, 1), invoice_number="LATE", **AS
+        )
 
 
 def test_public_health_grant_cannot_pay_for_acute_care(world):
-    fence = books.create_ring_fence(name="Dudley public health grant 2025/26",
-                                    kind="public_health_grant", holder=world.council, **AS)
-    books.receive_grant(recipient=world.council, amount=pounds("£500,000.00"), on=START,
-                        description="grant", sector="public_health", ring_fence=fence, **AS)
+    fence = books.create_ring_fence(
+        name="Dudley public health grant 2025/26",
+        kind="public_health_grant",
+        holder=world.council,
+        **AS,
+    )
+    books.receive_grant(
+        recipient=world.council,
+        amount=pounds("£500,000.00"),
+        on=START,
+        description="grant",
+        sector="public_health",
+        ring_fence=fence,
+        **AS,
+    )
     grant = Account.objects.get(ring_fence=fence, purpose=Purpose.BUDGET)
-    sexual_health = contract(world, commissioner=world.council, sector="public_health",
-                             title="Sexual health")
+    sexual_health = contract(
+        world, commissioner=world.council, sector="public_health", title="Sexual health"
+    )
     surgery = contract(world, commissioner=world.council, sector="acute", title="Surgery")
-    books.commit(contract=sexual_health, source=grant, amount=pounds("£200,000.00"), on=START,
-                 **AS)
+    books.commit(contract=sexual_health, source=grant, amount=pounds("£200,000.00"), on=START, **AS)
     before = (Transaction.objects.count(), Posting.objects.count(), Account.objects.count())
     with pytest.raises(Refused, match="may be spent only on public health"):
         books.commit(contract=surgery, source=grant, amount=pounds("£1.00"), on=START, **AS)
     with pytest.raises(Refused, match="ring-fenced public health grant"):
-        books.pay(contract=surgery, amount=pounds("£1.00"), on=START, invoice_number="X",
-                  source=grant, **AS)
+        books.pay(
+            contract=surgery,
+            amount=pounds("£1.00"),
+            on=START,
+            invoice_number="X",
+            source=grant,
+            **AS,
+        )
     # nothing but the refusals is left on the record
     assert (Transaction.objects.count(), Posting.objects.count(), Account.objects.count()) == before
     refusals = AuditEntry.objects.filter(action__endswith=".refused")
@@ -106,16 +135,27 @@ def test_public_health_grant_cannot_pay_for_acute_care(world):
 
 def test_a_section_75_pool_pays_only_for_what_its_agreement_names(world):
     fence = books.create_ring_fence(
-        name="Dudley Better Care Fund", kind="section_75_pool", holder=world.council,
-        partners=[world.icb], agreed_sectors=["social_care", "community"],
-        agreement="Dudley section 75 agreement 2025", **AS)
+        name="Dudley Better Care Fund",
+        kind="section_75_pool",
+        holder=world.council,
+        partners=[world.icb],
+        agreed_sectors=["social_care", "community"],
+        agreement="Dudley section 75 agreement 2025",
+        **AS,
+    )
     budget = fund_place(world)
-    books.contribute_to_pool(ring_fence=fence, source=budget, amount=pounds("£300,000.00"),
-                             on=START, **AS)
+    books.contribute_to_pool(
+        ring_fence=fence, source=budget, amount=pounds("£300,000.00"), on=START, **AS
+    )
     pool = Account.objects.get(purpose=Purpose.POOLED_FUND)
     assert pool.organisation == world.council and pool.balance_pence == 30_000_000
-    reablement = contract(world, commissioner=world.council, provider=world.charity,
-                          sector="social_care", title="Reablement")
+    reablement = contract(
+        world,
+        commissioner=world.council,
+        provider=world.charity,
+        sector="social_care",
+        title="Reablement",
+    )
     books.commit(contract=reablement, source=pool, amount=pounds("£100,000.00"), on=START, **AS)
     acute = contract(world, commissioner=world.council, sector="acute")
     with pytest.raises(Refused, match="section 75 pooled fund"):
@@ -123,12 +163,18 @@ def test_a_section_75_pool_pays_only_for_what_its_agreement_names(world):
 
 
 def test_a_non_partner_cannot_pay_into_a_pool(world):
-    fence = books.create_ring_fence(name="Pool", kind="section_75_pool", holder=world.council,
-                                    agreed_sectors=["social_care"], **AS)
+    fence = books.create_ring_fence(
+        name="Pool",
+        kind="section_75_pool",
+        holder=world.council,
+        agreed_sectors=["social_care"],
+        **AS,
+    )
     budget = fund_place(world)
     with pytest.raises(Refused, match="not a partner"):
-        books.contribute_to_pool(ring_fence=fence, source=budget, amount=pounds("£1.00"),
-                                 on=START, **AS)
+        books.contribute_to_pool(
+            ring_fence=fence, source=budget, amount=pounds("£1.00"), on=START, **AS
+        )
 
 
 def test_a_reversal_cancels_a_payment_and_keeps_the_original(world):
@@ -162,8 +208,17 @@ def test_postgresql_refuses_postings_that_do_not_balance(world):
     txn = Transaction.objects.first()
     account = Account.objects.first()
     with pytest.raises(IntegrityError, match="not zero"), transaction.atomic():
-        Posting.objects.bulk_create([Posting(transaction=txn, account=account, amount_pence=5,
-                                             effective_date=START, financial_year="2025/26")])
+        Posting.objects.bulk_create(
+            [
+                Posting(
+                    transaction=txn,
+                    account=account,
+                    amount_pence=5,
+                    effective_date=START,
+                    financial_year="2025/26",
+                )
+            ]
+        )
 
 
 def test_an_unbalanced_transaction_is_an_error_before_anything_is_written(world):
@@ -171,8 +226,13 @@ def test_an_unbalanced_transaction_is_an_error_before_anything_is_written(world)
 
     @books.service("test.unbalanced")
     def unbalanced(*, audit):
-        return books.post(kind="adjustment", legs=[(budget, -5), (budget, 4)], on=START,
-                          description="bad", audit=audit)
+        return books.post(
+            kind="adjustment",
+            legs=[(budget, -5), (budget, 4)],
+            on=START,
+            description="bad",
+            audit=audit,
+        )
 
     with pytest.raises(books.LedgerError, match="add up to -1p"):
         unbalanced(**AS)
@@ -183,8 +243,9 @@ def test_the_icb_balance_applies_the_break_even_duty(world):
     deal = contract(world)
     books.commit(contract=deal, source=budget, amount=pounds("£900.00"), on=START, **AS)
     books.pay(contract=deal, amount=pounds("£400.00"), on=START, invoice_number="1", **AS)
-    books.record_operating_cost(organisation=world.trust, amount=pounds("£500.00"), on=START,
-                                description="staff", **AS)
+    books.record_operating_cost(
+        organisation=world.trust, amount=pounds("£500.00"), on=START, description="staff", **AS
+    )
     result = selectors.icb_balance(world.icb, "2025-26")
     assert (result.received, result.spent) == (pounds("£1,000.00"), pounds("£400.00"))
     assert result.committed_unpaid == pounds("£500.00")

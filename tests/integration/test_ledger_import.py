@@ -22,8 +22,9 @@ def deal():
     deal = contract(world, reference="C-RNA-1")
     books.commit(contract=deal, source=budget, amount=pounds("£5,000.00"), on=START, **AS)
     books.pay(contract=deal, amount=pounds("£1.00"), on=START, invoice_number="OLD", **AS)
-    sub = contract(world, reference="S-1", commissioner=world.trust, provider=world.company,
-                   prime=deal)
+    sub = contract(
+        world, reference="S-1", commissioner=world.trust, provider=world.company, prime=deal
+    )
     return deal, sub
 
 
@@ -33,9 +34,13 @@ def _csv(*lines: str) -> bytes:
 
 def test_a_good_file_becomes_payments_balances_and_flows(deal):
     report = import_payments(
-        _csv("C-RNA-1,A1,2025-04-30,\"£1,000.00\",fixed", "C-RNA-1,A2,30/05/2025,250.50,variable",
-             "S-1,S1,2025-06-01,£100.00,"),
-        source_name="payments.csv", **AS,
+        _csv(
+            'C-RNA-1,A1,2025-04-30,"£1,000.00",fixed',
+            "C-RNA-1,A2,30/05/2025,250.50,variable",
+            "S-1,S1,2025-06-01,£100.00,",
+        ),
+        source_name="payments.csv",
+        **AS,
     )
     assert report.rows == 3 and report.total == pounds("£1,350.50")
     cash = Account.objects.get(organisation=deal[0].provider, purpose=Purpose.CASH)
@@ -60,7 +65,8 @@ def test_every_bad_row_is_reported_with_its_line_and_nothing_is_written(deal):
                 "C-RNA-1,A5,2027-01-01,£10.00,",  # line 6: after the contract ends
                 "C-RNA-1,A6,yesterday,ten pounds,",  # line 7: not a date, not money
             ),
-            source_name="payments.csv", **AS,
+            source_name="payments.csv",
+            **AS,
         )
     lines = {e.line: e.reason for e in caught.value.errors}
     assert sorted(lines) == [3, 4, 5, 6, 7]
@@ -76,7 +82,8 @@ def test_a_file_that_would_overspend_a_commitment_is_refused(deal):
     with pytest.raises(ImportRejected) as caught:
         import_payments(
             _csv("C-RNA-1,B1,2025-04-30,£4000.00,", "C-RNA-1,B2,2025-04-30,£999.01,"),
-            source_name="p.csv", **AS,
+            source_name="p.csv",
+            **AS,
         )
     [error] = caught.value.errors
     assert error.line == 2 and "holds £4,999.00" in error.reason
@@ -90,5 +97,6 @@ def test_a_file_without_the_columns_is_refused_at_line_1(deal):
 def test_imported_payments_keep_invoices_unique_for_later_payments(deal):
     import_payments(_csv("C-RNA-1,Z1,2025-04-30,£10.00,"), source_name="p.csv", **AS)
     with pytest.raises(books.Refused, match="already been paid"):
-        books.pay(contract=deal[0], amount=pounds("£1.00"), on=date(2025, 5, 1),
-                  invoice_number="Z1", **AS)
+        books.pay(
+            contract=deal[0], amount=pounds("£1.00"), on=date(2025, 5, 1), invoice_number="Z1", **AS
+        )

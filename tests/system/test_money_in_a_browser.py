@@ -54,3 +54,63 @@ def test_a_bad_total_gets_a_clear_error(page, budgets, axe_violations):
     page.get_by_role("button", name="Recalculate").click()
     expect(page.locator(".nhsuk-error-message")).to_contain_text("not an amount of money")
     assert axe_violations(page) == []
+
+
+@pytest.fixture
+def books_world():
+    from openics.ledger import services as books
+    from tests.ledger_world import ACTOR, START, build_world, contract, fund_place, pounds
+
+    world = build_world()
+    budget = fund_place(world, "£1,000,000.00")
+    deal = contract(world, reference="C-1", place=world.dudley)
+    books.commit(
+        contract=deal,
+        source=budget,
+        amount=pounds("£600,000.00"),
+        on=START,
+        actor=ACTOR,
+        reason="test",
+    )
+    books.pay(
+        contract=deal,
+        amount=pounds("£30,000.00"),
+        on=START,
+        invoice_number="A",
+        actor=ACTOR,
+        reason="test",
+    )
+    sub = contract(
+        world, reference="S-1", commissioner=world.trust, provider=world.company, prime=deal
+    )
+    books.pay(
+        contract=sub,
+        amount=pounds("£5,000.00"),
+        on=START,
+        invoice_number="S",
+        actor=ACTOR,
+        reason="test",
+    )
+
+
+def test_a_journalist_follows_the_money_to_a_subcontractor(page, books_world, axe_violations):
+    # Given the books, when a journalist opens Follow the money
+    page.goto("/money/books/")
+    page.get_by_role("link", name="Follow the money from NHS England").click()
+    # then a Sankey diagram shows where NHS England's £1m went, with totals in £
+    diagram = page.get_by_role("img", name="Where the money went, 2025/26")
+    expect(diagram).to_be_visible()
+    expect(page.locator(".nhsuk-lede-text")).to_contain_text("£1,000,000.00 left NHS England")
+    expect(page.get_by_role("row", name="Scan Co Ltd Independent")).to_contain_text("£5,000.00")
+    assert axe_violations(page) == []
+    # and following the trust shows where its money came from
+    page.get_by_role(
+        "link", name="Sources of The Dudley Group NHS Foundation Trust's money"
+    ).click()
+    expect(page.locator(".nhsuk-lede-text")).to_contain_text("came into")
+    expect(page.get_by_role("img", name="Where the money came from, 2025/26")).to_be_visible()
+    assert axe_violations(page) == []
+    # and the ICB's balance page answers whether it broke even
+    page.goto("/money/books/QUA/2025-26/")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Does it break even?")
+    assert axe_violations(page) == []
