@@ -1,5 +1,7 @@
 """The books on the portal."""
 
+from decimal import Decimal
+
 import pytest
 
 from openics.ledger import services as books
@@ -51,3 +53,14 @@ def test_spend_over_25k_downloads_as_csv(client, paid):
 def test_empty_books_say_so(client, db):
     page = client.get("/money/follow/")
     assert "The books are empty" in page.content.decode()
+
+
+def test_the_api_gives_the_balance_and_the_trace(client, paid):
+    balance = client.get("/api/ledger/balance/QUA/2025-26").json()
+    assert balance["received"] == "1000000.00" and balance["spent"] == "30000.00"
+    assert balance["breaks_even"] is True
+    traced = client.get("/api/ledger/trace?year=2025-26&start=nhse").json()
+    assert traced["total"] == "1000000.00"
+    assert sum(Decimal(d["amount"]) for d in traced["destinations"]) == Decimal("1000000.00")
+    assert client.get("/api/ledger/trace?year=2025-26&start=bogus").status_code == 404
+    assert client.get("/api/ledger/balance/QUA/twenty").status_code == 400

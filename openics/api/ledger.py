@@ -1,0 +1,105 @@
+"""The books through the read API: balances and money traces. Amounts are strings of pounds."""
+
+from ninja import Router, Schema
+from ninja.errors import HttpError
+
+from openics.ledger import selectors
+from openics.ledger.cli import _trace_json
+from openics.ledger.double_entry import parse_financial_year
+from openics.organisations.models import Organisation
+
+router = Router(tags=["ledger"])
+
+
+class ProviderOut(Schema):
+    code: str
+    name: str
+    income: str
+    expenditure: str
+    surplus: str
+
+
+class BalanceOut(Schema):
+    body: str
+    year: str
+    received: str
+    spent: str
+    surplus: str
+    committed_unpaid: str
+    unspent_budget: str
+    breaks_even: bool
+    duty: str
+    breaches: list[str]
+    providers: list[ProviderOut]
+    system_surplus: str
+
+
+class DestinationOut(Schema):
+    account: str
+    organisation: str
+    amount: str
+    depth: int
+
+
+class TraceOut(Schema):
+    start: str
+    year: str
+    direction: str
+    total: str
+    destinations: list[DestinationOut]
+    by_sector: dict[str, str]
+    by_ownership: dict[str, str]
+    by_depth: dict[str, str]
+
+
+def _year(text: str) -> str:
+    try:
+        return parse_financial_year(text)
+    except ValueError as exc:
+        raise HttpError(400, str(exc)) from None
+
+
+def _pounds(money) -> str:
+    return str(money.to_decimal())
+
+
+@router.get("/balance/{code}/{year}", response=BalanceOut, summary="Break-even for a body and year")
+def balance(request, code: str, year: str):
+    body = Organisation.objects.filter(code=code.upper()).exclude(kind="place").first()
+    if body is None:
+        raise HttpError(404, f"no organisation has the code {code}")
+    result = selectors.icb_balance(body, _year(year))
+    return {
+        "body": body.code,
+        "year": result.year,
+        "received": _pounds(result.received),
+        "spent": _pounds(result.spent),
+        "surplus": _pounds(result.surplus),
+        "committed_unpaid": _pounds(result.committed_unpaid),
+        "unspent_budget": _pounds(result.unspent),
+        "breaks_even": result.breaks_even,
+        "duty": result.duty_source,
+        "breaches": result.duty,
+        "providers": [
+            {
+                "code": p.organisation.code,
+                "name": p.organisation.name,
+                "income": _pounds(p.income),
+                "expenditure": _pounds(p.expenditure),
+                "surplus": _pounds(p.surplus),
+            }
+            for p in result.providers
+        ],
+        "system_surplus": _pounds(result.system_surplus),
+    }
+
+
+@router.get("/trace", response=TraceOut, summary="Follow the money from (or back to) an account")
+def trace(request, year: str, start: str = "nhse", reverse: bool = False):
+    try:
+        account = selectors.resolve_start(start)
+    except selectors.TraceError as exc:
+        raise HttpError(404, str(exc)) from None
+    data = _trace_json(selectors.follow(account, _year(year), upstream=reverse))
+    data["start"] = data.pop("from")
+    return data
