@@ -193,6 +193,13 @@ def _problems() -> list[RowError]:
             "invoice {1} on this contract has already been paid",
         ),
         (
+            f"SELECT s.line, s.invoice FROM {STAGING} s JOIN commissioning_contract c "
+            "ON c.reference = s.contract_ref JOIN ledger_transaction t ON t.contract_id = c.id "
+            f"AND t.invoice_number = s.invoice AND t.kind = '{TransactionKind.INVOICE_APPROVAL}'",
+            "invoice {1} was approved as a payable; pay it with the ledger service, which "
+            "settles the payable, not in a bulk file",
+        ),
+        (
             f'SELECT s.line, s.paid_on, c.start, c."end" FROM {STAGING} s '
             "JOIN commissioning_contract c ON c.reference = s.contract_ref "
             'WHERE s.paid_on < c.start OR s.paid_on > c."end"',

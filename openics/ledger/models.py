@@ -104,6 +104,7 @@ class TransactionKind(models.TextChoices):
     VIREMENT = "virement", "Budget transfer"
     POOLING = "pooling", "Contribution to a pooled fund"
     COMMITMENT = "commitment", "Commitment"
+    INVOICE_APPROVAL = "invoice_approval", "Invoice approved for payment"
     PAYMENT = "payment", "Payment"
     SUBCONTRACT_PAYMENT = "subcontract_payment", "Payment to a subcontractor"
     OPERATING_COST = "operating_cost", "Operating cost"

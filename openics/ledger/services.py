@@ -547,6 +547,53 @@ def payer_account(contract: Contract, audit: Auditor) -> Account:
     return max(commitments, key=lambda a: a.balance_pence)
 
 
+@service("ledger.approve_invoice")
+def approve_invoice(
+    *, contract: Contract, amount: Money, on: date, invoice_number: str, audit: Auditor
+) -> Transaction:
+    """An invoice is approved but not yet paid: commitment → the contract's payables."""
+    if contract.prime_id:
+        raise LedgerError("a prime provider's invoices from subcontractors are paid directly")
+    if not invoice_number.strip():
+        raise LedgerError("an approval needs the invoice number it approves")
+    if Transaction.objects.filter(
+        contract=contract,
+        invoice_number=invoice_number.strip(),
+        kind__in=[TransactionKind.INVOICE_APPROVAL, TransactionKind.PAYMENT],
+    ).exists():
+        raise Refused(
+            f"invoice {invoice_number} on {contract.reference} is already approved or paid",
+            asked={"invoice": invoice_number, "contract": contract.reference},
+        )
+    commitment = payer_account(contract, audit)
+    _check_ring_fence(commitment, contract.sector, on, f"invoice on {contract.reference}")
+    payable = account_for(
+        contract.commissioner,
+        Purpose.PAYABLE,
+        contract=contract,
+        ring_fence=commitment.ring_fence,
+        audit=audit,
+    )
+    return post(
+        kind=TransactionKind.INVOICE_APPROVAL,
+        legs=[(commitment, -_positive(amount)), (payable, amount.pence)],
+        on=on,
+        description=f"{contract.provider.name}: invoice {invoice_number} approved",
+        contract=contract,
+        invoice_number=invoice_number.strip(),
+        audit=audit,
+    )
+
+
+def _approved(contract: Contract, invoice_number: str) -> Transaction | None:
+    return Transaction.objects.filter(
+        contract=contract,
+        invoice_number=invoice_number,
+        kind=TransactionKind.INVOICE_APPROVAL,
+        reversed_by__isnull=True,
+    ).first()
+
+
 @service("ledger.pay")
 def pay(
     *,
@@ -567,6 +614,15 @@ def pay(
             asked={"contract": contract.reference, "date": on},
         )
     pence = _positive(amount)
+    approved = None if source or contract.prime_id else _approved(contract, invoice_number.strip())
+    if approved is not None:
+        owed = sum(p.amount_pence for p in approved.postings.all() if p.amount_pence > 0)
+        if owed != pence:
+            raise Refused(
+                f"invoice {invoice_number} was approved for {Money(owed)}, not {amount}",
+                asked={"invoice": invoice_number, "contract": contract.reference},
+            )
+        source = approved.postings.get(amount_pence__gt=0).account
     payer = source or payer_account(contract, audit)
     if payer.organisation_id != contract.commissioner_id:
         raise LedgerError(

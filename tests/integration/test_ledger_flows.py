@@ -254,3 +254,26 @@ def test_the_icb_balance_applies_the_break_even_duty(world):
     [trust] = result.providers
     assert trust.surplus == pounds("-£100.00")
     assert result.system_surplus == pounds("£500.00")
+
+
+def test_an_approved_invoice_is_a_payable_until_it_is_paid(world):
+    budget = fund_place(world)
+    deal = contract(world)
+    books.commit(contract=deal, source=budget, amount=pounds("£1,000.00"), on=START, **AS)
+    books.approve_invoice(
+        contract=deal, amount=pounds("£300.00"), on=START, invoice_number="INV-9", **AS
+    )
+    payable = Account.objects.get(contract=deal, purpose=Purpose.PAYABLE)
+    assert payable.balance_pence == 30_000
+    with pytest.raises(Refused, match="approved for £300.00, not £299.00"):
+        books.pay(contract=deal, amount=pounds("£299.00"), on=START, invoice_number="INV-9", **AS)
+    with pytest.raises(Refused, match="already approved or paid"):
+        books.approve_invoice(
+            contract=deal, amount=pounds("£1.00"), on=START, invoice_number="INV-9", **AS
+        )
+    books.pay(contract=deal, amount=pounds("£300.00"), on=START, invoice_number="INV-9", **AS)
+    payable.refresh_from_db()
+    assert payable.balance_pence == 0
+    result = selectors.icb_balance(world.icb, "2025-26")
+    assert result.committed_unpaid == pounds("£700.00")
+    assert selectors.recompute_check() == []
