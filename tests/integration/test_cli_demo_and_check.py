@@ -119,6 +119,7 @@ def _the_demo_books_balance_and_reach_subcontractors(icb):
     from openics.ledger.models import Transaction
 
     assert books.recompute_check() == []
+    _bean_check_accepts_the_demo_journal()
     traced = books.follow(books.resolve_start("nhse"), "2025-26")
     published = PublishedAllocation.objects.filter(icb=icb, financial_year="2024/25")
     received = sum((Money.from_pounds(p.recurrent_k * 1000) for p in published), Money(0))
@@ -134,6 +135,24 @@ def _the_demo_books_balance_and_reach_subcontractors(icb):
     refusal = AuditEntry.objects.get(action="ledger.pay.refused")
     assert "ring-fenced public health grant" in refusal.after["refused"][0]
     assert not Transaction.objects.filter(invoice_number="DEMO-REFUSED").exists()
+
+
+def _bean_check_accepts_the_demo_journal():
+    import subprocess
+    import sys
+    import tempfile
+
+    from openics.ledger.exports import write_beancount
+
+    with tempfile.TemporaryDirectory() as folder:
+        journal = Path(folder) / "demo.beancount"
+        with journal.open("w", encoding="utf-8") as out:
+            counts = write_beancount(out)
+        assert counts["postings"] > 5000
+        bean_check = Path(sys.executable).with_name("bean-check")
+        checked = subprocess.run([str(bean_check), str(journal)], capture_output=True, text=True)
+        assert checked.returncode == 0, checked.stdout[-2000:] + checked.stderr[-2000:]
+        assert checked.stdout.strip() == ""
 
 
 def test_check_passes_on_a_migrated_database():
