@@ -452,8 +452,8 @@ def summarise(results: dict) -> None:
                 ran = entry.get(tool, {})
                 if "seconds" in ran and ran["outcome"] == "ok":
                     cells += [f"{ran['seconds']:.1f}", f"{ran['max_rss_mb']:,.0f}"]
-                else:
-                    cells += [ran.get("outcome", "-")[:40], ""]
+                else:  # the reason is printed in full below the table
+                    cells += [ran.get("outcome", "-").split(":")[0][:13], ""]
             print(
                 f"{entry['postings']:>12,}{cells[0]:>14}{cells[1]:>8}{cells[2]:>15}{cells[3]:>8}"
                 f"{entry['follow']:>18.3f}{entry['balance']:>11.3f}"
