@@ -21,12 +21,9 @@ def _fail(message: str) -> None:
 
 
 def _icb(code: str):
-    from openics.organisations.models import Organisation
+    from openics.ledger.selectors import bodies_with_code
 
-    found = list(
-        Organisation.objects.filter(code=code.upper()).exclude(kind="place")
-        or Organisation.objects.filter(ons_code=code.upper())
-    )
+    found = bodies_with_code(code)
     if len(found) != 1:
         _fail(f"{len(found)} organisations have the code {code}; expected exactly one")
     return found[0]

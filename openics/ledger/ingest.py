@@ -73,7 +73,7 @@ def _date(text: str) -> date:
             pass
     for pattern in ("%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y"):
         try:
-            return datetime.strptime(text.strip(), pattern).date()
+            return datetime.strptime(text, pattern).date()
         except ValueError:
             continue
     raise ValueError(f"date_paid {text!r} is not a date (write it like 2025-04-30)")

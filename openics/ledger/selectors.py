@@ -171,6 +171,14 @@ class MoneyTrace:
         return sorted(rows, key=lambda r: (-r[1].pence, r[0].name))
 
 
+def bodies_with_code(code: str) -> list[Organisation]:
+    """The bodies an ODS code (or, failing that, an ONS code such as a council's) names."""
+    return list(
+        Organisation.objects.filter(code=code.upper()).exclude(kind="place")
+        or Organisation.objects.filter(ons_code=code.upper())
+    )
+
+
 class TraceError(ValueError):
     pass
 

@@ -148,10 +148,7 @@ def books_index(request):
 
 
 def _body(code: str) -> Organisation:
-    found = list(
-        Organisation.objects.filter(code=code.upper()).exclude(kind="place")
-        or Organisation.objects.filter(ons_code=code.upper())
-    )
+    found = selectors.bodies_with_code(code)
     if len(found) != 1:
         raise Http404(f"no single organisation has the code {code}")
     return found[0]
