@@ -1,7 +1,10 @@
-"""Contracts between commissioners and providers, and subcontracts under them.
+"""Services, contracts and subcontracts, and the decisions that arrange them.
 
-This is the part of commissioning the books need: who pays whom, for what sector, and
-how. Provider selection decisions and notices build on it.
+A commissioner arranges a service (what, for whom, where) by a selection decision taken
+under the regime in force; the decision leads to a contract; a contract may hold several
+services (a lead provider or an integrated care provider contract) and sit over
+subcontracts. Notices put each step on the public record; modifications change a
+contract in its term without rewriting what was awarded.
 """
 
 from django.db import models
@@ -29,6 +32,42 @@ class PaymentMechanism(models.TextChoices):
     BLENDED = "blended", "Blended (fixed monthly plus a variable element on activity)"
     ACTIVITY = "activity", "Activity-based"
     GRANT = "grant", "Grant"
+
+
+class ContractKind(models.TextChoices):
+    STANDARD = "standard", "Contract for services"
+    LEAD_PROVIDER = "lead_provider", "Lead provider contract (a bundle of services)"
+    INTEGRATED_CARE_PROVIDER = "icp", "Integrated care provider contract (a bundle of services)"
+    FRAMEWORK = "framework", "Framework agreement"
+    SUBCONTRACT = "subcontract", "Subcontract"
+
+
+class Service(BaseModel):
+    """A health or care service that a commissioner arranges for a population."""
+
+    code = models.CharField(max_length=40, unique=True)
+    name = models.CharField(max_length=200)
+    description = models.TextField()
+    cpv_code = models.CharField(
+        max_length=12, help_text="Common Procurement Vocabulary code, such as 85121000-3"
+    )
+    sector = models.CharField(max_length=20, choices=Sector.choices)
+    commissioner = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="services_commissioned"
+    )
+    place = models.ForeignKey(
+        Organisation, null=True, blank=True, on_delete=models.PROTECT, related_name="services"
+    )
+    population = models.CharField(max_length=200, blank=True, help_text="Who the service is for")
+    illustrative = models.BooleanField(
+        default=False, help_text="Made up for the demonstration, not a real service"
+    )
+
+    class Meta:
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.name}"
 
 
 class ContractQuerySet(models.QuerySet):
@@ -73,6 +112,23 @@ class Contract(BaseModel):
     fixed_monthly = MoneyField(default=0, help_text="Blended or block: the fixed monthly element")
     unit_price = MoneyField(default=0, help_text="Blended or activity: the price per unit")
     activity_unit = models.CharField(max_length=60, blank=True)
+    kind = models.CharField(max_length=20, choices=ContractKind.choices, default="standard")
+    services = models.ManyToManyField(Service, blank=True, related_name="contracts")
+    lifetime_value = MoneyField(default=0, help_text="Over the whole term, as it stands now")
+    original_lifetime_value = MoneyField(
+        default=0, help_text="Over the whole term, when entered into"
+    )
+    extension_months = models.PositiveIntegerField(
+        default=0, help_text="How far the contract may be extended beyond its end, in months"
+    )
+    decision = models.ForeignKey(
+        "SelectionDecision",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="contracts",
+        help_text="The provider selection decision that awarded it, where there was one",
+    )
 
     objects = ContractQuerySet.as_manager()
 
@@ -99,3 +155,231 @@ class Contract(BaseModel):
             depth += 1
             contract = contract.prime
         return depth
+
+
+class Process(models.TextChoices):
+    """Ways of selecting a provider. Each regime says which exist and what they are called."""
+
+    DIRECT_AWARD_A = "direct_award_a", "Direct Award A"
+    DIRECT_AWARD_B = "direct_award_b", "Direct Award B"
+    DIRECT_AWARD_C = "direct_award_c", "Direct Award C"
+    MOST_SUITABLE_PROVIDER = "most_suitable_provider", "Most Suitable Provider process"
+    COMPETITIVE = "competitive", "Competitive Process"
+    URGENT_AWARD = "urgent_award", "Urgent award"
+
+
+class DecisionStatus(models.TextChoices):
+    DECIDED = "decided", "Decided; not yet awarded"
+    STANDSTILL = "standstill", "Intention published; standstill open"
+    REVIEW = "review", "Representations received; decision under review"
+    AWARDED = "awarded", "Contract awarded"
+    ABANDONED = "abandoned", "Abandoned"
+
+
+class SelectionDecisionQuerySet(models.QuerySet):
+    def in_standstill_on(self, day):
+        return self.filter(status__in=["standstill", "review"], standstill_begins__lte=day)
+
+
+class SelectionDecision(BaseModel):
+    """A decision to select a provider for services, with everything the regime needs recorded.
+
+    The facts the rules looked at are stored as they were given (`situation`, `exclusions`,
+    `conflicts`), so the decision can be checked again, under any regime, later.
+    """
+
+    reference = models.CharField(max_length=40, unique=True)
+    title = models.CharField(max_length=200)
+    regime_id = models.CharField(max_length=40, help_text="The regime it was taken under")
+    commissioner = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="selection_decisions"
+    )
+    provider = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="selected_by")
+    provider_address = models.CharField(
+        max_length=300, help_text="The provider's registered office or principal place of business"
+    )
+    services = models.ManyToManyField(Service, related_name="decisions")
+    place = models.ForeignKey(
+        Organisation,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="place_decisions",
+    )
+    existing_contract = models.ForeignKey(
+        Contract, null=True, blank=True, on_delete=models.PROTECT, related_name="renewed_by"
+    )
+    process = models.CharField(max_length=30, choices=Process.choices)
+    decided_on = models.DateField()
+    status = models.CharField(max_length=12, choices=DecisionStatus.choices, default="decided")
+    contract_kind = models.CharField(
+        max_length=20, choices=ContractKind.choices, default="standard"
+    )
+    sector = models.CharField(max_length=20, choices=Sector.choices)
+    proposed_start = models.DateField()
+    proposed_end = models.DateField()
+    extension_months = models.PositiveIntegerField(default=0)
+    annual_value = MoneyField()
+    lifetime_value = MoneyField()
+    payment_mechanism = models.CharField(max_length=12, choices=PaymentMechanism.choices)
+    reasons = models.TextField(help_text="Why this process, and why this provider")
+    decision_makers = models.JSONField(default=list)
+    basic_selection = models.TextField(blank=True)
+    situation = models.JSONField(default=dict)
+    exclusions = models.JSONField(default=dict)
+    conflicts = models.JSONField(default=list)
+    framework_term_months = models.PositiveIntegerField(default=0)
+    intention_published_on = models.DateField(null=True, blank=True)
+    standstill_begins = models.DateField(null=True, blank=True)
+    standstill_ends = models.DateField(null=True, blank=True)
+    further_wait_ends = models.DateField(null=True, blank=True)
+    awarded_on = models.DateField(null=True, blank=True)
+    award_notice_due = models.DateField(null=True, blank=True)
+    abandoned_on = models.DateField(null=True, blank=True)
+    abandonment_reason = models.TextField(blank=True)
+    illustrative = models.BooleanField(
+        default=False, help_text="Made up for the demonstration, not a real decision"
+    )
+
+    objects = SelectionDecisionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-decided_on", "reference"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(proposed_end__gte=models.F("proposed_start")),
+                name="decision_ends_after_start",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(standstill_ends__isnull=True)
+                | models.Q(standstill_ends__gte=models.F("standstill_begins")),
+                name="standstill_ends_after_it_begins",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.reference} {self.title}"
+
+    @property
+    def contract(self):
+        return self.contracts.order_by("created_at").first()
+
+    def standstill_open_on(self, day) -> bool:
+        return (
+            self.status in ("standstill", "review")
+            and self.standstill_begins is not None
+            and self.standstill_begins <= day
+        )
+
+
+class CriterionAssessment(BaseModel):
+    """How one key criterion was taken into account in a decision."""
+
+    decision = models.ForeignKey(
+        SelectionDecision, on_delete=models.CASCADE, related_name="assessments"
+    )
+    position = models.PositiveSmallIntegerField()
+    criterion = models.CharField(max_length=60)
+    title = models.CharField(max_length=200)
+    importance = models.CharField(max_length=10)
+    justification = models.TextField()
+
+    class Meta:
+        ordering = ["decision", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["decision", "criterion"], name="one_assessment_each")
+        ]
+
+
+class Representation(BaseModel):
+    """Written representations from a provider during a standstill, and the review's outcome."""
+
+    class Outcome(models.TextChoices):
+        PENDING = "", "Under review"
+        PROCEED = "proceed", "Proceed with the decision"
+        GO_BACK = "go_back", "Go back to an earlier step"
+        ABANDON = "abandon", "Abandon the process"
+
+    decision = models.ForeignKey(
+        SelectionDecision, on_delete=models.PROTECT, related_name="representations"
+    )
+    provider = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    received_on = models.DateField()
+    summary = models.TextField()
+    outcome = models.CharField(max_length=10, choices=Outcome.choices, blank=True, default="")
+    outcome_on = models.DateField(null=True, blank=True)
+    outcome_reasons = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["received_on", "created_at"]
+
+
+class Modification(BaseModel):
+    """A change to a contract in its term: value, length or services. The contract keeps its
+    original lifetime value; each modification records the values before and after."""
+
+    contract = models.ForeignKey(Contract, on_delete=models.PROTECT, related_name="modifications")
+    reference = models.CharField(max_length=40, unique=True)
+    regime_id = models.CharField(max_length=40)
+    decided_on = models.DateField()
+    grounds = models.CharField(max_length=20)
+    urgent = models.BooleanField(default=False)
+    description = models.TextField()
+    materially_different = models.BooleanField(default=False)
+    value_change = MoneyField()
+    lifetime_before = MoneyField()
+    lifetime_after = MoneyField()
+    end_before = models.DateField()
+    end_after = models.DateField()
+    notice_required = models.BooleanField()
+    notice_due = models.DateField(null=True, blank=True)
+    illustrative = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["decided_on", "reference"]
+
+
+class NoticeKind(models.TextChoices):
+    INTENTION = "intention", "Notice of intention to award a contract"
+    AWARD = "award", "Contract award notice"
+    URGENT_AWARD = "urgent_award", "Urgent award notice"
+    MODIFICATION = "modification", "Contract modification notice"
+    URGENT_MODIFICATION = "urgent_modification", "Urgent modification notice"
+    ABANDONMENT = "abandonment", "Notice of abandonment"
+
+
+class NoticeQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise PermissionError("published notices cannot be changed; publish a new notice")
+
+
+class Notice(BaseModel):
+    """A transparency notice as published: its content is frozen when it is written."""
+
+    reference = models.CharField(max_length=60, unique=True)
+    kind = models.CharField(max_length=20, choices=NoticeKind.choices)
+    decision = models.ForeignKey(
+        SelectionDecision, null=True, blank=True, on_delete=models.PROTECT, related_name="notices"
+    )
+    modification = models.ForeignKey(
+        Modification, null=True, blank=True, on_delete=models.PROTECT, related_name="notices"
+    )
+    published_on = models.DateField()
+    due_by = models.DateField(null=True, blank=True)
+    platform = models.CharField(max_length=100)
+    regime_id = models.CharField(max_length=40)
+    content = models.JSONField(help_text="The notice's fields, in order, as published")
+
+    objects = NoticeQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["published_on", "reference"]
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise PermissionError("published notices cannot be changed; publish a new notice")
+        super().save(*args, **kwargs)
+
+    @property
+    def late(self) -> bool:
+        return self.due_by is not None and self.published_on > self.due_by

@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 
 from openics.regimes.model import RuleFunction
-from openics.regimes.rules import finance, organisations
+from openics.regimes.rules import finance, organisations, procurement
 
 
 @dataclass(frozen=True)
@@ -29,5 +29,45 @@ RULES: dict[str, RuleSpec] = {
         "A commissioner spends no more in a year than it receives",
         finance.break_even,
         ("body", "received", "spent"),
+    ),
+    "procurement.process": RuleSpec(
+        "The process chosen to arrange the services may be used",
+        procurement.process_permitted,
+        ("decision",),
+    ),
+    "procurement.framework-term": RuleSpec(
+        "A framework agreement is no longer than the limit",
+        procurement.framework_term,
+        ("decision",),
+    ),
+    "procurement.key-criteria": RuleSpec(
+        "Every key criterion is assessed, with its importance and a justification",
+        procurement.key_criteria,
+        ("decision",),
+    ),
+    "procurement.selection": RuleSpec(
+        "The provider meets the basic selection criteria and is not excluded",
+        procurement.selection_and_exclusions,
+        ("decision",),
+    ),
+    "procurement.decision-record": RuleSpec(
+        "The decision record holds everything the regime requires",
+        procurement.decision_record,
+        ("decision",),
+    ),
+    "procurement.conflicts": RuleSpec(
+        "Conflicts of interest of decision-makers are declared and managed",
+        procurement.conflicts,
+        ("decision",),
+    ),
+    "procurement.standstill": RuleSpec(
+        "No contract is entered into before the standstill ends",
+        procurement.standstill,
+        ("decision",),
+    ),
+    "procurement.modification": RuleSpec(
+        "A contract is changed in its term only on permitted grounds",
+        procurement.modification,
+        ("change",),
     ),
 }

@@ -9,38 +9,125 @@ import openics.core.fields
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('organisations', '0001_initial'),
+        ("organisations", "0001_initial"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Contract',
+            name="Contract",
             fields=[
-                ('id', models.UUIDField(default=uuid.uuid4, editable=False, primary_key=True, serialize=False)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('reference', models.CharField(max_length=40, unique=True)),
-                ('title', models.CharField(max_length=200)),
-                ('sector', models.CharField(choices=[('primary', 'Primary care'), ('community', 'Community services'), ('mental_health', 'Mental health'), ('acute', 'Acute (hospital) care'), ('specialised', 'Specialised services'), ('social_care', 'Social care'), ('public_health', 'Public health'), ('prescribing', 'Prescribing'), ('running_costs', 'Running costs'), ('unassigned', 'Not yet assigned to a sector')], max_length=20)),
-                ('start', models.DateField()),
-                ('end', models.DateField()),
-                ('annual_value', openics.core.fields.MoneyField()),
-                ('payment_mechanism', models.CharField(choices=[('block', 'Block (fixed monthly)'), ('blended', 'Blended (fixed monthly plus a variable element on activity)'), ('activity', 'Activity-based'), ('grant', 'Grant')], max_length=12)),
-                ('fixed_monthly', openics.core.fields.MoneyField(default=0, help_text='Blended or block: the fixed monthly element')),
-                ('unit_price', openics.core.fields.MoneyField(default=0, help_text='Blended or activity: the price per unit')),
-                ('activity_unit', models.CharField(blank=True, max_length=60)),
-                ('commissioner', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='contracts_commissioned', to='organisations.organisation')),
-                ('place', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='place_contracts', to='organisations.organisation')),
-                ('prime', models.ForeignKey(blank=True, help_text='For a subcontract: the contract it sits under', null=True, on_delete=django.db.models.deletion.PROTECT, related_name='subcontracts', to='commissioning.contract')),
-                ('provider', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='contracts_held', to='organisations.organisation')),
+                (
+                    "id",
+                    models.UUIDField(
+                        default=uuid.uuid4, editable=False, primary_key=True, serialize=False
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                ("reference", models.CharField(max_length=40, unique=True)),
+                ("title", models.CharField(max_length=200)),
+                (
+                    "sector",
+                    models.CharField(
+                        choices=[
+                            ("primary", "Primary care"),
+                            ("community", "Community services"),
+                            ("mental_health", "Mental health"),
+                            ("acute", "Acute (hospital) care"),
+                            ("specialised", "Specialised services"),
+                            ("social_care", "Social care"),
+                            ("public_health", "Public health"),
+                            ("prescribing", "Prescribing"),
+                            ("running_costs", "Running costs"),
+                            ("unassigned", "Not yet assigned to a sector"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("start", models.DateField()),
+                ("end", models.DateField()),
+                ("annual_value", openics.core.fields.MoneyField()),
+                (
+                    "payment_mechanism",
+                    models.CharField(
+                        choices=[
+                            ("block", "Block (fixed monthly)"),
+                            (
+                                "blended",
+                                "Blended (fixed monthly plus a variable element on activity)",
+                            ),
+                            ("activity", "Activity-based"),
+                            ("grant", "Grant"),
+                        ],
+                        max_length=12,
+                    ),
+                ),
+                (
+                    "fixed_monthly",
+                    openics.core.fields.MoneyField(
+                        default=0, help_text="Blended or block: the fixed monthly element"
+                    ),
+                ),
+                (
+                    "unit_price",
+                    openics.core.fields.MoneyField(
+                        default=0, help_text="Blended or activity: the price per unit"
+                    ),
+                ),
+                ("activity_unit", models.CharField(blank=True, max_length=60)),
+                (
+                    "commissioner",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="contracts_commissioned",
+                        to="organisations.organisation",
+                    ),
+                ),
+                (
+                    "place",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="place_contracts",
+                        to="organisations.organisation",
+                    ),
+                ),
+                (
+                    "prime",
+                    models.ForeignKey(
+                        blank=True,
+                        help_text="For a subcontract: the contract it sits under",
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="subcontracts",
+                        to="commissioning.contract",
+                    ),
+                ),
+                (
+                    "provider",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="contracts_held",
+                        to="organisations.organisation",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['reference'],
-                'constraints': [models.CheckConstraint(condition=models.Q(('end__gte', models.F('start'))), name='contract_ends_after_start'), models.CheckConstraint(condition=models.Q(('commissioner', models.F('provider')), _negated=True), name='contract_between_two_bodies')],
+                "ordering": ["reference"],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(("end__gte", models.F("start"))),
+                        name="contract_ends_after_start",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(("commissioner", models.F("provider")), _negated=True),
+                        name="contract_between_two_bodies",
+                    ),
+                ],
             },
         ),
     ]
