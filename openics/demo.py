@@ -185,6 +185,12 @@ def load_books() -> None:
     load(DEMO_ACTOR, f"{REASON}: the Black Country's books for 2025/26", DATA)
 
 
+def load_decisions() -> None:
+    from openics.commissioning.demo import load
+
+    load(DEMO_ACTOR, f"{REASON}: a year of provider selection decisions (synthetic)")
+
+
 DEMO_STEPS = [
     ("Loading demonstration people and roles", load_demo_people),
     ("Importing 6,348 practices of 42 ICBs (NHS England, 2025/26)", load_practices),
@@ -197,4 +203,8 @@ DEMO_STEPS = [
     ("Importing NHS England's published ICB allocations", load_allocations),
     ("Sharing the Black Country's budget between its places", run_place_shares),
     ("Writing the Black Country's books for 2025/26", load_books),
+    (
+        "Arranging a year of services under the provider selection regime (synthetic)",
+        load_decisions,
+    ),
 ]

@@ -125,6 +125,9 @@ def _contract(*, audit: Auditor, **fields) -> Contract:
     existing = Contract.objects.filter(reference=fields["reference"]).first()
     if existing:
         return existing
+    # A one-year contract: its lifetime value is its annual value.
+    fields.setdefault("lifetime_value", fields["annual_value"])
+    fields.setdefault("original_lifetime_value", fields["annual_value"])
     contract = Contract.objects.create(**fields)
     audit.created(contract)
     return contract

@@ -105,6 +105,7 @@ def test_demo_loads_42_icbs_in_7_regions_with_the_published_populations():
     assert users.get(username="demo-finance").has_perm("openics.post_ledger", "QUA")
 
     _the_demo_books_balance_and_reach_subcontractors(icb)
+    _the_demo_decisions_export_as_valid_ocds()
 
     # a second run changes nothing
     entries = AuditEntry.objects.count()
@@ -135,6 +136,38 @@ def _the_demo_books_balance_and_reach_subcontractors(icb):
     refusal = AuditEntry.objects.get(action="ledger.pay.refused")
     assert "ring-fenced public health grant" in refusal.after["refused"][0]
     assert not Transaction.objects.filter(invoice_number="DEMO-REFUSED").exists()
+
+
+def _the_demo_decisions_export_as_valid_ocds():
+    import json
+    import tempfile
+
+    from openics.commissioning.models import Process, SelectionDecision
+    from openics.commissioning.ocds_validation import check_release_package
+
+    decisions = SelectionDecision.objects.all()
+    assert decisions.count() >= 10 and not decisions.filter(illustrative=False).exists()
+    assert set(Process.values) <= set(decisions.values_list("process", flat=True))
+    # the Direct Award C with a 30% rise was refused and left only its refusal
+    refusal = AuditEntry.objects.get(action="commissioning.record_decision.refused")
+    assert "considerable change test" in refusal.after["refused"][0]
+    assert not decisions.filter(reference="QUA-PSR-2026-004X").exists()
+    with tempfile.TemporaryDirectory() as folder:
+        out = Path(folder) / "ocds.json"
+        result = CliRunner().invoke(main, ["export", "ocds", "--out", str(out)])
+        assert result.exit_code == 0, result.output
+        package = json.loads(out.read_text(encoding="utf-8"))
+    assert check_release_package(package).errors == []
+    tags = {tag for release in package["releases"] for tag in release["tag"]}
+    assert {
+        "award",
+        "contract",
+        "contractAmendment",
+        "implementation",
+        "tenderCancellation",
+    } <= tags
+    linked = [r for r in package["releases"] if r.get("relatedProcesses")]
+    assert any(p["relationship"] == ["parent"] for r in linked for p in r["relatedProcesses"])
 
 
 def _bean_check_accepts_the_demo_journal():

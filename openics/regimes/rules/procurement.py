@@ -19,6 +19,16 @@ from openics.core.working_days import working_days_after
 from openics.regimes.model import RuleContext
 
 IMPORTANCE = ("high", "medium", "low")
+# How a process is named when the regime at hand does not have it.
+PROCESS_NAMES = {
+    "direct_award_a": "Direct Award A",
+    "direct_award_b": "Direct Award B",
+    "direct_award_c": "Direct Award C",
+    "most_suitable_provider": "the Most Suitable Provider process",
+    "competitive": "a competitive process",
+    "urgent_award": "an urgent award",
+    "single_tender": "a single tender",
+}
 CONFLICT_HANDLING = ("recused", "sole_expertise")
 
 
@@ -298,7 +308,8 @@ def process_permitted(ctx: RuleContext, *, decision: DecisionFacts) -> Iterator[
         why = ctx.param("procurement.absent_processes").get(decision.process, "")
         named = ", ".join(p["title"] for p in processes.values())
         yield (
-            f"{decision.process.replace('_', ' ')} is not a way of arranging services under "
+            f"{PROCESS_NAMES.get(decision.process, decision.process)} is not a way of "
+            f"arranging services under "
             f"{ctx.regime.title}{': ' + why if why else ''}. The processes are: {named}"
         )
         return
