@@ -2,6 +2,7 @@
 
 from ninja import NinjaAPI
 
+from openics.api.arranging import router as arranging_router
 from openics.api.ledger import router as ledger_router
 from openics.api.organisations import router as organisations_router
 from openics.api.regimes import router as regimes_router
@@ -17,3 +18,4 @@ api = NinjaAPI(
 api.add_router("/regimes", regimes_router)
 api.add_router("/organisations", organisations_router)
 api.add_router("/ledger", ledger_router)
+api.add_router("/arranging", arranging_router)

@@ -9,5 +9,6 @@ urlpatterns = [
     path("organisations/", include("openics.organisations.urls")),
     path("money/", include("openics.ledger.urls")),
     path("money/", include("openics.allocation.urls")),
+    path("arranging/", include("openics.commissioning.urls")),
     path("", include("openics.transparency.urls")),
 ]

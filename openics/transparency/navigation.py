@@ -26,9 +26,9 @@ SECTIONS = (
     ),
     Section(
         "Decisions",
-        "/decisions/",
+        "/arranging/",
         "How services were arranged under the provider selection regime, and why.",
-        ready=False,
+        ready=True,
     ),
     Section(
         "Boards",

@@ -267,3 +267,18 @@ def test_one_decision_checked_under_every_regime(world):
     assert verdicts["hca-2022"].allowed and verdicts["hca-2022"].in_force
     assert not verdicts["hsca-2012"].allowed
     assert not verdicts["white-paper-2021"].allowed  # its five criteria are grouped otherwise
+
+
+def test_open_standstills_can_be_read_for_past_days(world):
+    decision = decide(
+        world,
+        decided_on=date(2026, 3, 20),
+        proposed_start=date(2026, 5, 1),
+        proposed_end=date(2030, 4, 30),
+    )
+    arranging.publish_intention(decision, published_on=date(2026, 4, 1), actor=ACTOR, reason="p")
+    arranging.award_contract(decision, awarded_on=date(2026, 4, 20), actor=ACTOR, reason="t")
+    open_on = SelectionDecision.objects.in_standstill_on
+    assert not open_on(date(2026, 4, 1)).exists()  # published, not yet begun
+    assert open_on(date(2026, 4, 10)).get() == decision  # still listed after the award
+    assert not open_on(date(2026, 4, 17)).exists()  # over

@@ -270,3 +270,10 @@ def test_external_factors_allow_any_size_but_not_a_different_contract():
 def test_the_2012_regime_has_no_direct_award_c():
     why = violations("procurement.process", regime=get_regime("hsca-2012"), decision=full())
     assert "not a way of arranging services" in why[0]
+
+
+def test_a_framework_decision_can_be_checked_under_a_regime_without_framework_rules():
+    facts = full("competitive", situation=Situation(framework=True), term_months=48)
+    for regime_id in ("hsca-2012", "white-paper-2021"):
+        regime = get_regime(regime_id)
+        assert regime.evaluate("procurement.process", ON, decision=facts).allowed

@@ -321,7 +321,7 @@ def process_permitted(ctx: RuleContext, *, decision: DecisionFacts) -> Iterator[
             failure = _failure(ctx, s, condition)
         if failure:
             yield f"{spec['title']} cannot be used: {failure} ({spec['basis']})"
-    if s.framework:
+    if s.framework and "procurement.framework" in ctx.regime.parameters:
         allowed = ctx.param("procurement.framework")["processes"]
         if decision.process not in allowed:
             titles = " or ".join(process_title(ctx, p) for p in allowed)
@@ -333,7 +333,7 @@ def process_permitted(ctx: RuleContext, *, decision: DecisionFacts) -> Iterator[
 
 def framework_term(ctx: RuleContext, *, decision: DecisionFacts) -> Iterator[str]:
     """A framework agreement runs no longer than the limit, unless exceptionally justified."""
-    if not decision.situation.framework:
+    if not decision.situation.framework or "procurement.framework" not in ctx.regime.parameters:
         return
     rule = ctx.param("procurement.framework")
     limit = int(rule["max_years"]) * 12

@@ -1,0 +1,351 @@
+"""Named reads of provider selection decisions for the portal and the read API."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Prefetch, Q
+
+from openics.commissioning.facts import DECISION_RULES, check, compare, context, facts_of
+from openics.commissioning.models import (
+    Contract,
+    DecisionStatus,
+    Modification,
+    Notice,
+    NoticeKind,
+    Process,
+    Representation,
+    SelectionDecision,
+    Service,
+)
+from openics.core.money import Money, MoneyError
+from openics.organisations.models import Organisation, OwnershipClass
+from openics.regimes.model import RegimeError, RuleResult
+from openics.regimes.registry import all_regimes
+from openics.regimes.rules.procurement import process_title as _regime_process_title
+
+ILLUSTRATIVE = "Illustrative: synthetic demonstration data, not a real decision"
+
+
+# --- the register ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RegisterFilters:
+    """What the register is narrowed to. Empty values mean "any"."""
+
+    process: str = ""
+    min_value: Money | None = None
+    max_value: Money | None = None
+    ownership: str = ""
+    place: str = ""
+    status: str = ""
+
+    @property
+    def active(self) -> bool:
+        return any(
+            (self.process, self.min_value, self.max_value, self.ownership, self.place, self.status)
+        )
+
+
+@dataclass(frozen=True)
+class ParsedFilters:
+    filters: RegisterFilters
+    errors: dict[str, str] = field(default_factory=dict)
+
+
+def _pounds(text: str) -> Money:
+    money = Money.parse(text)
+    if money.pence < 0:
+        raise MoneyError("a value cannot be negative")
+    return money
+
+
+def parse_filters(query: Mapping[str, str]) -> ParsedFilters:
+    """Reads filters as a person types them (values in pounds, such as £1,000,000).
+
+    A value that cannot be read is left out of the filters and explained in `errors`, keyed
+    by the name of the field.
+    """
+    errors: dict[str, str] = {}
+    values: dict = {}
+
+    def choice(name: str, allowed) -> None:
+        text = (query.get(name) or "").strip()
+        if text and text not in allowed:
+            errors[name] = f"{text!r} is not one of the choices"
+        elif text:
+            values[name] = text
+
+    choice("process", Process.values)
+    choice("ownership", OwnershipClass.values)
+    choice("status", DecisionStatus.values)
+    for name, label in (("min_value", "minimum"), ("max_value", "maximum")):
+        text = (query.get(name) or "").strip()
+        if text:
+            try:
+                values[name] = _pounds(text)
+            except MoneyError:
+                errors[name] = (
+                    f"Enter the {label} lifetime value in pounds, such as £1,000,000; "
+                    f"{text!r} is not an amount of money"
+                )
+    if (
+        "min_value" in values
+        and "max_value" in values
+        and values["min_value"] > values["max_value"]
+    ):
+        errors["max_value"] = "The maximum value must not be less than the minimum"
+        del values["max_value"]
+    place = (query.get("place") or "").strip()
+    if place:
+        try:
+            values["place"] = str(uuid.UUID(place))
+        except ValueError:
+            errors["place"] = f"{place!r} is not a place"
+    return ParsedFilters(RegisterFilters(**values), errors)
+
+
+def _illustrative_flag():
+    """True where the decision, one of its services or a change to its contract is made up."""
+    return ExpressionWrapper(
+        Q(illustrative=True)
+        | Exists(Service.objects.filter(decisions=OuterRef("pk"), illustrative=True))
+        | Exists(Modification.objects.filter(contract__decision=OuterRef("pk"), illustrative=True)),
+        output_field=BooleanField(),
+    )
+
+
+def register(filters: RegisterFilters = RegisterFilters()):
+    """Decisions matching the filters, newest first, with what a row of the register shows."""
+    decisions = SelectionDecision.objects.select_related(
+        "provider", "place", "commissioner"
+    ).annotate(shows_illustrative=_illustrative_flag())
+    if filters.process:
+        decisions = decisions.filter(process=filters.process)
+    if filters.min_value is not None:
+        decisions = decisions.filter(lifetime_value__gte=filters.min_value)
+    if filters.max_value is not None:
+        decisions = decisions.filter(lifetime_value__lte=filters.max_value)
+    if filters.ownership:
+        decisions = decisions.filter(provider__ownership=filters.ownership)
+    if filters.place:
+        decisions = decisions.filter(place_id=filters.place)
+    if filters.status:
+        decisions = decisions.filter(status=filters.status)
+    return decisions.order_by("-decided_on", "reference")
+
+
+def places_with_decisions():
+    """The places that decisions were taken for: the choices of the place filter."""
+    return Organisation.objects.filter(kind="place", place_decisions__isnull=False).distinct()
+
+
+def process_title(decision: SelectionDecision) -> str:
+    """The process as the regime the decision was taken under calls it."""
+    try:
+        return _regime_process_title(
+            context(decision.regime_id, decision.decided_on), decision.process
+        )
+    except RegimeError:
+        return decision.get_process_display()
+
+
+# --- standstill -----------------------------------------------------------------------------
+
+
+def earliest_award(decision: SelectionDecision) -> date | None:
+    """The first day a contract may be entered into, or None while representations are
+    under review (the wait is fixed only when the authority decides them)."""
+    if decision.status == DecisionStatus.REVIEW or decision.standstill_ends is None:
+        return None
+    last_day = max(d for d in (decision.standstill_ends, decision.further_wait_ends) if d)
+    return last_day + timedelta(days=1)
+
+
+def open_standstills(day: date):
+    """Decisions whose standstill had begun by `day` and that are not yet awarded or ended."""
+    return (
+        SelectionDecision.objects.in_standstill_on(day)
+        .select_related("provider", "place", "commissioner")
+        .annotate(shows_illustrative=_illustrative_flag())
+        .order_by("standstill_ends", "reference")
+    )
+
+
+# --- one decision ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """One regime's view of a decision; `allowed` is None where its rules could not run."""
+
+    regime_id: str
+    title: str
+    in_force: bool
+    allowed: bool | None
+    results: tuple[RuleResult, ...]
+    missing_rules: tuple[str, ...]
+    error: str = ""
+
+    @property
+    def violations(self) -> list:
+        return [v for r in self.results for v in r.violations]
+
+
+def checked_under_every_regime(decision: SelectionDecision) -> list[Verdict]:
+    """The decision checked under every regime with selection rules (facts.compare).
+
+    If one regime's rules cannot be evaluated on these facts (a parameter it lacks), the
+    regimes are checked one by one so that the others still show, and that one says why.
+    """
+    facts, on = facts_of(decision), decision.decided_on
+    try:
+        return [
+            Verdict(v.regime_id, v.title, v.in_force, v.allowed, v.results, v.missing_rules)
+            for v in compare(facts, on)
+        ]
+    except RegimeError:
+        pass
+    verdicts = []
+    for regime in all_regimes():
+        if "procurement.process" not in regime.rules:
+            continue
+        missing = tuple(r for r in DECISION_RULES if r not in regime.rules)
+        try:
+            results = tuple(check(regime.id, on, facts))
+        except RegimeError as exc:
+            verdicts.append(
+                Verdict(regime.id, regime.title, regime.in_force(on), None, (), missing, str(exc))
+            )
+            continue
+        allowed = all(r.allowed for r in results)
+        verdicts.append(
+            Verdict(regime.id, regime.title, regime.in_force(on), allowed, results, missing)
+        )
+    return verdicts
+
+
+@dataclass(frozen=True)
+class DecisionRecord:
+    """Everything the public record of one decision shows, read in a fixed number of queries."""
+
+    decision: SelectionDecision
+    process_title: str
+    regime_title: str
+    services: list[Service]
+    assessments: list
+    representations: list
+    notices: list[Notice]
+    contract: Contract | None
+    modifications: list[Modification]
+    award_notice: Notice | None
+    verdicts: list[Verdict]
+    illustrative: bool
+    today: date
+
+    @property
+    def earliest_award(self) -> date | None:
+        return earliest_award(self.decision)
+
+    @property
+    def award_notice_overdue(self) -> bool:
+        """The award notice is due, past its day, and not yet published."""
+        due = self.decision.award_notice_due
+        return self.award_notice is None and due is not None and self.today > due
+
+
+def _decisions_with_everything():
+    return SelectionDecision.objects.select_related(
+        "commissioner", "provider", "place", "existing_contract"
+    ).prefetch_related(
+        Prefetch("services", queryset=Service.objects.select_related("place")),
+        "assessments",
+        Prefetch("representations", queryset=Representation.objects.select_related("provider")),
+        "notices",
+        Prefetch(
+            "contracts",
+            queryset=Contract.objects.order_by("created_at").prefetch_related(
+                Prefetch(
+                    "modifications",
+                    queryset=Modification.objects.prefetch_related("notices"),
+                )
+            ),
+        ),
+    )
+
+
+def decision_record(reference: str, *, today: date) -> DecisionRecord | None:
+    """The decision with this reference and all that hangs off it; None if there is none."""
+    decision = _decisions_with_everything().filter(reference=reference).first()
+    if decision is None:
+        return None
+    services = sorted(decision.services.all(), key=lambda s: s.code)
+    contracts = list(decision.contracts.all())
+    contract = contracts[0] if contracts else None
+    modifications = list(contract.modifications.all()) if contract else []
+    notices = list(decision.notices.all())
+    award = next(
+        (n for n in notices if n.kind in (NoticeKind.AWARD, NoticeKind.URGENT_AWARD)), None
+    )
+    try:
+        regime_title = context(decision.regime_id, decision.decided_on).regime.title
+    except RegimeError:
+        regime_title = decision.regime_id
+    return DecisionRecord(
+        decision=decision,
+        process_title=process_title(decision),
+        regime_title=regime_title,
+        services=services,
+        assessments=list(decision.assessments.all()),
+        representations=list(decision.representations.all()),
+        notices=notices,
+        contract=contract,
+        modifications=modifications,
+        award_notice=award,
+        verdicts=checked_under_every_regime(decision),
+        illustrative=decision.illustrative
+        or any(s.illustrative for s in services)
+        or any(m.illustrative for m in modifications),
+        today=today,
+    )
+
+
+# --- one notice -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class NoticeRecord:
+    notice: Notice
+    decision: SelectionDecision | None
+    contract: Contract | None
+    illustrative: bool
+
+
+def notice_record(reference: str) -> NoticeRecord | None:
+    """A published notice with the decision or contract it is about; None if there is none."""
+    notice = (
+        Notice.objects.select_related(
+            "decision", "modification__contract__decision", "modification__contract__provider"
+        )
+        .prefetch_related("decision__services", "modification__contract__services")
+        .filter(reference=reference)
+        .first()
+    )
+    if notice is None:
+        return None
+    modification = notice.modification
+    contract = modification.contract if modification else None
+    decision = notice.decision or (contract.decision if contract else None)
+    services = list(notice.decision.services.all()) if notice.decision else []
+    if contract is not None:
+        services += list(contract.services.all())
+    illustrative = (
+        (decision is not None and decision.illustrative)
+        or (modification is not None and modification.illustrative)
+        or any(s.illustrative for s in services)
+    )
+    return NoticeRecord(notice, decision, contract, illustrative)
