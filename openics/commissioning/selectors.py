@@ -9,7 +9,7 @@ from datetime import date, timedelta
 
 from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Prefetch, Q
 
-from openics.commissioning.facts import DECISION_RULES, check, compare, context, facts_of
+from openics.commissioning.facts import compare, context, facts_of
 from openics.commissioning.models import (
     Contract,
     DecisionStatus,
@@ -24,7 +24,6 @@ from openics.commissioning.models import (
 from openics.core.money import Money, MoneyError
 from openics.organisations.models import Organisation, OwnershipClass
 from openics.regimes.model import RegimeError, RuleResult
-from openics.regimes.registry import all_regimes
 from openics.regimes.rules.procurement import process_title as _regime_process_title
 
 ILLUSTRATIVE = "Illustrative: synthetic demonstration data, not a real decision"
@@ -197,36 +196,11 @@ class Verdict:
 
 
 def checked_under_every_regime(decision: SelectionDecision) -> list[Verdict]:
-    """The decision checked under every regime with selection rules (facts.compare).
-
-    If one regime's rules cannot be evaluated on these facts (a parameter it lacks), the
-    regimes are checked one by one so that the others still show, and that one says why.
-    """
-    facts, on = facts_of(decision), decision.decided_on
-    try:
-        return [
-            Verdict(v.regime_id, v.title, v.in_force, v.allowed, v.results, v.missing_rules)
-            for v in compare(facts, on)
-        ]
-    except RegimeError:
-        pass
-    verdicts = []
-    for regime in all_regimes():
-        if "procurement.process" not in regime.rules:
-            continue
-        missing = tuple(r for r in DECISION_RULES if r not in regime.rules)
-        try:
-            results = tuple(check(regime.id, on, facts))
-        except RegimeError as exc:
-            verdicts.append(
-                Verdict(regime.id, regime.title, regime.in_force(on), None, (), missing, str(exc))
-            )
-            continue
-        allowed = all(r.allowed for r in results)
-        verdicts.append(
-            Verdict(regime.id, regime.title, regime.in_force(on), allowed, results, missing)
-        )
-    return verdicts
+    """The decision checked under every regime with selection rules (facts.compare)."""
+    return [
+        Verdict(v.regime_id, v.title, v.in_force, v.allowed, v.results, v.missing_rules)
+        for v in compare(facts_of(decision), decision.decided_on)
+    ]
 
 
 @dataclass(frozen=True)
