@@ -191,6 +191,12 @@ def load_decisions() -> None:
     load(DEMO_ACTOR, f"{REASON}: a year of provider selection decisions (synthetic)")
 
 
+def load_boards() -> None:
+    from openics.governance.demo import load
+
+    load(DEMO_ACTOR, f"{REASON}: boards, members and meetings (fictional people)")
+
+
 DEMO_STEPS = [
     ("Loading demonstration people and roles", load_demo_people),
     ("Importing 6,348 practices of 42 ICBs (NHS England, 2025/26)", load_practices),
@@ -207,4 +213,5 @@ DEMO_STEPS = [
         "Arranging a year of services under the provider selection regime (synthetic)",
         load_decisions,
     ),
+    ("Boards, interests and a year of meetings (fictional people)", load_boards),
 ]

@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "openics.allocation",
     "openics.commissioning",
     "openics.ledger",
+    "openics.governance",
     "openics.transparency",
     "openics.api",
 ]

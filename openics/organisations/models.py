@@ -122,6 +122,7 @@ class RelationshipKind(models.TextChoices):
     MEMBER = "member", "is a member of"  # practice of a PCN, provider of a collaborative
     LOCATED_IN = "located_in", "is located in"  # a practice's local authority district
     IN_PLACE = "in_place", "is in the place"  # the editable set of practices of a place
+    OWNED_BY = "owned_by", "is owned by"  # a company and its parent
 
 
 class RelationshipQuerySet(models.QuerySet):

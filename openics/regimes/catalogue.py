@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 
 from openics.regimes.model import RuleFunction
-from openics.regimes.rules import finance, organisations, procurement
+from openics.regimes.rules import finance, governance, organisations, procurement
 
 
 @dataclass(frozen=True)
@@ -69,5 +69,39 @@ RULES: dict[str, RuleSpec] = {
         "A contract is changed in its term only on permitted grounds",
         procurement.modification,
         ("change",),
+    ),
+    "governance.composition": RuleSpec(
+        "A board has at least the members its kind must have", governance.composition, ("board",)
+    ),
+    "governance.fit-and-proper": RuleSpec(
+        "Board members have a current fit and proper person assessment",
+        governance.fit_and_proper,
+        ("board",),
+    ),
+    "governance.eligibility": RuleSpec(
+        "A candidate may be appointed to the board",
+        governance.eligibility,
+        ("candidate", "board_kind", "disqualifications"),
+    ),
+    "governance.conflicts": RuleSpec(
+        "A member with an interest in an organisation an item affects takes no part in it",
+        governance.conflicts,
+        ("member", "affected"),
+    ),
+    "governance.quorum": RuleSpec(
+        "Enough members free of conflicts are present for the board to decide",
+        governance.quorum,
+        ("board", "present", "recused"),
+    ),
+    "governance.gifts": RuleSpec(
+        "Gifts and hospitality are declined or declared as the thresholds require",
+        governance.gift_breaches,
+        ("gift",),
+    ),
+    "governance.declarations": RuleSpec(
+        "Declarations of interests are made on time", governance.declarations, ("declarant",)
+    ),
+    "governance.powers": RuleSpec(
+        "A power from above exists on the day it is used", governance.power_exists, ("power",)
     ),
 }

@@ -50,3 +50,57 @@ BODY_KIND_LABELS: dict[BodyKind, str] = {
     BodyKind.INDEPENDENT_PROVIDER: "independent sector provider",
     BodyKind.VOLUNTARY_PROVIDER: "voluntary or community sector provider",
 }
+
+
+class BoardKind(StrEnum):
+    ICB_BOARD = "icb_board"
+    ICB_COMMITTEE = "icb_committee"
+    ICP = "icp"
+    PLACE_COMMITTEE = "place_committee"
+    JOINT_COMMITTEE = "joint_committee"
+    CCG_GOVERNING_BODY = "ccg_governing_body"
+
+
+BOARD_KIND_LABELS: dict[str, str] = {
+    "icb_board": "ICB board",
+    "icb_committee": "committee of an ICB board",
+    "icp": "integrated care partnership",
+    "place_committee": "place committee",
+    "joint_committee": "joint committee of ICBs",
+    "ccg_governing_body": "CCG governing body",
+}
+
+# The body a board belongs to: a board can only exist where its body can.
+BOARD_HOST_KIND: dict[str, str] = {
+    "icb_board": "icb",
+    "icb_committee": "icb",
+    "icp": "icp",
+    "place_committee": "icb",
+    "joint_committee": "icb",
+    "ccg_governing_body": "ccg",
+}
+
+BOARD_ROLE_LABELS: dict[str, str] = {
+    "chair": "chair",
+    "chief_executive": "chief executive",
+    "finance_director": "director of finance",
+    "medical_director": "medical director",
+    "nursing_director": "director of nursing",
+    "non_executive": "non-executive member",
+    "partner_trusts": "partner member (NHS trusts and foundation trusts)",
+    "partner_primary_medical": "partner member (primary medical services)",
+    "partner_local_authority": "partner member (local authorities)",
+    "lay_member": "lay member",
+    "registered_nurse": "registered nurse member",
+    "secondary_care_doctor": "secondary care specialist doctor",
+    "gp_member": "GP member",
+    "local_authority_member": "local authority member",
+    "other": "other member",
+}
+
+INTEREST_LABELS: dict[str, str] = {
+    "financial": "financial",
+    "non_financial_professional": "non-financial professional",
+    "non_financial_personal": "non-financial personal",
+    "indirect": "indirect",
+}

@@ -1,0 +1,372 @@
+"""Governance: who must sit on a board, who may, when a meeting can decide, who must step out
+of a decision, what must be declared and when, and which powers from above exist.
+Pure functions over plain data.
+
+The regime's YAML holds the minimum composition of each kind of board, the quorum a
+model constitution sets, the categories of interest that bar a member from an item, the
+gifts and hospitality thresholds and the powers of the Secretary of State and NHS England,
+each dated. This module only knows what those parameters mean.
+"""
+
+from __future__ import annotations
+
+import calendar
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date, timedelta
+from fractions import Fraction
+
+from openics.regimes.model import RuleContext
+from openics.regimes.rules.organisations import body_kind_exists
+from openics.regimes.vocabulary import BOARD_HOST_KIND, BOARD_ROLE_LABELS, INTEREST_LABELS
+
+
+def add_months(day: date, months: int) -> date:
+    """The same day `months` later (the last day of the month where that day does not exist)."""
+    month = day.month - 1 + months
+    year = day.year + month // 12
+    month = month % 12 + 1
+    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def money(pence: int) -> str:
+    return f"£{pence / 100:,.2f}" if pence % 100 else f"£{pence // 100:,}"
+
+
+@dataclass(frozen=True)
+class Link:
+    """Something that ties a person to an organisation: a declared interest or a post held."""
+
+    organisation: str  # the organisation's id
+    organisation_name: str
+    category: str  # an interest category, or "post" for a position held there
+    nature: str
+    starts: date | None = None
+    ends: date | None = None
+    independent_healthcare: bool = False  # the organisation is a private healthcare provider
+
+    def active_on(self, day: date) -> bool:
+        return (self.starts is None or self.starts <= day) and (
+            self.ends is None or day <= self.ends
+        )
+
+    def describe(self) -> str:
+        if self.category == "post":
+            return f"{self.nature} of {self.organisation_name}"
+        label = INTEREST_LABELS.get(self.category, self.category)
+        return f"declared {label} interest in {self.organisation_name} ({self.nature})"
+
+
+@dataclass(frozen=True)
+class Member:
+    """A member of a board on one day, as the rules see them."""
+
+    key: str
+    name: str
+    role: str
+    voting: bool = True
+    deputy_chair: bool = False
+    appointed_by: str = ""  # the kind of body that appointed them
+    starts: date | None = None
+    fppt: tuple[date, ...] = ()  # the days fit and proper person assessments were completed
+    links: tuple[Link, ...] = ()
+
+    @property
+    def described(self) -> str:
+        return f"{self.name} ({BOARD_ROLE_LABELS.get(self.role, self.role)})"
+
+
+@dataclass(frozen=True)
+class Board:
+    kind: str
+    name: str
+    members: tuple[Member, ...]
+    quorum: dict | None = None  # the board's own quorum; None means the regime's model
+
+
+@dataclass(frozen=True)
+class Affected:
+    """An organisation an agenda item affects, and why it counts."""
+
+    organisation: str
+    name: str
+    why: str  # "the provider", "the parent of …", "a subcontractor to …", "a collaborative …"
+
+
+@dataclass(frozen=True)
+class Gift:
+    kind: str  # "gift" or "hospitality"
+    value_pence: int
+    received_on: date
+    from_supplier: bool = False
+    cash_or_voucher: bool = False
+    accepted: bool = True
+    declared: bool = False
+    senior_approval: bool = False
+    from_patient: bool = False
+    same_source_12_months_pence: int = 0  # other gifts from the same source in the last year
+
+
+@dataclass(frozen=True)
+class Declarant:
+    """A person who must keep their declarations up to date."""
+
+    name: str
+    appointed_on: date
+    returns: tuple[date, ...] = ()  # days a full declaration (or a nil return) was made
+    interests: tuple[tuple[date, date | None], ...] = ()  # (arose on, declared on)
+
+
+@dataclass(frozen=True)
+class Due:
+    what: str
+    due_by: date
+    overdue: bool
+
+
+@dataclass(frozen=True)
+class Power:
+    kind: str
+    made_on: date
+
+
+# -- constitutions ---------------------------------------------------------------------------
+def constitution_applies(ctx: RuleContext, board_kind: str) -> str | None:
+    """Why a board of this kind cannot exist under the regime on the day, or None if it can."""
+    host = BOARD_HOST_KIND.get(board_kind)
+    if host is None:
+        return f"'{board_kind}' is not a kind of board OpenICS knows"
+    reasons = list(body_kind_exists(ctx, kind=host))
+    return reasons[0] if reasons else None
+
+
+def _requirements(ctx: RuleContext, board_kind: str) -> dict | None:
+    return (ctx.param("governance.composition") or {}).get(board_kind)
+
+
+def _source(item: dict) -> str:
+    mark = item.get("confidence", "C")
+    return f"{item['source']}{'' if mark == 'C' else f' [{mark}]'}"
+
+
+def composition(ctx: RuleContext, *, board: Board) -> Iterator[str]:
+    """The board has at least the members its kind must have under the regime."""
+    if constitution_applies(ctx, board.kind):
+        return  # no such board: nothing to fall short of (the caller says why)
+    spec = _requirements(ctx, board.kind)
+    if not spec:
+        return
+    for need in spec["requirements"]:
+        holders = [
+            m
+            for m in board.members
+            if m.role in need.get("roles", [m.role])
+            and m.appointed_by in need.get("appointed_by", [m.appointed_by])
+        ]
+        if len(holders) < int(need["at_least"]):
+            names = ", ".join(m.name for m in holders) or "none"
+            yield (
+                f"{board.name} needs {need['title']} but has {len(holders)} ({names}) "
+                f"({_source(need)})"
+            )
+
+
+def fit_and_proper(ctx: RuleContext, *, board: Board) -> Iterator[str]:
+    """Each board member covered by the framework has a current fit and proper person test."""
+    spec = ctx.param("governance.fit_and_proper")
+    if not spec or board.kind not in spec["board_kinds"]:
+        return
+    framework_from = date.fromisoformat(str(spec["from"]))
+    everyone_by = date.fromisoformat(str(spec["existing_members_by"]))
+    months = int(spec["annual_months"])
+    for member in board.members:
+        done = sorted(d for d in member.fppt if d <= ctx.on)
+        new = member.starts is not None and framework_from <= member.starts <= ctx.on
+        if new and not any(d <= member.starts for d in done):
+            yield (
+                f"{member.described} was appointed on {member.starts} without a fit and proper "
+                f"person assessment first ({spec['basis']})"
+            )
+            continue
+        if not done:
+            if ctx.on > everyone_by or new:
+                basis = spec["basis"]
+                yield f"{member.described} has no fit and proper person assessment ({basis})"
+            continue
+        expires = add_months(done[-1], months)
+        if expires < ctx.on:
+            yield (
+                f"{member.described}'s annual fit and proper person assessment was due by "
+                f"{expires} (last completed {done[-1]}; {spec['basis']})"
+            )
+
+
+def eligibility(
+    ctx: RuleContext, *, candidate: Member, board_kind: str, disqualifications: tuple[str, ...]
+) -> Iterator[str]:
+    """A candidate may be appointed: no disqualification, and independence not undermined."""
+    known = ctx.param("governance.disqualifications") or {}
+    for key in disqualifications:
+        if key not in known:
+            yield f"'{key}' is not a ground of disqualification under {ctx.regime.title}"
+        else:
+            yield f"{candidate.name} is disqualified: {known[key]}"
+    bar = ctx.param("governance.independence")
+    if not bar or board_kind not in bar["board_kinds"]:
+        return
+    for link in candidate.links:
+        if (
+            link.independent_healthcare
+            and link.category in bar["categories"]
+            and link.active_on(ctx.on)
+        ):
+            yield (
+                f"{candidate.name} cannot be appointed: their {link.describe()} is involvement "
+                f"with the private healthcare sector that could reasonably be regarded as "
+                f"undermining the independence of the health service ({bar['basis']})"
+            )
+
+
+# -- meetings -------------------------------------------------------------------------------
+def conflicts(ctx: RuleContext, *, member: Member, affected: tuple[Affected, ...]) -> Iterator[str]:
+    """Why a member must take no part in an item: each link to an organisation it affects."""
+    spec = ctx.param("governance.conflicts")
+    by_org = {a.organisation: a for a in affected}
+    for link in member.links:
+        hit = by_org.get(link.organisation)
+        if hit is None or not link.active_on(ctx.on):
+            continue
+        if link.category == "post" or link.category in spec["recuse_categories"]:
+            yield f"{member.name}: {link.describe()}, which is {hit.why}"
+
+
+def quorum_spec(ctx: RuleContext, board: Board) -> dict:
+    return board.quorum or ctx.param("governance.model_quorum")
+
+
+def quorum(
+    ctx: RuleContext, *, board: Board, present: tuple[str, ...], recused: tuple[str, ...]
+) -> Iterator[str]:
+    """Enough voting members are present and free of conflicts for the meeting to decide."""
+    spec = quorum_spec(ctx, board)
+    voting = [m for m in board.members if m.voting]
+    counted = [m for m in voting if m.key in present and m.key not in recused]
+    share = Fraction(str(spec["more_than"]))
+    needed = int(share * len(voting)) + 1
+    out = [m for m in voting if m.key in recused and m.key in present]
+    names = ", ".join(m.name for m in out)
+    why = f" once {names} {'steps' if len(out) == 1 else 'step'} out" if out else ""
+    source = _source(spec) if "source" in spec else "the board's constitution"
+    if len(counted) < needed:
+        yield (
+            f"only {len(counted)} of {len(voting)} voting members can take part{why}; "
+            f"the quorum is more than {spec['more_than']} of them, so {needed} ({source})"
+        )
+    for need in spec.get("requires", []):
+
+        def meets(m: Member, need=need) -> bool:
+            return m.role in need["roles"] or bool(need.get("deputy") and m.deputy_chair)
+
+        if not any(meets(m) for m in counted):
+            stepped_out = why if any(meets(m) for m in out) else ""
+            yield f"the quorum needs {need['title']} taking part{stepped_out} ({source})"
+
+
+def vote_outcome(votes: dict[str, str]) -> str:
+    """Carried on a simple majority of those voting for or against."""
+    tally = {choice: list(votes.values()).count(choice) for choice in ("for", "against")}
+    return "carried" if tally["for"] > tally["against"] else "not carried"
+
+
+# -- the register of interests -----------------------------------------------------------------
+def gift_breaches(ctx: RuleContext, *, gift: Gift) -> Iterator[str]:
+    """What the gifts and hospitality rules on the day say about one offer."""
+    spec = ctx.param("governance.gifts")
+    basis = _source(spec)
+    if gift.kind == "gift":
+        if gift.cash_or_voucher and gift.accepted:
+            yield f"cash and vouchers are never accepted ({basis})"
+            return
+        if gift.from_supplier:
+            limit = int(spec["supplier_promotional_max_pence"])
+            if gift.accepted and gift.value_pence > limit:
+                yield (
+                    f"a gift from a supplier or contractor worth {money(gift.value_pence)} is "
+                    f"over the {money(limit)} allowed for promotional items: decline it ({basis})"
+                )
+            return
+        limit = int(spec["gift_declare_over_pence"])
+        total = gift.value_pence + gift.same_source_12_months_pence
+        must_declare = total > limit or (gift.from_patient and spec.get("patient_gifts_declared"))
+        if gift.accepted and must_declare and not gift.declared and total <= limit:
+            yield f"a gift from a patient or their family must be declared ({basis})"
+        elif gift.accepted and must_declare and not gift.declared:
+            yield (
+                f"a gift worth {money(gift.value_pence)} ({money(total)} from this source in 12 "
+                f"months) is over {money(limit)} and must be declared ({basis})"
+            )
+        return
+    free = int(spec["hospitality_no_declaration_max_pence"])
+    refuse = int(spec["hospitality_refuse_over_pence"])
+    if gift.accepted and gift.value_pence > refuse and not gift.senior_approval:
+        yield (
+            f"hospitality worth {money(gift.value_pence)} is over {money(refuse)}: refuse it "
+            f"unless a senior officer approves in advance ({basis})"
+        )
+    if gift.accepted and gift.value_pence > free and not gift.declared:
+        yield f"hospitality worth over {money(free)} must be declared ({basis})"
+
+
+def declarations_due(ctx: RuleContext, declarant: Declarant) -> list[Due]:
+    """Which declarations a person owes: on appointment, for each new interest, and each year."""
+    spec = ctx.param("governance.declarations")
+    days = int(spec["new_interest_days"])
+    months = int(spec["annual_months"])
+    due: list[Due] = []
+    returns = sorted(d for d in declarant.returns if d <= ctx.on)
+    first = declarant.appointed_on + timedelta(days=days)
+    if not any(d >= declarant.appointed_on - timedelta(days=days) for d in returns):
+        due.append(Due("declaration on appointment", first, ctx.on > first))
+    elif returns:
+        annual = add_months(returns[-1], months)
+        due.append(Due("annual declaration (or nil return)", annual, ctx.on > annual))
+    for arose, declared in declarant.interests:
+        by = arose + timedelta(days=days)
+        if arose <= ctx.on and (declared is None or declared > ctx.on):
+            due.append(Due(f"declaration of an interest that arose on {arose}", by, ctx.on > by))
+    return due
+
+
+def declarations(ctx: RuleContext, *, declarant: Declarant) -> Iterator[str]:
+    """A person's declarations are not overdue."""
+    spec = ctx.param("governance.declarations")
+    for item in declarations_due(ctx, declarant):
+        if item.overdue:
+            yield f"{declarant.name}: {item.what} was due by {item.due_by} ({_source(spec)})"
+
+
+# -- powers from above ------------------------------------------------------------------------
+def powers_available(ctx: RuleContext) -> dict:
+    return ctx.param("governance.powers") or {}
+
+
+def power_window_ends(ctx: RuleContext, power: Power) -> date | None:
+    spec = powers_available(RuleContext(ctx.regime, power.made_on)).get(power.kind)
+    if not spec or not spec.get("window_months"):
+        return None
+    return add_months(power.made_on, int(spec["window_months"]))
+
+
+def power_exists(ctx: RuleContext, *, power: Power) -> Iterator[str]:
+    """The power used exists under the regime on the day it was used."""
+    ctx = RuleContext(ctx.regime, power.made_on)  # the powers of the day it was used
+    available = powers_available(ctx)
+    if power.kind in available:
+        return
+    absent = (ctx.param("governance.absent_powers") or {}).get(power.kind)
+    named = ", ".join(spec["title"] for spec in available.values()) or "none"
+    why = f": {absent}" if absent else ""
+    yield (
+        f"there is no power of this kind ('{power.kind}') under {ctx.regime.title} on "
+        f"{power.made_on}{why}. The powers then were: {named}"
+    )
