@@ -156,6 +156,76 @@ def _ledger() -> list[CheckResult]:
     return results
 
 
+def _governance(on=None) -> list[CheckResult]:
+    """Each board against its constitution under every regime (only the law in force can
+    fail), the register of interests, board recusals against decision records, the chain."""
+    from datetime import date
+
+    from openics.governance import checks
+    from openics.governance.models import Board, Recusal
+
+    on = on or date.today()
+    results = []
+    boards = Board.objects.filter(established_on__lte=on).exclude(dissolved_on__lt=on)
+    for board in boards.order_by("name"):
+        for c in checks.constitution(board, on):
+            name = f"Constitution: {board.name} under {c.regime_id}"
+            if not c.applies:
+                results.append(CheckResult(name, True, c.note))
+            elif c.in_force:
+                detail = "; ".join(c.breaches) or "meets its constitution" + (
+                    f" ({c.note})" if c.note else ""
+                )
+                results.append(CheckResult(name, c.ok, detail))
+            else:
+                detail = (
+                    "would fall short: " + "; ".join(c.breaches)
+                    if c.breaches
+                    else "would also meet it"
+                )
+                results.append(CheckResult(name, True, f"not in force on {on}; {detail}"))
+    owed = [o for o in checks.declarations_owed(on) if o.overdue]
+    results.append(
+        CheckResult(
+            "Register of interests",
+            not owed,
+            "no declaration is overdue"
+            if not owed
+            else "; ".join(
+                f"{o.person.name}: {d.what} was due by {d.due_by}" for o in owed for d in o.overdue
+            ),
+        )
+    )
+    missing = []
+    recusals = Recusal.objects.filter(item__selection_decision__isnull=False).select_related(
+        "item__selection_decision", "membership__person"
+    )
+    for recusal in recusals:
+        decision = recusal.item.selection_decision
+        name = recusal.membership.person.name
+        if not any(str(c.get("person", "")).startswith(name) for c in decision.conflicts):
+            missing.append(f"{name} stepped out of {decision.reference} at the board, but the "
+                           "decision record does not list the conflict (SI 2023/1348 reg 24)")
+    results.append(
+        CheckResult(
+            "Conflicts in decision records",
+            not missing,
+            "; ".join(missing) or f"every one of {recusals.count()} board recusal(s) on a "
+            "provider selection decision is in its decision record",
+        )
+    )
+    chain = checks.chain()
+    results.append(
+        CheckResult(
+            "Record of decisions",
+            chain.intact,
+            f"the hash chain of {chain.entries} entries is intact" if chain.intact else
+            chain.problem,
+        )
+    )
+    return results
+
+
 def run_checks() -> Iterator[CheckResult]:
     yield _django_system_checks()
     database = _database()
@@ -164,3 +234,4 @@ def run_checks() -> Iterator[CheckResult]:
     if database.ok:
         yield from _registry()
         yield from _ledger()
+        yield from _governance()

@@ -871,12 +871,15 @@ def check() -> None:
 
 def _add_app_commands() -> None:
     from openics.commissioning.cli import arranging_group, export_group
+    from openics.governance.cli import boards_group, verify
     from openics.ledger.cli import ledger_group, money_group
 
     main.add_command(ledger_group)
     main.add_command(money_group)
     main.add_command(arranging_group)
     main.add_command(export_group)
+    main.add_command(boards_group)
+    main.add_command(verify)
 
 
 _add_app_commands()

@@ -25,6 +25,24 @@ CRITERIA_KEYS = (
     "social_value",
 )
 COMMITTEE = ["ICB Executive Committee (chief executive, director of finance, medical director)"]
+# Who the board's rules recuse from each decision (see openics/governance/demo.py, where the
+# same fictional people declare these interests); the decision record lists them too.
+RECUSED = {
+    "QUA-PSR-2025-001": [("Dr Tariq Invented", "Chief executive of the provider")],
+    "QUA-PSR-2026-003": [("Dr Tariq Invented", "Chief executive of the provider")],
+    "QUA-PSR-2026-004": [("Leo Notreal", "Trustee of a charity the provider's parent funds")],
+    "QUA-PSR-2026-006": [("Leo Notreal", "Trustee of a charity the provider's parent funds")],
+    "QUA-PSR-2026-008": [
+        ("Dr Ada Example", "Sessional GP for the out-of-hours service (financial)"),
+        ("Dr Omar Testcase", "Adviser to a collaborative the provider belongs to"),
+    ],
+    "QUA-PSR-2026-009": [
+        ("Dr Tariq Invented", "Chief executive of the provider"),
+        ("Dr Omar Testcase", "Adviser to a collaborative the provider belongs to"),
+    ],
+    "QUA-PSR-2026-010": [("Iris Fictional", "Her son works for the provider (indirect)")],
+    "QUA-PSR-2026-012": [("Nadia Madeup", "Chief executive of the provider")],
+}
 
 
 def _criteria(*notes: tuple[str, str]) -> list[dict]:
@@ -86,6 +104,13 @@ def load(actor, reason: str) -> dict:
         fields.setdefault("decision_makers", COMMITTEE)
         fields.setdefault("payment_mechanism", "block")
         fields.setdefault("exclusions", {"subcontracting_asked": True})
+        fields.setdefault(
+            "conflicts",
+            [
+                {"person": person, "interest": interest, "handling": "recused"}
+                for person, interest in RECUSED.get(fields["reference"], [])
+            ],
+        )
         return arranging.record_decision(illustrative=True, **fields, **who)
 
     def old_contract(reference, title, provider, svc, start, end, annual):
@@ -426,13 +451,6 @@ def load(actor, reason: str) -> dict:
         assessments=STANDARD_CRITERIA,
         basic_selection="CQC registration checked.",
         situation={"existing_contract_expiring": True, "incumbent_satisfactory": True},
-        conflicts=[
-            {
-                "person": "Dr A. Example (partner member, primary medical services)",
-                "interest": "Sessional GP for the out-of-hours service (financial)",
-                "handling": "recused",
-            }
-        ],
     )
     d8 = SelectionDecision.objects.get(reference="QUA-PSR-2026-008")
     arranging.publish_intention(d8, published_on=date(2026, 7, 15), **who)

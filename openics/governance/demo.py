@@ -11,6 +11,7 @@ through the audited services, including an appointment the independence bar refu
 
 from __future__ import annotations
 
+import contextlib
 from datetime import date
 
 from openics.commissioning.models import SelectionDecision
@@ -105,7 +106,7 @@ def load(actor, reason: str) -> dict:
             early = gov.appoint(seat=seat, person=first, starts=ESTABLISHED,
                                 term_ends=FIRST_TERM_ENDS, appointed_by=icb, illustrative=True,
                                 **who)
-            gov.end_membership(membership=early, left_on=date(2025, 3, 31),
+            gov.end_membership(membership=early, left_on=date(2025, 4, 1),
                                why="Resigned to take up a post outside the NHS", **who)
             _fppt(p, [date(2025, 3, 10), date(2026, 3, 5)], who)
         else:
@@ -122,11 +123,9 @@ def load(actor, reason: str) -> dict:
                     starts=date(2021, 1, 4), **who)
     spare = gov.add_seat(board=board, title="Non-executive member (vacancy)",
                          role="non_executive", **who)
-    try:
+    with contextlib.suppress(Refused):  # stays on the audit record as governance.appoint.refused
         gov.appoint(seat=spare, person=hopeful, starts=date(2026, 10, 1),
                     term_ends=date(2029, 9, 30), appointed_by=icb, illustrative=True, **who)
-    except Refused:
-        pass  # on the audit record as governance.appoint.refused
 
     # -- the register of interests ---------------------------------------------------------
     def declare(key, organisation, category, nature, arose, declared, **extra):

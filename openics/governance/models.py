@@ -3,6 +3,8 @@ votes and recusals; powers from above; and the append-only record of decisions."
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from django.db import models
 from django.db.models import Q
 
@@ -116,9 +118,9 @@ class Seat(BaseModel):
 
 class MembershipQuerySet(models.QuerySet):
     def on(self, day) -> MembershipQuerySet:
-        """Members holding their seat on the day (appointed, term not over, not left)."""
+        """Members holding their seat on the day (appointed, term not over, not yet left)."""
         return self.filter(starts__lte=day, term_ends__gte=day).filter(
-            Q(left_on__isnull=True) | Q(left_on__gte=day)
+            Q(left_on__isnull=True) | Q(left_on__gt=day)
         )
 
 
@@ -135,7 +137,9 @@ class Membership(BaseModel):
     )
     starts = models.DateField()
     term_ends = models.DateField()
-    left_on = models.DateField(null=True, blank=True, help_text="Left before the term ended")
+    left_on = models.DateField(
+        null=True, blank=True, help_text="The first day they no longer held the seat"
+    )
     left_reason = models.TextField(blank=True)
     deputy_chair = models.BooleanField(default=False)
     illustrative = models.BooleanField(default=False)
@@ -155,7 +159,8 @@ class Membership(BaseModel):
 
     @property
     def last_day(self):
-        return self.left_on or self.term_ends
+        """The last day they hold the seat."""
+        return self.left_on - timedelta(days=1) if self.left_on else self.term_ends
 
     def holds_on(self, day) -> bool:
         return self.starts <= day <= self.last_day

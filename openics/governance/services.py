@@ -228,12 +228,14 @@ def appoint(
 
 @service("governance.end_membership")
 def end_membership(*, membership: Membership, left_on: date, why: str, audit) -> Membership:
-    """A member leaves before their term ends (resignation, removal, death)."""
+    """A member leaves before their term ends (resignation, removal, death): from `left_on`
+    they no longer hold the seat."""
     if membership.left_on:
         raise Refused(f"{membership} already left on {membership.left_on}")
-    if not membership.starts <= left_on <= membership.term_ends:
+    if not membership.starts < left_on <= membership.term_ends:
         raise Refused(
-            f"{left_on} is outside the term ({membership.starts} to {membership.term_ends})"
+            f"{left_on} is not within the term ({membership.starts} to {membership.term_ends}); "
+            "a member who serves the whole term needs no leaving date"
         )
     if not why.strip():
         raise Refused("say why the member is leaving; it goes on the public record")

@@ -113,6 +113,43 @@ def test_demo_loads_42_icbs_in_7_regions_with_the_published_populations():
     assert again.exit_code == 0, again.output
     assert AuditEntry.objects.count() == entries
 
+    _the_demo_boards_recuse_and_removing_a_non_executive_breaks_the_constitution()
+
+
+def _the_demo_boards_recuse_and_removing_a_non_executive_breaks_the_constitution():
+    from openics.governance.models import AgendaItem
+
+    checked = CliRunner().invoke(main, ["check"])
+    assert checked.exit_code == 0, checked.output
+    assert "every one of 10 board recusal(s)" in checked.output
+    assert "the hash chain of 13 entries is intact" in checked.output
+    # the member who declared a financial interest in the out-of-hours provider stepped out
+    minutes = CliRunner().invoke(main, ["boards", "minutes", "qua-board-2026-07-13"])
+    assert "Stepped out: Dr Ada Example" in minutes.output
+    assert "declared financial interest in THE ROYAL WOLVERHAMPTON NHS TRUST" in minutes.output
+    voted = CliRunner().invoke(
+        main, ["boards", "decide", "qua-board-2026-07-13", "2", "--vote", "ada-example=for",
+               "--resolution", "again"],
+    )
+    assert voted.exit_code == 1 and "already decided" in voted.output
+    item = AgendaItem.objects.get(meeting__reference="qua-board-2026-07-13", number="2")
+    assert "Dr Ada Example" not in {v.membership.person.name for v in item.votes.all()}
+    # the item the recusals left without a quorum, and the one the Secretary of State took
+    assert AgendaItem.objects.filter(status="not_taken").count() == 2
+
+    removed = CliRunner().invoke(
+        main, ["boards", "end-term", "qua-board", "--person", "leo-notreal",
+               "--reason", "Removed by NHS England (acceptance check)"],
+    )
+    assert removed.exit_code == 0, removed.output
+    checked = CliRunner().invoke(main, ["check"])
+    assert checked.exit_code == 1
+    lines = checked.output.splitlines()
+    [now] = [x for x in lines if "NHS Black Country ICB board under hca-2022" in x]
+    assert now.startswith("[FAIL]") and "at least two non-executive members but has 1" in now
+    [then] = [x for x in lines if "NHS Black Country ICB board under hsca-2012" in x]
+    assert then.startswith("[ok]") and "no such body as an integrated care board" in then
+
 
 def _the_demo_books_balance_and_reach_subcontractors(icb):
     from openics.allocation.models import PublishedAllocation
