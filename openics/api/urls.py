@@ -3,6 +3,7 @@
 from ninja import NinjaAPI
 
 from openics.api.arranging import router as arranging_router
+from openics.api.governance import router as governance_router
 from openics.api.ledger import router as ledger_router
 from openics.api.organisations import router as organisations_router
 from openics.api.regimes import router as regimes_router
@@ -19,3 +20,4 @@ api.add_router("/regimes", regimes_router)
 api.add_router("/organisations", organisations_router)
 api.add_router("/ledger", ledger_router)
 api.add_router("/arranging", arranging_router)
+api.add_router("/governance", governance_router)

@@ -10,5 +10,6 @@ urlpatterns = [
     path("money/", include("openics.ledger.urls")),
     path("money/", include("openics.allocation.urls")),
     path("arranging/", include("openics.commissioning.urls")),
+    path("boards/", include("openics.governance.urls")),
     path("", include("openics.transparency.urls")),
 ]

@@ -13,9 +13,9 @@ def links_of(person, on: date | None = None) -> tuple[rules.Link, ...]:
     """Everything tying a person to organisations: posts they hold and interests declared
     (on a day: those in force and already declared by then)."""
     links = []
-    for post in person.posts.select_related("organisation"):
+    for post in person.posts.all():  # .all() so a caller's prefetch is used
         links.append(_link(post.organisation, "post", post.title, post.starts, post.ends))
-    for d in person.declarations.select_related("organisation"):
+    for d in person.declarations.all():
         if on is not None and d.declared_on > on:
             continue  # not yet declared on the day, so not yet on the register
         links.append(_link(d.organisation, d.category, d.nature, d.arose_on, d.ends_on))

@@ -451,9 +451,10 @@ class InterestsRegister:
         )
 
 
-def interests_register(*, today: date) -> InterestsRegister:
+def interests_register(*, today: date, owed: bool = True) -> InterestsRegister:
     """Everyone who holds or has held a seat, or has declared an interest or been offered a
-    gift or hospitality; their declarations, posts and returns; what they owe; every gift."""
+    gift or hospitality; their declarations, posts and returns; what they owe (unless owed
+    is False: checks.declarations_owed reads each member's record again); every gift."""
     people = Person.objects.prefetch_related(
         Prefetch(
             "declarations",
@@ -468,7 +469,7 @@ def interests_register(*, today: date) -> InterestsRegister:
             queryset=Membership.objects.select_related("seat__board").order_by("starts"),
         ),
     ).annotate(gift_count=Count("gifts"))
-    owed = {o.person.pk: o for o in checks.declarations_owed(today)}
+    owing = {o.person.pk: o for o in checks.declarations_owed(today)} if owed else {}
     entries = []
     for p in people:
         memberships = list(p.memberships.all())
@@ -483,7 +484,7 @@ def interests_register(*, today: date) -> InterestsRegister:
                 declarations=declarations,
                 posts=sorted(p.posts.all(), key=lambda post: post.starts),
                 returns=sorted(p.returns.all(), key=lambda r: r.made_on, reverse=True),
-                owed=owed.get(p.pk),
+                owed=owing.get(p.pk),
             )
         )
     entries.sort(key=lambda e: (not e.current, e.person.name))

@@ -41,6 +41,7 @@ from openics.regimes.registry import get_regime, regime_in_force_on
 from openics.regimes.rules import governance as rules
 from openics.regimes.vocabulary import BOARD_HOST_KIND, BOARD_KIND_LABELS, BOARD_ROLE_LABELS
 
+RESERVED_SLUGS = ("interests", "record", "powers", "meetings", "interests.csv", "gifts.csv")
 CATEGORIES = ("financial", "non_financial_professional", "non_financial_personal", "indirect")
 
 
@@ -99,6 +100,8 @@ def establish_board(
     why_not = rules.constitution_applies(_ctx(established_on), kind)
     if why_not:
         raise Refused(f"cannot establish {name} on {established_on}: {why_not}")
+    if slug in RESERVED_SLUGS:
+        raise Refused(f"{slug!r} is the name of a portal page; choose another key for the board")
     if Board.objects.filter(slug=slug).exists():
         raise Refused(f"a board called {slug!r} already exists")
     board = Board.objects.create(

@@ -77,14 +77,12 @@ def _csv(name: str, columns, rows) -> HttpResponse:
 
 
 def interests_csv(request):
-    register = selectors.interests_register(today=timezone.localdate())
-    return _csv(
-        "interests.csv", selectors.INTEREST_COLUMNS, selectors.interest_rows(register)
-    )
+    register = selectors.interests_register(today=timezone.localdate(), owed=False)
+    return _csv("interests.csv", selectors.INTEREST_COLUMNS, selectors.interest_rows(register))
 
 
 def gifts_csv(request):
-    register = selectors.interests_register(today=timezone.localdate())
+    register = selectors.interests_register(today=timezone.localdate(), owed=False)
     return _csv("gifts.csv", selectors.GIFT_COLUMNS, selectors.gift_rows(register.gifts))
 
 

@@ -34,7 +34,7 @@ SECTIONS = (
         "Boards",
         "/boards/",
         "Board members, their declared interests, meetings, votes and recusals.",
-        ready=False,
+        ready=True,
     ),
     Section(
         "Regimes",
