@@ -532,7 +532,7 @@ def allocation_places(icb_code, year, budget, component, pace, approve, reason) 
     """Share an ICB's budget between its places by weighted population, and explain it."""
     _django()
     from openics.allocation.services import AllocationError, approve_run, run_place_allocation
-    from openics.core.money import Money, MoneyError
+    from openics.kernel.money import Money, MoneyError
 
     try:
         amount = Money.parse(budget)
@@ -568,7 +568,7 @@ def _rate(text: str):
 def _print_run(run) -> None:
     from decimal import Decimal
 
-    from openics.core.money import Money
+    from openics.kernel.money import Money
 
     click.secho(
         f"{run.icb.name}: {run.budget} for {run.financial_year}, shared by "
@@ -631,7 +631,7 @@ def allocation_explain(icb_code: str, year: str, total: str | None) -> None:
 
 
 def _money_option(text: str):
-    from openics.core.money import Money, MoneyError
+    from openics.kernel.money import Money, MoneyError
 
     try:
         return Money.parse(text)
@@ -663,8 +663,8 @@ def allocation_pace(baseline_year, population_year, total, base_growth, on) -> N
     from openics.allocation import formula
     from openics.allocation.models import PublishedAllocation
     from openics.allocation.selectors import national_fair_shares
-    from openics.core.money import Money
-    from openics.core.money import total as money_total
+    from openics.kernel.money import Money
+    from openics.kernel.money import total as money_total
     from openics.regimes import regime_in_force_on
 
     amount = _money_option(total)
@@ -770,12 +770,12 @@ _OUT = click.option(
 
 
 def _year(text: str) -> str:
-    import re
+    from openics.kernel.years import FinancialYear
 
-    match = re.fullmatch(r"(20\d\d)[-/](\d\d)", text.strip())
-    if not match or int(match[2]) != (int(match[1]) + 1) % 100:
-        _fail(f"{text!r} is not a financial year like 2025-26")
-    return f"{match[1]}/{match[2]}"
+    try:
+        return FinancialYear.parse(text).label
+    except ValueError as exc:
+        _fail(str(exc))
 
 
 def _emit(rows, fmt: str, out: Path | None) -> None:

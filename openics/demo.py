@@ -154,7 +154,7 @@ def load_allocations() -> None:
 def run_place_shares() -> None:
     from openics.allocation.models import AllocationLine, PlaceAllocationRun, PublishedAllocation
     from openics.allocation.services import approve_run, run_place_allocation
-    from openics.core.money import Money
+    from openics.kernel.money import Money
     from openics.organisations.models import Organisation
 
     icb = Organisation.objects.get(kind="icb", code=DEMO_ICB)

@@ -6,7 +6,7 @@ from datetime import date
 
 from openics.commissioning import services as arranging
 from openics.commissioning.models import SelectionDecision
-from openics.core.money import Money
+from openics.kernel.money import Money
 from openics.organisations.models import Organisation
 from tests.factories import OrganisationFactory
 from tests.psr_world import ACTOR, FIVE_CRITERIA, PsrWorld, build_psr_world, decide

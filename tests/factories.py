@@ -5,7 +5,7 @@ from datetime import date
 import factory
 from django.contrib.auth import get_user_model
 
-from openics.core.money import Money
+from openics.kernel.money import Money
 
 
 class UserFactory(factory.django.DjangoModelFactory):

@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from openics.core.audit import Actor
-from openics.core.money import Money
+from openics.kernel.money import Money
 from openics.ledger import services as books
 from openics.ledger.models import Account, Purpose
 from openics.organisations.models import Organisation, Relationship

@@ -7,7 +7,7 @@ from datetime import date
 from openics.commissioning import services as arranging
 from openics.commissioning.models import Contract, Service
 from openics.core.audit import Actor
-from openics.core.money import Money
+from openics.kernel.money import Money
 from openics.organisations.models import Organisation
 from tests.factories import OrganisationFactory
 

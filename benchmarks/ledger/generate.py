@@ -298,7 +298,7 @@ def build_books(books: NationalBooks, *, actor, progress=None) -> dict:
 
     from openics.commissioning.models import Contract
     from openics.core.audit import service
-    from openics.core.money import Money
+    from openics.kernel.money import Money
     from openics.ledger import services as ledger
     from openics.ledger.models import Account, Purpose
     from openics.organisations.models import Organisation, Relationship

@@ -1,7 +1,7 @@
 """The allocation formula as pure functions: plain numbers in, numbers and reasons out.
 
 No database here, so every figure can be recomputed and tested by anyone. Money is
-shared with the largest-remainder method (core.money.Money.allocate), so shares always
+shared with the largest-remainder method (kernel.money.Money.allocate), so shares always
 add up to the whole to the penny.
 """
 
@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
-from openics.core.money import Money
+from openics.kernel.money import Money
 
 THOUSAND = Decimal(1000)
 

@@ -16,7 +16,8 @@ from openics.allocation.models import (
     RunStatus,
 )
 from openics.core.audit import Auditor, service, snapshot
-from openics.core.money import Money
+from openics.kernel.money import Money
+from openics.kernel.years import FinancialYear
 from openics.organisations.importers import ImportRejected, ImportReport, record_import
 from openics.organisations.models import Organisation
 from openics.organisations.sources.base import RowError, SourceError
@@ -287,10 +288,10 @@ def set_total(
     audit: Auditor,
 ) -> AllocationTotal:
     """Records the total for a year and line (England's, or one ICB's); a change is audited."""
-    import re
-
-    if not re.fullmatch(r"20\d\d/\d\d", financial_year):
-        raise AllocationError(f"{financial_year!r} is not a financial year like 2025/26")
+    try:
+        financial_year = FinancialYear.parse(financial_year).label
+    except ValueError as exc:
+        raise AllocationError(str(exc)) from None
     if line not in AllocationLine.values:
         raise AllocationError(
             f"no allocation line {line!r}; known: {', '.join(AllocationLine.values)}"

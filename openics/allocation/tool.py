@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from openics.allocation import formula
-from openics.core.money import Money, MoneyError
+from openics.kernel.money import Money, MoneyError
 from openics.organisations import selectors as registry
 from openics.organisations.models import Organisation, Relationship, RelationshipKind
 from openics.organisations.sources.base import Parsed, RowError, SourceError, decode

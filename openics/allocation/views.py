@@ -7,7 +7,7 @@ from django.shortcuts import render
 
 from openics.allocation import selectors
 from openics.allocation.models import AllocationTotal, PlaceAllocationRun
-from openics.core.money import Money
+from openics.kernel.money import Money
 from openics.organisations.models import Organisation
 
 _CRUMBS = [{"href": "/", "text": "Home"}, {"href": "/money/", "text": "Money"}]

@@ -12,9 +12,6 @@ from openics.commissioning import selectors
 router = Router(tags=["arranging"])
 
 
-def _pounds(money) -> str:
-    return str(money.to_decimal())
-
 
 class _DecisionFields(Schema):
     reference: str
@@ -55,7 +52,7 @@ class DecisionOut(_DecisionFields):
 
     @staticmethod
     def resolve_lifetime_value(obj) -> str:
-        return _pounds(obj.lifetime_value)
+        return obj.lifetime_value.format_plain()
 
     @staticmethod
     def resolve_illustrative(obj) -> bool:
@@ -193,9 +190,9 @@ def _modification(m) -> dict:
         "grounds": m.grounds,
         "urgent": m.urgent,
         "description": m.description,
-        "value_change": _pounds(m.value_change),
-        "lifetime_before": _pounds(m.lifetime_before),
-        "lifetime_after": _pounds(m.lifetime_after),
+        "value_change": m.value_change.format_plain(),
+        "lifetime_before": m.lifetime_before.format_plain(),
+        "lifetime_after": m.lifetime_after.format_plain(),
         "end_before": m.end_before,
         "end_after": m.end_after,
         "notice_required": m.notice_required,
@@ -289,8 +286,8 @@ def decision_detail(request, reference: str):
             }
             for s in record.services
         ],
-        "annual_value": _pounds(d.annual_value),
-        "lifetime_value": _pounds(d.lifetime_value),
+        "annual_value": d.annual_value.format_plain(),
+        "lifetime_value": d.lifetime_value.format_plain(),
         "proposed_start": d.proposed_start,
         "proposed_end": d.proposed_end,
         "extension_months": d.extension_months,
@@ -344,9 +341,9 @@ def decision_detail(request, reference: str):
             "title": c.title,
             "start": c.start,
             "end": c.end,
-            "annual_value": _pounds(c.annual_value),
-            "original_lifetime_value": _pounds(c.original_lifetime_value),
-            "lifetime_value": _pounds(c.lifetime_value),
+            "annual_value": c.annual_value.format_plain(),
+            "original_lifetime_value": c.original_lifetime_value.format_plain(),
+            "lifetime_value": c.lifetime_value.format_plain(),
             "modifications": [_modification(m) for m in record.modifications],
         },
         "checked_under_every_regime": [_verdict(v) for v in record.verdicts],

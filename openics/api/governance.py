@@ -391,7 +391,7 @@ def board_detail(request, slug: str):
     return _board(b, current, found.check) | {
         "purpose": b.purpose,
         "quorum": b.quorum,
-        "pooled_budget": selectors.pounds(b.pooled_budget) if b.pooled_budget else None,
+        "pooled_budget": b.pooled_budget.format_plain() if b.pooled_budget else None,
         "bodies": [{"name": o.name, "code": o.public_code} for o in found.bodies],
         "committees": [c.slug for c in found.committees],
         "seats": seats,
@@ -506,7 +506,7 @@ def interests(request):
             "description": g.description,
             "giver": g.giver,
             "giver_code": g.source.public_code if g.source_id else "",
-            "value": selectors.pounds(g.value),
+            "value": g.value.format_plain(),
             "accepted": g.accepted,
             "declared_on": g.declared_on,
             "from_supplier": g.from_supplier,

@@ -3,9 +3,9 @@
 from ninja import Router, Schema
 from ninja.errors import HttpError
 
+from openics.kernel.years import FinancialYear
 from openics.ledger import selectors
 from openics.ledger.cli import _trace_json
-from openics.ledger.double_entry import parse_financial_year
 from openics.organisations.models import Organisation
 
 router = Router(tags=["ledger"])
@@ -54,13 +54,10 @@ class TraceOut(Schema):
 
 def _year(text: str) -> str:
     try:
-        return parse_financial_year(text)
+        return FinancialYear.parse(text).label
     except ValueError as exc:
         raise HttpError(400, str(exc)) from None
 
-
-def _pounds(money) -> str:
-    return str(money.to_decimal())
 
 
 @router.get("/balance/{code}/{year}", response=BalanceOut, summary="Break-even for a body and year")
@@ -72,11 +69,11 @@ def balance(request, code: str, year: str):
     return {
         "body": body.code,
         "year": result.year,
-        "received": _pounds(result.received),
-        "spent": _pounds(result.spent),
-        "surplus": _pounds(result.surplus),
-        "committed_unpaid": _pounds(result.committed_unpaid),
-        "unspent_budget": _pounds(result.unspent),
+        "received": result.received.format_plain(),
+        "spent": result.spent.format_plain(),
+        "surplus": result.surplus.format_plain(),
+        "committed_unpaid": result.committed_unpaid.format_plain(),
+        "unspent_budget": result.unspent.format_plain(),
         "breaks_even": result.breaks_even,
         "duty": result.duty_source,
         "breaches": result.duty,
@@ -84,13 +81,13 @@ def balance(request, code: str, year: str):
             {
                 "code": p.organisation.code,
                 "name": p.organisation.name,
-                "income": _pounds(p.income),
-                "expenditure": _pounds(p.expenditure),
-                "surplus": _pounds(p.surplus),
+                "income": p.income.format_plain(),
+                "expenditure": p.expenditure.format_plain(),
+                "surplus": p.surplus.format_plain(),
             }
             for p in result.providers
         ],
-        "system_surplus": _pounds(result.system_surplus),
+        "system_surplus": result.system_surplus.format_plain(),
     }
 
 

@@ -39,7 +39,7 @@ def arranging_group() -> None:
 def standstill(published: str, regime_id: str) -> None:
     """When a standstill begins and ends, and which days were not counted."""
     _setup()
-    from openics.core.working_days import skipped_days
+    from openics.kernel.working_days import skipped_days
     from openics.regimes.model import RegimeError, RuleContext
     from openics.regimes.registry import get_regime
     from openics.regimes.rules.procurement import standstill_period

@@ -14,7 +14,7 @@ from datetime import date
 from openics.commissioning import services as arranging
 from openics.commissioning.models import Contract, SelectionDecision, Service
 from openics.core.audit import Refused
-from openics.core.money import Money
+from openics.kernel.money import Money
 from openics.organisations.models import Organisation
 
 CRITERIA_KEYS = (

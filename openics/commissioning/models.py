@@ -9,29 +9,10 @@ contract in its term without rewriting what was awarded.
 
 from django.db import models
 
-from openics.core.fields import MoneyField
+from openics.core.fields import MoneyField, choices_of
 from openics.core.models import BaseModel
 from openics.organisations.models import Organisation
-
-
-class Sector(models.TextChoices):
-    PRIMARY = "primary", "Primary care"
-    COMMUNITY = "community", "Community services"
-    MENTAL_HEALTH = "mental_health", "Mental health"
-    ACUTE = "acute", "Acute (hospital) care"
-    SPECIALISED = "specialised", "Specialised services"
-    SOCIAL_CARE = "social_care", "Social care"
-    PUBLIC_HEALTH = "public_health", "Public health"
-    PRESCRIBING = "prescribing", "Prescribing"
-    RUNNING_COSTS = "running_costs", "Running costs"
-    UNASSIGNED = "unassigned", "Not yet assigned to a sector"
-
-
-class PaymentMechanism(models.TextChoices):
-    BLOCK = "block", "Block (fixed monthly)"
-    BLENDED = "blended", "Blended (fixed monthly plus a variable element on activity)"
-    ACTIVITY = "activity", "Activity-based"
-    GRANT = "grant", "Grant"
+from openics.regimes.vocabulary import PaymentMechanism, Sector
 
 
 class ContractKind(models.TextChoices):
@@ -51,7 +32,7 @@ class Service(BaseModel):
     cpv_code = models.CharField(
         max_length=12, help_text="Common Procurement Vocabulary code, such as 85121000-3"
     )
-    sector = models.CharField(max_length=20, choices=Sector.choices)
+    sector = models.CharField(max_length=20, choices=choices_of(Sector))
     commissioner = models.ForeignKey(
         Organisation, on_delete=models.PROTECT, related_name="services_commissioned"
     )
@@ -97,7 +78,7 @@ class Contract(BaseModel):
         related_name="subcontracts",
         help_text="For a subcontract: the contract it sits under",
     )
-    sector = models.CharField(max_length=20, choices=Sector.choices)
+    sector = models.CharField(max_length=20, choices=choices_of(Sector))
     place = models.ForeignKey(
         Organisation,
         null=True,
@@ -108,7 +89,7 @@ class Contract(BaseModel):
     start = models.DateField()
     end = models.DateField()
     annual_value = MoneyField()
-    payment_mechanism = models.CharField(max_length=12, choices=PaymentMechanism.choices)
+    payment_mechanism = models.CharField(max_length=12, choices=choices_of(PaymentMechanism))
     fixed_monthly = MoneyField(default=0, help_text="Blended or block: the fixed monthly element")
     unit_price = MoneyField(default=0, help_text="Blended or activity: the price per unit")
     activity_unit = models.CharField(max_length=60, blank=True)
@@ -225,13 +206,13 @@ class SelectionDecision(BaseModel):
     contract_kind = models.CharField(
         max_length=20, choices=ContractKind.choices, default="standard"
     )
-    sector = models.CharField(max_length=20, choices=Sector.choices)
+    sector = models.CharField(max_length=20, choices=choices_of(Sector))
     proposed_start = models.DateField()
     proposed_end = models.DateField()
     extension_months = models.PositiveIntegerField(default=0)
     annual_value = MoneyField()
     lifetime_value = MoneyField()
-    payment_mechanism = models.CharField(max_length=12, choices=PaymentMechanism.choices)
+    payment_mechanism = models.CharField(max_length=12, choices=choices_of(PaymentMechanism))
     reasons = models.TextField(help_text="Why this process, and why this provider")
     decision_makers = models.JSONField(default=list)
     basic_selection = models.TextField(blank=True)

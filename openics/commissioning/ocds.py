@@ -32,7 +32,7 @@ from openics.commissioning.models import (
     NoticeKind,
     SelectionDecision,
 )
-from openics.core.money import Money
+from openics.kernel.money import Money
 from openics.regimes.rules.procurement import process_title, standstill_period
 
 UK_EXTENSION = (

@@ -21,7 +21,7 @@ from openics.commissioning.models import (
     SelectionDecision,
     Service,
 )
-from openics.core.money import Money, MoneyError
+from openics.kernel.money import Money, MoneyError
 from openics.organisations.models import Organisation, OwnershipClass
 from openics.regimes.model import RegimeError, RuleResult
 from openics.regimes.rules.procurement import process_title as _regime_process_title

@@ -26,7 +26,7 @@ from openics.commissioning.models import (
     Service,
 )
 from openics.core.audit import Auditor, Refused, service, snapshot
-from openics.core.money import Money
+from openics.kernel.money import Money
 from openics.organisations.models import Organisation
 from openics.regimes.model import RegimeError, RuleContext
 from openics.regimes.registry import get_regime, regime_in_force_on

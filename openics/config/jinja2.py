@@ -6,7 +6,7 @@ from django.urls import reverse
 from django.utils.text import slugify
 from jinja2 import ChainableUndefined, ChoiceLoader, Environment, PackageLoader
 
-from openics.core.money import Money
+from openics.kernel.money import Money
 from openics.transparency.navigation import SECTIONS
 
 
@@ -30,20 +30,7 @@ def _money(value) -> str:
 
 def _money_short(value) -> str:
     """£2.49bn, £24.0m, £350k: for labels where the exact figure is beside them."""
-    from decimal import ROUND_HALF_UP, Decimal
-
-    pence = value.pence if isinstance(value, Money) else int(value)
-    pounds = Decimal(abs(pence)) / 100
-    sign = "-" if pence < 0 else ""
-    for size, suffix, places in (
-        (Decimal(10**9), "bn", "0.01"),
-        (Decimal(10**6), "m", "0.1"),
-        (Decimal(10**3), "k", "1"),
-    ):
-        if pounds >= size:
-            shown = (pounds / size).quantize(Decimal(places), rounding=ROUND_HALF_UP)
-            return f"{sign}£{shown}{suffix}"
-    return Money(pence).format()
+    return (value if isinstance(value, Money) else Money(int(value))).format_short()
 
 
 def _thousands(value) -> str:

@@ -16,7 +16,7 @@ from typing import Any
 
 from django.db import models, transaction
 
-from openics.core.money import Money
+from openics.kernel.money import Money
 
 _SYSTEM_NAME = re.compile(r"^[a-z][a-z0-9_.:-]{2,99}$")
 

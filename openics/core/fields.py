@@ -3,7 +3,7 @@
 from django.core.exceptions import ValidationError
 from django.db import models
 
-from openics.core.money import Money, MoneyError
+from openics.kernel.money import Money, MoneyError
 
 
 class MoneyField(models.BigIntegerField):
@@ -77,3 +77,8 @@ class FixedDecimalField(models.BigIntegerField):
         if value is None:
             return None
         return int(self.quantize(value).scaleb(self.places))
+
+
+def choices_of(vocabulary) -> list[tuple[str, str]]:
+    """Django choices from one of the regimes' vocabularies (a StrEnum with a label)."""
+    return [(member.value, member.label) for member in vocabulary]

@@ -16,9 +16,9 @@ from datetime import date
 
 from openics.commissioning.models import SelectionDecision
 from openics.core.audit import Refused
-from openics.core.money import Money
 from openics.governance import services as gov
 from openics.governance.models import Board, Membership
+from openics.kernel.money import Money
 from openics.organisations.models import Organisation
 
 ILLUSTRATIVE = "(illustrative)"

@@ -505,10 +505,6 @@ def _yes(flag: bool) -> str:
     return "true" if flag else "false"
 
 
-def pounds(money) -> str:
-    """Decimal pounds with two places ("45.00"), from integer pence, never through a float."""
-    return f"{money.to_decimal():.2f}"
-
 
 # (column, what it holds): the CSV header, in order, and its documentation on the page.
 INTEREST_COLUMNS: tuple[tuple[str, str], ...] = (
@@ -585,7 +581,7 @@ def gift_rows(gifts: list[Gift]) -> list[list[str]]:
             g.description,
             g.giver,
             g.source.public_code if g.source_id else "",
-            pounds(g.value),
+            g.value.format_plain(),
             _yes(g.accepted),
             _iso(g.declared_on),
             _yes(g.from_supplier),

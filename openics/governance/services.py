@@ -14,7 +14,6 @@ from datetime import date
 from django.db.models import Q
 
 from openics.core.audit import Refused, service, snapshot
-from openics.core.money import Money
 from openics.governance import facts, record
 from openics.governance.models import (
     AgendaItem,
@@ -35,6 +34,7 @@ from openics.governance.models import (
     Seat,
     Vote,
 )
+from openics.kernel.money import Money
 from openics.organisations.models import Organisation
 from openics.regimes.model import RuleContext
 from openics.regimes.registry import get_regime, regime_in_force_on

@@ -30,10 +30,10 @@ def _icb(code: str):
 
 
 def _year(text: str) -> str:
-    from openics.ledger.double_entry import parse_financial_year
+    from openics.kernel.years import FinancialYear
 
     try:
-        return parse_financial_year(text)
+        return FinancialYear.parse(text).label
     except ValueError as exc:
         _fail(str(exc))
 

@@ -18,12 +18,13 @@ from pathlib import Path
 
 from django.db import transaction
 
-from openics.commissioning.models import Contract, PaymentMechanism, Sector
+from openics.commissioning.models import Contract
 from openics.core.audit import Actor, Auditor, Refused, service
-from openics.core.money import Money
+from openics.kernel.money import Money
 from openics.ledger import services as books
 from openics.ledger.models import Account, Purpose, Transaction
 from openics.organisations.models import Organisation, OwnershipClass, Relationship
+from openics.regimes.vocabulary import PaymentMechanism, Sector
 
 YEAR_START = date(2025, 4, 1)
 YEAR_END = date(2026, 3, 31)

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from collections.abc import Hashable, Sequence
 from dataclasses import dataclass
-from datetime import date
 
 
 class UnbalancedError(ValueError):
@@ -81,31 +80,3 @@ def _merge(found: list[Edge]) -> list[Edge]:
         key = (edge.source, edge.target)
         totals[key] = totals.get(key, 0) + edge.pence
     return [Edge(s, t, p) for (s, t), p in totals.items() if p]
-
-
-def financial_year(on: date) -> str:
-    """The NHS financial year a day falls in, written '2025/26' (1 April to 31 March)."""
-    start = on.year if on.month >= 4 else on.year - 1
-    return f"{start}/{(start + 1) % 100:02d}"
-
-
-def parse_financial_year(text: str) -> str:
-    """'2025-26', '2025/26' or '2025' (the year it starts) → '2025/26'."""
-    cleaned = text.strip().replace("-", "/")
-    parts = cleaned.split("/")
-    try:
-        start = int(parts[0])
-        if len(parts) == 2 and int(parts[1]) != (start + 1) % 100:
-            raise ValueError
-        if len(parts) > 2 or not 1990 <= start <= 2100:
-            raise ValueError
-    except ValueError:
-        raise ValueError(
-            f"not a financial year: {text!r} (write it like 2025-26 or 2025/26)"
-        ) from None
-    return f"{start}/{(start + 1) % 100:02d}"
-
-
-def year_bounds(year: str) -> tuple[date, date]:
-    start = int(parse_financial_year(year)[:4])
-    return date(start, 4, 1), date(start + 1, 3, 31)

@@ -16,11 +16,11 @@ from typing import TextIO
 
 from django.db.models import Min
 
-from openics.commissioning.models import Sector
-from openics.core.money import Money
-from openics.ledger.double_entry import year_bounds
+from openics.kernel.money import Money
+from openics.kernel.years import FinancialYear
 from openics.ledger.models import Account, Posting, Purpose, Transaction, TransactionKind
 from openics.organisations.models import Organisation
+from openics.regimes.vocabulary import Sector
 
 SPEND_THRESHOLD = Money.parse("£25,000.00")
 SPEND_COLUMNS = [
@@ -37,7 +37,7 @@ SPEND_COLUMNS = [
 
 def spend_over_25k(body: Organisation, year: str) -> Iterator[list[str]]:
     """Rows of the body's payments of £25,000 or more in the year (reversals negative)."""
-    first, last = year_bounds(year)
+    first, last = FinancialYear.parse(year).first_day, FinancialYear.parse(year).last_day
     payments = (
         Transaction.objects.filter(
             kind__in=[TransactionKind.PAYMENT, TransactionKind.REVERSAL],
@@ -105,9 +105,7 @@ def _quote(text: str) -> str:
 
 
 def _gbp(pence: int) -> str:
-    sign = "-" if pence < 0 else ""
-    pounds, rest = divmod(abs(pence), 100)
-    return f"{sign}{pounds}.{rest:02d} GBP"
+    return f"{Money(pence).format_plain()} GBP"
 
 
 def write_beancount(out: TextIO) -> dict:

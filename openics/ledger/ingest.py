@@ -28,8 +28,8 @@ from django.utils import timezone
 from openics.commissioning.models import Contract
 from openics.core.audit import Auditor, service
 from openics.core.models import ImportRun
-from openics.core.money import Money, MoneyError
-from openics.ledger.double_entry import financial_year
+from openics.kernel.money import Money, MoneyError
+from openics.kernel.years import FinancialYear
 from openics.ledger.models import Account, Purpose, TransactionKind
 from openics.ledger.services import account_for, account_key
 from openics.organisations.importers import ImportRejected
@@ -153,7 +153,7 @@ def _stage(rows: list[PaymentRow]) -> str:
                 r.contract,
                 r.invoice,
                 r.paid_on,
-                financial_year(r.paid_on),
+                FinancialYear.containing(r.paid_on).label,
                 r.pence,
                 r.element,
                 _id(uuid.uuid4()),

@@ -11,9 +11,11 @@ kept in the same database transaction as the postings, so reports never scan the
 from django.conf import settings
 from django.db import models
 
-from openics.commissioning.models import Contract, Sector
+from openics.commissioning.models import Contract
+from openics.core.fields import choices_of
 from openics.core.models import BaseModel
 from openics.organisations.models import Organisation
+from openics.regimes.vocabulary import Sector
 
 
 class Purpose(models.TextChoices):
@@ -66,7 +68,7 @@ class Account(BaseModel):
         Organisation, on_delete=models.PROTECT, related_name="ledger_accounts"
     )
     purpose = models.CharField(max_length=20, choices=Purpose.choices)
-    sector = models.CharField(max_length=20, choices=Sector.choices, blank=True)
+    sector = models.CharField(max_length=20, choices=choices_of(Sector), blank=True)
     place = models.ForeignKey(
         Organisation,
         null=True,

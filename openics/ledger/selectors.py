@@ -11,14 +11,15 @@ from dataclasses import dataclass, field
 
 from django.db.models import Q, Sum
 
-from openics.commissioning.models import Contract, Sector
-from openics.core.money import Money
-from openics.ledger.double_entry import Edge, parse_financial_year, year_bounds
+from openics.commissioning.models import Contract
+from openics.kernel.money import Money
+from openics.kernel.years import FinancialYear
+from openics.ledger.double_entry import Edge
 from openics.ledger.models import Account, FlowTotal, Purpose, Transaction
 from openics.ledger.tracing import trace
 from openics.organisations.models import Organisation, OwnershipClass
 from openics.regimes.registry import regime_in_force_on
-from openics.regimes.vocabulary import BodyKind
+from openics.regimes.vocabulary import BodyKind, Sector
 
 SPENDING_PURPOSES = {Purpose.BUDGET, Purpose.POOLED_FUND, Purpose.COMMITMENT, Purpose.PAYABLE}
 HOLDING_PURPOSES = {Purpose.ALLOCATION, *SPENDING_PURPOSES}
@@ -81,7 +82,7 @@ class IcbBalance:
 
 
 def icb_balance(icb: Organisation, year: str) -> IcbBalance:
-    year = parse_financial_year(year)
+    year = FinancialYear.parse(year).label
     received, spent = received_and_spent(icb, year)
     flows = _flows_of(year)
     held = defaultdict(int)
@@ -103,7 +104,7 @@ def icb_balance(icb: Organisation, year: str) -> IcbBalance:
         + held.get(Purpose.BUDGET, 0)
         + held.get(Purpose.POOLED_FUND, 0)
     )
-    _, last_day = year_bounds(year)
+    last_day = FinancialYear.parse(year).last_day
     regime = regime_in_force_on(last_day)
     duty, source = [], ""
     if regime is not None:
@@ -216,7 +217,7 @@ def resolve_start(spec: str) -> Account:
 
 
 def follow(start: Account, year: str, *, upstream: bool = False) -> MoneyTrace:
-    year = parse_financial_year(year)
+    year = FinancialYear.parse(year).label
     rows = list(_flows_of(year).values_list("source_id", "target_id", "amount_pence"))
     result = trace([Edge(s, t, p) for s, t, p in rows], start.pk, upstream=upstream)
     ids = set(result.nodes)

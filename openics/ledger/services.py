@@ -17,15 +17,15 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 
 from openics.allocation.models import PlaceAllocationRun, RunStatus
-from openics.commissioning.models import Contract, Sector
+from openics.commissioning.models import Contract
 from openics.core.audit import Auditor, Refused, service
-from openics.core.money import Money
+from openics.kernel.money import Money
+from openics.kernel.years import FinancialYear
 from openics.ledger.double_entry import (
     Leg,
     UnbalancedError,
     check_balanced,
     edges,
-    financial_year,
     reversal_edges,
 )
 from openics.ledger.models import (
@@ -40,7 +40,7 @@ from openics.ledger.models import (
 from openics.organisations import selectors as registry
 from openics.organisations.models import Organisation
 from openics.regimes.registry import regime_in_force_on
-from openics.regimes.vocabulary import BodyKind
+from openics.regimes.vocabulary import BodyKind, Sector
 
 # Which sector a place budget is for, by the weighted population it was shared by.
 COMPONENT_SECTORS = {
@@ -188,7 +188,7 @@ def post(
             f"invoice {invoice_number} on contract {contract.reference} has already been paid",
             asked={"invoice": invoice_number, "contract": contract.reference},
         )
-    year = financial_year(on)
+    year = FinancialYear.containing(on).label
     source_type, source_id = ("", "")
     if source is not None:
         source_type, source_id = source._meta.label_lower, str(source.pk)

@@ -7,9 +7,9 @@ from collections import defaultdict
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 
-from openics.core.money import Money
+from openics.kernel.money import Money
+from openics.kernel.years import FinancialYear
 from openics.ledger import selectors
-from openics.ledger.double_entry import parse_financial_year
 from openics.ledger.exports import write_spend_over_25k
 from openics.ledger.models import Account, Posting, Purpose
 from openics.ledger.sankey import layout
@@ -26,7 +26,7 @@ def _year(request, years: list[str]) -> str:
     asked = request.GET.get("year")
     if asked:
         try:
-            return parse_financial_year(asked)
+            return FinancialYear.parse(asked).label
         except ValueError as exc:
             raise Http404(str(exc)) from None
     return years[-1] if years else ""
@@ -157,7 +157,7 @@ def _body(code: str) -> Organisation:
 def balance(request, code: str, year: str):
     body = _body(code)
     try:
-        year = parse_financial_year(year)
+        year = FinancialYear.parse(year).label
     except ValueError as exc:
         raise Http404(str(exc)) from None
     result = selectors.icb_balance(body, year)
@@ -177,7 +177,7 @@ def balance(request, code: str, year: str):
 def spend_over_25k(request, code: str, year: str):
     body = _body(code)
     try:
-        year = parse_financial_year(year)
+        year = FinancialYear.parse(year).label
     except ValueError as exc:
         raise Http404(str(exc)) from None
     response = HttpResponse(content_type="text/csv; charset=utf-8")

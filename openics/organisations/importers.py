@@ -19,6 +19,7 @@ from django.db import models
 
 from openics.core.audit import Auditor, service, snapshot
 from openics.core.models import ImportRun
+from openics.kernel.years import FinancialYear
 from openics.organisations.models import (
     LocalAuthorityTier,
     Organisation,
@@ -95,9 +96,12 @@ _YEAR_IN_NAME = re.compile(r"(20\d\d)[_\-/](20\d\d)")
 def financial_year_from_name(name: str) -> str | None:
     """'2025_2026.csv' → '2025/26'."""
     match = _YEAR_IN_NAME.search(name)
-    if not match or int(match[2]) != int(match[1]) + 1:
+    if not match:
         return None
-    return f"{match[1]}/{match[2][2:]}"
+    try:
+        return FinancialYear.parse(f"{match[1]}/{match[2]}").label
+    except ValueError:
+        return None
 
 
 def _ics_name(icb_name: str) -> str:
@@ -470,7 +474,11 @@ def import_practice_file(
     if not parsed.rows:
         raise ImportRejected(source_name, message=f"{source_name} has no practices in it")
     year = financial_year or financial_year_from_name(source_name)
-    if not year or not re.fullmatch(r"20\d\d/\d\d", year):
+    try:
+        year = FinancialYear.parse(year).label if year else None
+    except ValueError:
+        year = None
+    if not year:
         raise ImportRejected(
             source_name,
             message=f"cannot tell the financial year of {source_name}; give it, e.g. 2025/26",

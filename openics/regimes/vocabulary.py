@@ -1,4 +1,4 @@
-"""The words rules are written in: the kinds of body an English health system can have."""
+"""The words rules are written in: kinds of body and board, sectors of care, ways of paying."""
 
 from enum import StrEnum
 
@@ -103,4 +103,58 @@ INTEREST_LABELS: dict[str, str] = {
     "non_financial_professional": "non-financial professional",
     "non_financial_personal": "non-financial personal",
     "indirect": "indirect",
+}
+
+
+class Sector(StrEnum):
+    """The sector of care a service, contract or budget belongs to (ring-fences follow it)."""
+
+    PRIMARY = "primary"
+    COMMUNITY = "community"
+    MENTAL_HEALTH = "mental_health"
+    ACUTE = "acute"
+    SPECIALISED = "specialised"
+    SOCIAL_CARE = "social_care"
+    PUBLIC_HEALTH = "public_health"
+    PRESCRIBING = "prescribing"
+    RUNNING_COSTS = "running_costs"
+    UNASSIGNED = "unassigned"
+
+    @property
+    def label(self) -> str:
+        return SECTOR_LABELS[self]
+
+
+SECTOR_LABELS: dict[Sector, str] = {
+    Sector.PRIMARY: "Primary care",
+    Sector.COMMUNITY: "Community services",
+    Sector.MENTAL_HEALTH: "Mental health",
+    Sector.ACUTE: "Acute (hospital) care",
+    Sector.SPECIALISED: "Specialised services",
+    Sector.SOCIAL_CARE: "Social care",
+    Sector.PUBLIC_HEALTH: "Public health",
+    Sector.PRESCRIBING: "Prescribing",
+    Sector.RUNNING_COSTS: "Running costs",
+    Sector.UNASSIGNED: "Not yet assigned to a sector",
+}
+
+
+class PaymentMechanism(StrEnum):
+    """How a contract pays its provider."""
+
+    BLOCK = "block"
+    BLENDED = "blended"
+    ACTIVITY = "activity"
+    GRANT = "grant"
+
+    @property
+    def label(self) -> str:
+        return PAYMENT_MECHANISM_LABELS[self]
+
+
+PAYMENT_MECHANISM_LABELS: dict[PaymentMechanism, str] = {
+    PaymentMechanism.BLOCK: "Block (fixed monthly)",
+    PaymentMechanism.BLENDED: "Blended (fixed monthly plus a variable element on activity)",
+    PaymentMechanism.ACTIVITY: "Activity-based",
+    PaymentMechanism.GRANT: "Grant",
 }

@@ -16,8 +16,8 @@ from openics.allocation.services import (
 )
 from openics.cli import main
 from openics.core.audit import Actor
-from openics.core.money import Money
 from openics.core.roles import Role
+from openics.kernel.money import Money
 from openics.organisations.importers import ImportRejected, import_practice_file
 from openics.organisations.models import Organisation
 from tests.builders import many_practices, practice_file, practice_row

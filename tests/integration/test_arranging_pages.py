@@ -12,7 +12,7 @@ from django.test.utils import CaptureQueriesContext
 
 from openics.commissioning import services as arranging
 from openics.commissioning.models import Contract, SelectionDecision
-from openics.core.money import Money
+from openics.kernel.money import Money
 from tests.arranging_world import AS, build_register
 from tests.psr_world import decide
 

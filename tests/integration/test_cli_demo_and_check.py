@@ -12,8 +12,8 @@ from django.contrib.auth import get_user_model
 from openics.allocation.selectors import approved_place_budgets, reproduce_published
 from openics.cli import main
 from openics.core.models import AuditEntry
-from openics.core.money import Money
 from openics.demo import DEMO_PEOPLE
+from openics.kernel.money import Money
 from openics.organisations import selectors
 from openics.organisations.models import Organisation
 from openics.regimes.vocabulary import BodyKind

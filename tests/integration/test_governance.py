@@ -11,7 +11,6 @@ from openics.cli import main
 from openics.commissioning.models import Contract
 from openics.core.audit import Refused
 from openics.core.models import AuditEntry
-from openics.core.money import Money
 from openics.governance import facts, record
 from openics.governance import services as gov
 from openics.governance.models import (
@@ -22,6 +21,7 @@ from openics.governance.models import (
     Recusal,
     Vote,
 )
+from openics.kernel.money import Money
 from tests.governance_world import WHO, build_governance_world
 
 pytestmark = pytest.mark.django_db

@@ -15,10 +15,10 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from openics.core.audit import Actor
-from openics.core.money import Money
 from openics.governance import checks, selectors
 from openics.governance import services as gov
 from openics.governance.models import AgendaItem, Board, Meeting, Membership, Person
+from openics.kernel.money import Money
 from tests.factories import OrganisationFactory
 from tests.psr_world import PsrWorld, build_psr_world, decide
 

@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from openics.core.audit import Actor
 from openics.core.models import AuditEntry
-from openics.core.money import Money
+from openics.kernel.money import Money
 from openics.organisations import lifecycle
 from openics.organisations.lifecycle import LifecycleError
 from openics.organisations.models import Function, Organisation, OwnershipClass, Relationship

@@ -3,7 +3,7 @@
 import pytest
 from django.db import connection, models, transaction
 
-from openics.core.money import Money
+from openics.kernel.money import Money
 from tests.holdings_app.models import MoneySample
 
 

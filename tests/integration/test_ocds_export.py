@@ -10,7 +10,7 @@ from openics.commissioning import services as arranging
 from openics.commissioning.models import Contract
 from openics.commissioning.ocds import dumps, release_package
 from openics.commissioning.ocds_validation import check_release_package
-from openics.core.money import Money
+from openics.kernel.money import Money
 from tests.psr_world import ACTOR, build_psr_world, decide
 
 pytestmark = pytest.mark.django_db

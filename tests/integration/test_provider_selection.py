@@ -16,7 +16,7 @@ from openics.commissioning.models import (
 )
 from openics.core.audit import Refused
 from openics.core.models import AuditEntry
-from openics.core.money import Money
+from openics.kernel.money import Money
 from tests.psr_world import ACTOR, FIVE_CRITERIA, build_psr_world, decide
 
 pytestmark = pytest.mark.django_db

@@ -7,7 +7,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from openics.allocation import formula
-from openics.core.money import Money, total
+from openics.kernel.money import Money, total
 
 D = Decimal
 

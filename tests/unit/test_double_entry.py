@@ -1,6 +1,5 @@
-"""Double entry as pure arithmetic: balance, edges, financial years."""
+"""Double entry as pure arithmetic: balance and edges."""
 
-from datetime import date
 
 import pytest
 from hypothesis import given
@@ -12,8 +11,6 @@ from openics.ledger.double_entry import (
     UnbalancedError,
     check_balanced,
     edges,
-    financial_year,
-    parse_financial_year,
     reversal_edges,
 )
 
@@ -69,19 +66,3 @@ def test_edges_carry_every_penny_out_and_in(outs, ins):
         assert sum(e.pence for e in found if e.source == f"o{i}") == p
     for i, p in enumerate(ins):
         assert sum(e.pence for e in found if e.target == f"i{i}") == p
-
-
-@pytest.mark.parametrize(
-    ("day", "year"),
-    [(date(2025, 3, 31), "2024/25"), (date(2025, 4, 1), "2025/26"), (date(2000, 1, 1), "1999/00")],
-)
-def test_the_nhs_financial_year_starts_on_1_april(day, year):
-    assert financial_year(day) == year
-
-
-def test_financial_years_are_read_as_people_write_them():
-    assert parse_financial_year("2025-26") == parse_financial_year("2025/26") == "2025/26"
-    assert parse_financial_year("2025") == "2025/26"
-    for bad in ("2025-27", "twenty", "25/26/27"):
-        with pytest.raises(ValueError, match="not a financial year"):
-            parse_financial_year(bad)

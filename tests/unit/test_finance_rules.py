@@ -4,7 +4,7 @@ from datetime import date
 
 import pytest
 
-from openics.core.money import Money
+from openics.kernel.money import Money
 from openics.regimes.registry import get_regime
 
 ON = date(2025, 6, 1)

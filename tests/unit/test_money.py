@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from openics.core.money import Money, MoneyError, total
+from openics.kernel.money import Money, MoneyError, total
 
 
 class TestConstruction:

@@ -4,7 +4,7 @@ from datetime import date
 
 import pytest
 
-from openics.core.working_days import is_working_day, working_days_after
+from openics.kernel.working_days import is_working_day, working_days_after
 from openics.regimes.model import RuleContext
 from openics.regimes.registry import get_regime
 from openics.regimes.rules.procurement import (

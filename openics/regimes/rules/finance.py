@@ -2,7 +2,7 @@
 
 from collections.abc import Iterator
 
-from openics.core.money import Money
+from openics.kernel.money import Money
 from openics.regimes.model import RuleContext
 
 

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from fractions import Fraction
 
+from openics.kernel.money import Money
 from openics.regimes.model import RuleContext
 from openics.regimes.rules.organisations import body_kind_exists
 from openics.regimes.vocabulary import BOARD_HOST_KIND, BOARD_ROLE_LABELS, INTEREST_LABELS
@@ -30,7 +31,7 @@ def add_months(day: date, months: int) -> date:
 
 
 def money(pence: int) -> str:
-    return f"£{pence / 100:,.2f}" if pence % 100 else f"£{pence // 100:,}"
+    return Money(pence).format_brief()
 
 
 @dataclass(frozen=True)

@@ -14,8 +14,8 @@ from dataclasses import asdict, dataclass, field, fields
 from datetime import date, timedelta
 from fractions import Fraction
 
-from openics.core.money import Money
-from openics.core.working_days import working_days_after
+from openics.kernel.money import Money
+from openics.kernel.working_days import working_days_after
 from openics.regimes.model import RuleContext
 
 IMPORTANCE = ("high", "medium", "low")

@@ -109,6 +109,28 @@ class Money:
         whole = (abs(self.to_decimal())).quantize(Decimal(1), rounding=ROUND_HALF_UP)
         return f"{sign}£{int(whole):,}"
 
+    def format_brief(self) -> str:
+        """'£25' for whole pounds, '£24.99' otherwise: for limits and thresholds in sentences."""
+        return self.format(pence=bool(self._pence % _PENCE_PER_POUND))
+
+    def format_short(self) -> str:
+        """'£2.49bn', '£24.0m', '£350k': for labels where the exact figure is beside them."""
+        pounds = abs(self.to_decimal())
+        sign = "-" if self._pence < 0 else ""
+        for size, suffix, places in (
+            (Decimal(10**9), "bn", "0.01"),
+            (Decimal(10**6), "m", "0.1"),
+            (Decimal(10**3), "k", "1"),
+        ):
+            if pounds >= size:
+                shown = (pounds / size).quantize(Decimal(places), rounding=ROUND_HALF_UP)
+                return f"{sign}£{shown}{suffix}"
+        return self.format()
+
+    def format_plain(self) -> str:
+        """'-1234.56': two decimal places, no £ and no commas, for open data and the API."""
+        return f"{self.to_decimal():.2f}"
+
     def __str__(self) -> str:
         return self.format()
 
