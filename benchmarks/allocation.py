@@ -46,7 +46,7 @@ def pandas_baseline() -> None:
 
 def openics_from_csv() -> None:
     from openics.allocation import formula
-    from openics.organisations.sources.practice_file import parse_practice_file
+    from openics.sources.practice_file import parse_practice_file
 
     parsed = parse_practice_file(PRACTICE_FILE.read_bytes(), PRACTICE_FILE.name)
     icb_wp: dict = defaultdict(lambda: defaultdict(Decimal))

@@ -20,7 +20,7 @@ from openics.kernel.money import Money
 from openics.kernel.years import FinancialYear
 from openics.organisations.importers import ImportRejected, ImportReport, record_import
 from openics.organisations.models import Organisation
-from openics.organisations.sources.base import RowError, SourceError
+from openics.sources.base import RowError, SourceError
 from openics.population.models import WEIGHTED_FIELDS
 from openics.regimes.vocabulary import BodyKind
 
@@ -105,7 +105,7 @@ def _record_published_totals(rows, source_name: str, audit: Auditor) -> None:
 
 def import_published_allocations(data: bytes, *, source_name: str, actor, reason: str):
     """NHS England's ICB allocations workbook: baselines, targets, growth and allocations."""
-    from openics.allocation.sources import parse_allocations_workbook
+    from openics.sources.allocations import parse_allocations_workbook
 
     try:
         parsed = parse_allocations_workbook(data, source_name)

@@ -27,8 +27,8 @@ from openics.organisations.models import (
     Relationship,
     RelationshipKind,
 )
-from openics.organisations.sources.base import RowError, SourceError
-from openics.organisations.sources.rows import PracticeRow
+from openics.sources.base import RowError, SourceError
+from openics.sources.rows import PracticeRow
 from openics.population.models import WEIGHTED_FIELDS, PracticePopulation
 from openics.regimes.vocabulary import BodyKind
 
@@ -462,7 +462,7 @@ def import_practice_file(
     data: bytes, *, source_name: str, financial_year: str | None = None, actor, reason: str
 ) -> ImportReport:
     """Imports NHS England's national practice file (place-based allocation tool)."""
-    from openics.organisations.sources.practice_file import parse_practice_file
+    from openics.sources.practice_file import parse_practice_file
 
     try:
         parsed = parse_practice_file(data, source_name)

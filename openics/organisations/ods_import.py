@@ -14,7 +14,7 @@ from openics.organisations.importers import (
     record_import,
 )
 from openics.organisations.models import Organisation, OwnershipClass, RelationshipKind
-from openics.organisations.sources.base import ODS_PRACTICE, RowError, SourceError
+from openics.sources.base import ODS_PRACTICE, RowError, SourceError
 from openics.regimes.vocabulary import BodyKind
 
 GP_PRACTICE_SETTING = "4"  # ODS prescribing setting for a GP practice
@@ -148,7 +148,7 @@ def _reject_if(source_name: str, errors: list[RowError]) -> None:
 
 def import_ods_file(data: bytes, *, source_name: str, actor, reason: str) -> ImportReport:
     """Imports an ODS file; which one it is, is recognised from its contents."""
-    from openics.organisations.sources.ods import parse_epcn, parse_ods_csv
+    from openics.sources.ods import parse_epcn, parse_ods_csv
 
     sha256 = hashlib.sha256(data).hexdigest()
     try:
@@ -243,7 +243,7 @@ def _apply_practice_map(
 
 def import_practice_map(data: bytes, *, source_name: str, actor, reason: str) -> ImportReport:
     """NHS Digital's practice → PCN → sub-ICB → ICB → region map of registered patients."""
-    from openics.organisations.sources.practice_map import parse_practice_map
+    from openics.sources.practice_map import parse_practice_map
 
     try:
         parsed = parse_practice_map(data, source_name)

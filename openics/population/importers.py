@@ -13,7 +13,7 @@ from openics.organisations.importers import (
     record_import,
 )
 from openics.organisations.models import Organisation, OwnershipClass
-from openics.organisations.sources.base import RowError, SourceError
+from openics.sources.base import RowError, SourceError
 from openics.population.models import AreaDeprivation, IcbLocalAuthorityOverlap
 from openics.regimes.vocabulary import BodyKind
 
@@ -121,7 +121,7 @@ def _apply_lsoa_lookup(*, data: bytes, source_name: str, parsed, audit: Auditor)
 
 def import_lsoa_lookup(data: bytes, *, source_name: str, actor, reason: str) -> ImportReport:
     """Imports the ONS LSOA → ICB → local authority lookup as overlaps of ICBs and LAs."""
-    from openics.organisations.sources.geography import parse_lsoa_lookup
+    from openics.sources.geography import parse_lsoa_lookup
 
     parsed = _parse(parse_lsoa_lookup, data, source_name)
     return _apply_lsoa_lookup(
@@ -184,7 +184,7 @@ def _apply_deprivation(*, data: bytes, source_name: str, parsed, audit: Auditor)
 def import_deprivation_summary(
     data: bytes, *, source_name: str, actor, reason: str
 ) -> ImportReport:
-    from openics.organisations.sources.deprivation import parse_imd_summary
+    from openics.sources.deprivation import parse_imd_summary
 
     parsed = _parse(parse_imd_summary, data, source_name)
     return _apply_deprivation(

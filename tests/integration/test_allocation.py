@@ -284,7 +284,7 @@ def test_totals_are_recorded_from_the_workbook_and_can_be_entered(client, regist
     assert changed.before["amount"] == 500000 and changed.after["amount"] == 700000
     with pytest.raises(AllocationError, match="financial year"):
         set_total(
-            financial_year="2025", line="core", amount=Money(1), source="x", actor=ACTOR, reason="x"
+            financial_year="2025-27", line="core", amount=Money(1), source="x", actor=ACTOR, reason="x"
         )
     client.defaults["HTTP_HOST"] = "127.0.0.1"
     assert "£7,000.00" in client.get("/money/").content.decode()

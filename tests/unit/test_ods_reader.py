@@ -6,8 +6,8 @@ from datetime import date
 import openpyxl
 import pytest
 
-from openics.organisations.sources.base import SourceError
-from openics.organisations.sources.ods import parse_epcn, parse_ods_csv
+from openics.sources.base import SourceError
+from openics.sources.ods import parse_epcn, parse_ods_csv
 
 
 def _line(

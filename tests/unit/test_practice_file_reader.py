@@ -4,8 +4,8 @@ from decimal import Decimal
 
 import pytest
 
-from openics.organisations.sources.base import SourceError
-from openics.organisations.sources.practice_file import parse_practice_file
+from openics.sources.base import SourceError
+from openics.sources.practice_file import parse_practice_file
 from tests.builders import PRACTICE_HEADER, many_practices, practice_file, practice_row
 
 HEADER_2022 = (

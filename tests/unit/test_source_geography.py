@@ -5,15 +5,15 @@ from decimal import Decimal
 
 import pytest
 
-from openics.organisations.sources.base import SourceError
-from openics.organisations.sources.deprivation import parse_imd_summary
-from openics.organisations.sources.geography import (
+from openics.sources.base import SourceError
+from openics.sources.deprivation import parse_imd_summary
+from openics.sources.geography import (
     IcbLadShareRow,
     parse_lsoa_lookup,
     parse_places_derived,
     whole_number,
 )
-from openics.organisations.sources.practice_map import (
+from openics.sources.practice_map import (
     RegisteredCountRow,
     extract_date,
     parse_practice_map,

@@ -8,8 +8,8 @@ from datetime import date, datetime
 import openpyxl
 import pytest
 
-from openics.organisations.sources.base import SourceError
-from openics.organisations.sources.ods import parse_epcn, parse_ods_csv
+from openics.sources.base import SourceError
+from openics.sources.ods import parse_epcn, parse_ods_csv
 
 
 def legacy(code: str = "M87001", opened: str = "19740401", closed: str = "", **cells) -> str:

@@ -4,8 +4,8 @@ from decimal import Decimal
 
 import pytest
 
-from openics.organisations.sources.base import SourceError
-from openics.organisations.sources.practice_file import parse_practice_file
+from openics.sources.base import SourceError
+from openics.sources.practice_file import parse_practice_file
 
 # The header lines exactly as published. 2023/24 and 2024/25 kept the 2022/23 headings.
 HEADER_2022_TO_2024 = (

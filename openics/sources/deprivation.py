@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from openics.organisations.sources.base import ONS_ICB, ONS_LA, Parsed, decimal_or_error
-from openics.organisations.sources.geography import (
+from openics.sources.base import ONS_ICB, ONS_LA, Parsed, decimal_or_error
+from openics.sources.geography import (
     check_code,
     check_names,
     read_csv_table,
     whole_number,
 )
-from openics.organisations.sources.rows import DeprivationRow
+from openics.sources.rows import DeprivationRow
 
 # Measures kept in DeprivationRow.extra: our short name → (column heading, kind). Headings
 # are the snake_case forms of the MHCLG summary workbooks, as humaniverse prints them; the

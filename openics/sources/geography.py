@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import TypeVar
 
-from openics.organisations.sources.base import (
+from openics.sources.base import (
     ODS_ICB,
     ODS_SUB_ICB,
     ONS_ICB,
@@ -22,7 +22,7 @@ from openics.organisations.sources.base import (
     decimal_or_error,
     decode,
 )
-from openics.organisations.sources.rows import LsoaLookupRow
+from openics.sources.rows import LsoaLookupRow
 
 R = TypeVar("R")
 

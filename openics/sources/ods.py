@@ -7,7 +7,7 @@ import re
 from collections.abc import Iterator
 from datetime import date, datetime
 
-from openics.organisations.sources.base import (
+from openics.sources.base import (
     ODS_PCN,
     ODS_PRACTICE,
     ODS_SUB_ICB,
@@ -16,8 +16,8 @@ from openics.organisations.sources.base import (
     SourceError,
     decode,
 )
-from openics.organisations.sources.practice_file import read_csv_rows
-from openics.organisations.sources.rows import OdsOrganisationRow, PcnMemberRow, PcnRow
+from openics.sources.practice_file import read_csv_rows
+from openics.sources.rows import OdsOrganisationRow, PcnMemberRow, PcnRow
 
 LEGACY_LAYOUT = "ods-legacy-27"
 LEGACY_COLUMNS = 27

@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from openics.organisations.sources.base import (
+from openics.sources.base import (
     ODS_ICB,
     ODS_PCN,
     ODS_PRACTICE,
@@ -22,7 +22,7 @@ from openics.organisations.sources.base import (
     decimal_or_error,
     decode,
 )
-from openics.organisations.sources.rows import WEIGHTED_COMPONENTS, PracticeRow
+from openics.sources.rows import WEIGHTED_COMPONENTS, PracticeRow
 
 # Headings every published year shares: our field name → the column heading.
 _COMMON = {

@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
-from openics.organisations.sources.base import (
+from openics.sources.base import (
     ODS_ICB,
     ODS_PCN,
     ODS_PRACTICE,
@@ -14,14 +14,14 @@ from openics.organisations.sources.base import (
     ONS_ICB,
     Parsed,
 )
-from openics.organisations.sources.geography import (
+from openics.sources.geography import (
     check_code,
     check_names,
     is_sub_icb_code,
     read_csv_table,
     whole_number,
 )
-from openics.organisations.sources.rows import PracticeMapRow
+from openics.sources.rows import PracticeMapRow
 
 # The files print extract dates as 01Jan2026. Months are matched by hand rather than with
 # strptime("%b"), which follows the machine's locale.

@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
-from openics.organisations.sources.base import ODS_ICB, Parsed, RowError, SourceError
+from openics.sources.base import ODS_ICB, Parsed, RowError, SourceError
 
 # The sheets we read: allocation line and the year allocated.
 SHEETS = {
