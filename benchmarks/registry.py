@@ -51,9 +51,9 @@ def main() -> None:
     from openics.core.audit import Actor
     from openics.organisations.importers import import_practice_file
     from openics.organisations.models import Organisation
-    from openics.sources.practice_file import parse_practice_file
     from openics.population.importers import import_lsoa_lookup
     from openics.population.responsibility import responsibility_for_all
+    from openics.sources.practice_file import parse_practice_file
 
     call_command("migrate", verbosity=0)
     data = PRACTICE_FILE.read_bytes()

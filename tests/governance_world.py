@@ -59,29 +59,49 @@ def build_governance_world() -> GovernanceWorld:
     make = OrganisationFactory
     icb = make(kind="icb", code="QXX", name="NHS Testshire ICB")
     trust = make(kind="foundation_trust", code="RTT", name="Testshire Hospitals NHS FT")
-    company = make(kind="independent_provider", code="", name="Scan Co Ltd",
-                   ownership="independent")
-    parent = make(kind="independent_provider", code="", name="Scan Holdings plc",
-                  ownership="independent")
-    subcontractor = make(kind="voluntary_provider", code="", name="Helping Hands",
-                         ownership="voluntary")
+    company = make(
+        kind="independent_provider", code="", name="Scan Co Ltd", ownership="independent"
+    )
+    parent = make(
+        kind="independent_provider", code="", name="Scan Holdings plc", ownership="independent"
+    )
+    subcontractor = make(
+        kind="voluntary_provider", code="", name="Helping Hands", ownership="voluntary"
+    )
     collaborative = make(kind="provider_collaborative", code="", name="Testshire Collaborative")
     Relationship.objects.create(child=company, parent=parent, kind="owned_by")
     Relationship.objects.create(child=trust, parent=collaborative, kind="member")
-    board = gov.establish_board(slug="qxx-board", name="NHS Testshire ICB board",
-                                kind="icb_board", organisation=icb,
-                                established_on=date(2022, 7, 1), **WHO)
+    board = gov.establish_board(
+        slug="qxx-board",
+        name="NHS Testshire ICB board",
+        kind="icb_board",
+        organisation=icb,
+        established_on=date(2022, 7, 1),
+        **WHO,
+    )
     world = GovernanceWorld(icb, trust, company, parent, subcontractor, collaborative, board)
     for key, title, role in BOARD_MEMBERS:
         person = gov.register_person(slug=key, name=f"{title} Person", **WHO)
         for day in (date(2025, 3, 1), date(2026, 2, 20)):
-            gov.record_fit_and_proper(person=person, completed_on=day, assessed_by="the chair",
-                                      **WHO)
+            gov.record_fit_and_proper(
+                person=person, completed_on=day, assessed_by="the chair", **WHO
+            )
         seat = gov.add_seat(board=board, title=title, role=role, **WHO)
         world.people[key] = person
-        world.members[key] = gov.appoint(seat=seat, person=person, starts=date(2025, 4, 1),
-                                         term_ends=date(2028, 3, 31), appointed_by=icb, **WHO)
+        world.members[key] = gov.appoint(
+            seat=seat,
+            person=person,
+            starts=date(2025, 4, 1),
+            term_ends=date(2028, 3, 31),
+            appointed_by=icb,
+            **WHO,
+        )
         gov.make_return(person=person, made_on=date(2026, 4, 1), nil=True, **WHO)
-    gov.record_post(person=world.people["trusts"], organisation=trust, title="Chief executive",
-                    starts=date(2020, 1, 1), **WHO)
+    gov.record_post(
+        person=world.people["trusts"],
+        organisation=trust,
+        title="Chief executive",
+        starts=date(2020, 1, 1),
+        **WHO,
+    )
     return world

@@ -42,15 +42,31 @@ def build_world() -> World:
         icb=icb,
         dudley=dudley,
         walsall=walsall,
-        council=make(kind="local_authority", code="", ons_code="E08000027",
-                     name="Dudley", ownership="local_authority"),
-        trust=make(code="RNA", name="The Dudley Group NHS Foundation Trust",
-                   kind="foundation_trust"),
+        council=make(
+            kind="local_authority",
+            code="",
+            ons_code="E08000027",
+            name="Dudley",
+            ownership="local_authority",
+        ),
+        trust=make(
+            code="RNA", name="The Dudley Group NHS Foundation Trust", kind="foundation_trust"
+        ),
         other_trust=make(code="RBK", name="Walsall Healthcare NHS Trust"),
-        charity=make(kind="voluntary_provider", code="", name="Dudley Wellbeing Charity",
-                     ownership="voluntary", charity_number="1234567"),
-        company=make(kind="independent_provider", code="", name="Scan Co Ltd",
-                     ownership="independent", company_number="01234567"),
+        charity=make(
+            kind="voluntary_provider",
+            code="",
+            name="Dudley Wellbeing Charity",
+            ownership="voluntary",
+            charity_number="1234567",
+        ),
+        company=make(
+            kind="independent_provider",
+            code="",
+            name="Scan Co Ltd",
+            ownership="independent",
+            company_number="01234567",
+        ),
     )
 
 
@@ -60,13 +76,25 @@ def pounds(text: str) -> Money:
 
 def fund_place(world: World, amount: str = "£1,000,000.00", place=None) -> Account:
     """NHS England → ICB allocation → a place budget (acute), by hand."""
-    books.receive_allocation(icb=world.icb, amount=pounds(amount), on=START,
-                             description="allocation", actor=ACTOR, reason="test")
+    books.receive_allocation(
+        icb=world.icb,
+        amount=pounds(amount),
+        on=START,
+        description="allocation",
+        actor=ACTOR,
+        reason="test",
+    )
     audit_kwargs = {"actor": ACTOR, "reason": "test"}
     allocation = Account.objects.get(organisation=world.icb, purpose=Purpose.ALLOCATION)
     budget = _budget(world, place or world.dudley)
-    books.transfer_budget(source=allocation, target=budget, amount=pounds(amount), on=START,
-                          description="to place", **audit_kwargs)
+    books.transfer_budget(
+        source=allocation,
+        target=budget,
+        amount=pounds(amount),
+        on=START,
+        description="to place",
+        **audit_kwargs,
+    )
     budget.refresh_from_db()
     return budget
 

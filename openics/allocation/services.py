@@ -16,13 +16,13 @@ from openics.allocation.models import (
     RunStatus,
 )
 from openics.core.audit import Auditor, service, snapshot
+from openics.core.imports import ImportRejected, ImportReport, record_import
 from openics.kernel.money import Money
 from openics.kernel.years import FinancialYear
-from openics.organisations.importers import ImportRejected, ImportReport, record_import
 from openics.organisations.models import Organisation
-from openics.sources.base import RowError, SourceError
 from openics.population.models import WEIGHTED_FIELDS
 from openics.regimes.vocabulary import BodyKind
+from openics.sources.base import RowError, SourceError
 
 
 class AllocationError(ValueError):

@@ -17,9 +17,9 @@ from openics.allocation import formula
 from openics.kernel.money import Money, MoneyError
 from openics.organisations import selectors as registry
 from openics.organisations.models import Organisation, Relationship, RelationshipKind
-from openics.sources.base import Parsed, RowError, SourceError, decode
 from openics.population.models import WEIGHTED_FIELDS, PracticePopulation
 from openics.regimes.vocabulary import BodyKind
+from openics.sources.base import Parsed, RowError, SourceError, decode
 
 # Our component names → the column headings of NHS England's practice file.
 COMPONENT_HEADINGS = {

@@ -12,7 +12,6 @@ from openics.commissioning import selectors
 router = Router(tags=["arranging"])
 
 
-
 class _DecisionFields(Schema):
     reference: str
     title: str

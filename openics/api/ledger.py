@@ -5,8 +5,7 @@ from ninja.errors import HttpError
 
 from openics.kernel.years import FinancialYear
 from openics.ledger import selectors
-from openics.ledger.cli import _trace_json
-from openics.organisations.models import Organisation
+from openics.organisations.selectors import OrganisationNotFound, organisation_by_code
 
 router = Router(tags=["ledger"])
 
@@ -59,12 +58,12 @@ def _year(text: str) -> str:
         raise HttpError(400, str(exc)) from None
 
 
-
 @router.get("/balance/{code}/{year}", response=BalanceOut, summary="Break-even for a body and year")
 def balance(request, code: str, year: str):
-    body = Organisation.objects.filter(code=code.upper()).exclude(kind="place").first()
-    if body is None:
-        raise HttpError(404, f"no organisation has the code {code}")
+    try:
+        body = organisation_by_code(code)
+    except OrganisationNotFound as exc:
+        raise HttpError(404, str(exc)) from None
     result = selectors.icb_balance(body, _year(year))
     return {
         "body": body.code,
@@ -97,6 +96,6 @@ def trace(request, year: str, start: str = "nhse", reverse: bool = False):
         account = selectors.resolve_start(start)
     except selectors.TraceError as exc:
         raise HttpError(404, str(exc)) from None
-    data = _trace_json(selectors.follow(account, _year(year), upstream=reverse))
+    data = selectors.follow(account, _year(year), upstream=reverse).as_data()
     data["start"] = data.pop("from")
     return data

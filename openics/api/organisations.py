@@ -3,12 +3,13 @@
 from datetime import date
 from decimal import Decimal
 
-from django.shortcuts import get_object_or_404
 from ninja import Router, Schema
+from ninja.errors import HttpError
 from ninja.pagination import LimitOffsetPagination, paginate
 
 from openics.organisations import selectors
 from openics.organisations.models import Organisation
+from openics.organisations.selectors import OrganisationNotFound, organisation_by_code
 from openics.population.models import PracticePopulation
 
 router = Router(tags=["organisations"])
@@ -91,9 +92,10 @@ def list_icbs(request, year: str | None = None):
 
 @router.get("/{kind}/{code}", response=OrganisationDetailOut, summary="One organisation")
 def organisation_detail(request, kind: str, code: str):
-    org = Organisation.objects.filter(kind=kind, code=code.upper()).first()
-    if org is None:
-        org = get_object_or_404(Organisation, kind=kind, ons_code=code.upper())
+    try:
+        org = organisation_by_code(code, kind=kind)
+    except (OrganisationNotFound, ValueError) as exc:
+        raise HttpError(404, str(exc)) from None
     links = org.parent_links.current().select_related("parent")
     org.belongs_to = [
         {
@@ -115,7 +117,10 @@ def organisation_detail(request, kind: str, code: str):
 )
 @paginate(LimitOffsetPagination)
 def populations(request, kind: str, code: str, year: str | None = None):
-    org = get_object_or_404(Organisation, kind=kind, code=code.upper())
+    try:
+        org = organisation_by_code(code, kind=kind)
+    except (OrganisationNotFound, ValueError) as exc:
+        raise HttpError(404, str(exc)) from None
     rows = PracticePopulation.objects.select_related("practice").order_by("practice__code")
     if kind == "icb":
         rows = rows.filter(

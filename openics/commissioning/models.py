@@ -162,11 +162,7 @@ class SelectionDecisionQuerySet(models.QuerySet):
         """Standstills open on a day: begun, not yet over (or under review), and neither
         awarded nor abandoned by then. Works for past days too, as the dates are kept."""
         Q = models.Q
-        running = (
-            Q(standstill_ends__gte=day)
-            | Q(further_wait_ends__gte=day)
-            | Q(status="review")
-        )
+        running = Q(standstill_ends__gte=day) | Q(further_wait_ends__gte=day) | Q(status="review")
         return self.filter(running, standstill_begins__lte=day).exclude(
             Q(awarded_on__lte=day) | Q(abandoned_on__lte=day)
         )

@@ -44,8 +44,9 @@ class Refused(Exception):
     reasons and what was asked, in the audit log, so refusals are on the record too.
     """
 
-    def __init__(self, reasons, *, asked: dict | None = None, object_type: str = "",
-                 object_id: str = "") -> None:
+    def __init__(
+        self, reasons, *, asked: dict | None = None, object_type: str = "", object_id: str = ""
+    ) -> None:
         self.reasons = [reasons] if isinstance(reasons, str) else list(reasons)
         self.asked = asked or {}
         self.object_type = object_type

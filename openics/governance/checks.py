@@ -1,84 +1,58 @@
-"""A board, its members and its register checked against the rules: for its page, the read
-API and `openics check`."""
+"""Governance's part of `openics check`."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date
 
-from openics.governance import facts, record
-from openics.governance.models import Board, Membership, Person
-from openics.regimes.model import RuleContext
-from openics.regimes.registry import all_regimes, regime_in_force_on
-from openics.regimes.rules import governance as rules
+from openics.core.checks import CheckResult, register
 
 
-@dataclass(frozen=True)
-class ConstitutionCheck:
-    regime_id: str
-    regime_title: str
-    in_force: bool
-    applies: bool  # False when no board of this kind can exist under the regime
-    breaches: tuple[str, ...]
-    note: str = ""
+@register("governance", order=50)
+def governance(on: date) -> list[CheckResult]:
+    """Each board against its constitution under every regime (only the law in force can
+    fail), the register of interests, and the hash chain of the record of decisions."""
+    from openics.governance import compliance as checks
+    from openics.governance.models import Board
 
-    @property
-    def ok(self) -> bool:
-        return not self.breaches
-
-
-def constitution(board: Board, on: date) -> list[ConstitutionCheck]:
-    """The board's membership on the day, checked under every regime (the law first)."""
-    plain = facts.board_of(board, on)
     results = []
-    regimes = sorted(all_regimes(), key=lambda r: (not r.in_force(on), r.id))
-    for regime in regimes:
-        ctx = RuleContext(regime, on)
-        why_not = rules.constitution_applies(ctx, board.kind)
-        if why_not:
-            results.append(ConstitutionCheck(regime.id, regime.title, regime.in_force(on), False,
-                                             (), f"not applicable: {why_not}"))
-            continue
-        breaches = []
-        for rule_id in ("governance.composition", "governance.fit-and-proper"):
-            if rule_id in regime.rules:
-                result = regime.evaluate(rule_id, on, board=plain)
-                breaches += [v.explanation for v in result.violations]
-        note = "" if ctx.param("governance.composition").get(board.kind) else (
-            "no national minimum for this kind of board; its own terms of reference apply"
+    boards = Board.objects.filter(established_on__lte=on).exclude(dissolved_on__lt=on)
+    for board in boards.order_by("name"):
+        for c in checks.constitution(board, on):
+            name = f"Constitution: {board.name} under {c.regime_id}"
+            if not c.applies:
+                results.append(CheckResult(name, True, c.note))
+            elif c.in_force:
+                detail = "; ".join(c.breaches) or "meets its constitution" + (
+                    f" ({c.note})" if c.note else ""
+                )
+                results.append(CheckResult(name, c.ok, detail))
+            else:
+                detail = (
+                    "would fall short: " + "; ".join(c.breaches)
+                    if c.breaches
+                    else "would also meet it"
+                )
+                results.append(CheckResult(name, True, f"not in force on {on}; {detail}"))
+    owed = [o for o in checks.declarations_owed(on) if o.overdue]
+    results.append(
+        CheckResult(
+            "Register of interests",
+            not owed,
+            "no declaration is overdue"
+            if not owed
+            else "; ".join(
+                f"{o.person.name}: {d.what} was due by {d.due_by}" for o in owed for d in o.overdue
+            ),
         )
-        results.append(ConstitutionCheck(regime.id, regime.title, regime.in_force(on), True,
-                                         tuple(breaches), note))
+    )
+    chain = checks.chain()
+    results.append(
+        CheckResult(
+            "Record of decisions",
+            chain.intact,
+            f"the hash chain of {chain.entries} entries is intact"
+            if chain.intact
+            else chain.problem,
+        )
+    )
     return results
-
-
-@dataclass(frozen=True)
-class DeclarationsOwed:
-    person: Person
-    due: tuple[rules.Due, ...]
-
-    @property
-    def overdue(self) -> tuple[rules.Due, ...]:
-        return tuple(d for d in self.due if d.overdue)
-
-
-def declarations_owed(on: date) -> list[DeclarationsOwed]:
-    """What each current board member owes the register on the day, soonest first."""
-    regime = regime_in_force_on(on)
-    if regime is None:
-        return []
-    ctx = RuleContext(regime, on)
-    first_day: dict = {}
-    for m in Membership.objects.on(on).select_related("person"):
-        first_day[m.person] = min(first_day.get(m.person, m.starts), m.starts)
-    owed = []
-    for person, appointed in sorted(first_day.items(), key=lambda kv: kv[0].name):
-        person_facts = facts.declarant_of(person, appointed)
-        due = tuple(sorted(rules.declarations_due(ctx, person_facts), key=lambda d: d.due_by))
-        if due:
-            owed.append(DeclarationsOwed(person, due))
-    return owed
-
-
-def chain() -> record.ChainCheck:
-    return record.verify()

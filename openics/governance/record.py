@@ -104,7 +104,8 @@ def verify() -> ChainCheck:
     ).count()
     if recorded > count:
         return ChainCheck(
-            count, count + 1,
+            count,
+            count + 1,
             f"entry {count + 1} is missing: the audit log records {recorded} entries written, "
             f"the record holds {count}",
         )

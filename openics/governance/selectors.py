@@ -13,8 +13,8 @@ from datetime import date
 from django.db.models import Count, Prefetch, Q
 
 from openics.core.audit import Refused
-from openics.governance import checks, facts, record, services
-from openics.governance.checks import ConstitutionCheck, DeclarationsOwed
+from openics.governance import compliance, facts, record, services
+from openics.governance.compliance import ConstitutionCheck, DeclarationsOwed
 from openics.governance.models import (
     AgendaItem,
     Attendance,
@@ -34,8 +34,6 @@ from openics.governance.models import (
     Vote,
 )
 from openics.organisations.models import Organisation
-from openics.regimes.model import RuleContext
-from openics.regimes.registry import all_regimes
 from openics.regimes.rules import governance as rules
 from openics.regimes.vocabulary import BOARD_KIND_LABELS
 
@@ -70,42 +68,6 @@ def _plain_member(m: Membership, on: date) -> rules.Member:
         fppt=tuple(c.completed_on for c in person.fppt_checks.all()),
         links=tuple(link for link in links if link.active_on(on)),
     )
-
-
-def _constitution(board: Board, plain: rules.Board, on: date) -> list[ConstitutionCheck]:
-    """checks.constitution over a board already read: the same regimes, rules and notes."""
-    results = []
-    for regime in sorted(all_regimes(), key=lambda r: (not r.in_force(on), r.id)):
-        ctx = RuleContext(regime, on)
-        why_not = rules.constitution_applies(ctx, board.kind)
-        if why_not:
-            results.append(
-                ConstitutionCheck(
-                    regime.id,
-                    regime.title,
-                    regime.in_force(on),
-                    False,
-                    (),
-                    f"not applicable: {why_not}",
-                )
-            )
-            continue
-        breaches: list[str] = []
-        for rule_id in ("governance.composition", "governance.fit-and-proper"):
-            if rule_id in regime.rules:
-                result = regime.evaluate(rule_id, on, board=plain)
-                breaches += [v.explanation for v in result.violations]
-        note = (
-            ""
-            if ctx.param("governance.composition").get(board.kind)
-            else "no national minimum for this kind of board; its own terms of reference apply"
-        )
-        results.append(
-            ConstitutionCheck(
-                regime.id, regime.title, regime.in_force(on), True, tuple(breaches), note
-            )
-        )
-    return results
 
 
 def _current_members_of_every_board(on: date) -> dict:
@@ -169,7 +131,9 @@ def board_rows(*, today: date) -> list[BoardRow]:
             members=tuple(_plain_member(m, today) for m in held),
             quorum=board.quorum or None,
         )
-        rows.append(BoardRow(board, len(held), in_force(_constitution(board, plain, today))))
+        rows.append(
+            BoardRow(board, len(held), in_force(compliance.constitution(board, today, plain=plain)))
+        )
     return rows
 
 
@@ -273,7 +237,7 @@ def board_record(slug: str, *, today: date) -> BoardRecord | None:
             reverse=True,
         ),
         upcoming=[m for m in memberships if m.starts > today],
-        checks=checks.constitution(board, today),
+        checks=compliance.constitution(board, today),
         meetings=list(_with_item_counts(board.meetings.all()).order_by("-held_on")),
         interventions=list(
             _interventions().filter(Q(board=board) | Q(item__meeting__board=board)).distinct()
@@ -454,7 +418,7 @@ class InterestsRegister:
 def interests_register(*, today: date, owed: bool = True) -> InterestsRegister:
     """Everyone who holds or has held a seat, or has declared an interest or been offered a
     gift or hospitality; their declarations, posts and returns; what they owe (unless owed
-    is False: checks.declarations_owed reads each member's record again); every gift."""
+    is False: compliance.declarations_owed reads each member's record again); every gift."""
     people = Person.objects.prefetch_related(
         Prefetch(
             "declarations",
@@ -469,7 +433,7 @@ def interests_register(*, today: date, owed: bool = True) -> InterestsRegister:
             queryset=Membership.objects.select_related("seat__board").order_by("starts"),
         ),
     ).annotate(gift_count=Count("gifts"))
-    owing = {o.person.pk: o for o in checks.declarations_owed(today)} if owed else {}
+    owing = {o.person.pk: o for o in compliance.declarations_owed(today)} if owed else {}
     entries = []
     for p in people:
         memberships = list(p.memberships.all())
@@ -503,7 +467,6 @@ def _iso(day: date | None) -> str:
 
 def _yes(flag: bool) -> str:
     return "true" if flag else "false"
-
 
 
 # (column, what it holds): the CSV header, in order, and its documentation on the page.
@@ -633,4 +596,4 @@ def record_page(*, offset: int = 0, limit: int | None = None) -> RecordPage:
     for seq, corrects in corrections.values_list("sequence", "corrects"):
         corrected_by[corrects].append(seq)
     count = RecordEntry.objects.count() if limit is not None or offset else len(entries)
-    return RecordPage(entries, checks.chain(), dict(corrected_by), count)
+    return RecordPage(entries, compliance.chain(), dict(corrected_by), count)

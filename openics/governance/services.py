@@ -11,8 +11,6 @@ from __future__ import annotations
 
 from datetime import date
 
-from django.db.models import Q
-
 from openics.core.audit import Refused, service, snapshot
 from openics.governance import facts, record
 from openics.governance.models import (
@@ -36,6 +34,7 @@ from openics.governance.models import (
 )
 from openics.kernel.money import Money
 from openics.organisations.models import Organisation
+from openics.organisations.selectors import OrganisationNotFound, organisation_by_code
 from openics.regimes.model import RuleContext
 from openics.regimes.registry import get_regime, regime_in_force_on
 from openics.regimes.rules import governance as rules
@@ -61,15 +60,14 @@ def _organisation(code_or_org, what: str) -> Organisation:
     if isinstance(code_or_org, Organisation):
         return code_or_org
     code = str(code_or_org or "").strip()
-    by_code = Q(code__iexact=code) | Q(ons_code__iexact=code)
-    found = list(Organisation.objects.filter(by_code)[:2]) if code else []
-    if len(found) != 1:
-        problem = "is not in the registry" if not found else "matches more than one body"
+    try:
+        return organisation_by_code(code)
+    except OrganisationNotFound as exc:
+        problem = "is not in the registry" if not exc.found else "matches more than one body"
         raise Refused(
             f"{what}: {code!r} {problem}; register the organisation first, or give its ODS code",
             asked={"organisation": code},
-        )
-    return found[0]
+        ) from None
 
 
 # -- boards and members ----------------------------------------------------------------------

@@ -24,12 +24,12 @@ from django.utils import timezone
 
 from openics.commissioning.models import Contract
 from openics.core.audit import Auditor, service
+from openics.core.imports import ImportRejected
 from openics.core.models import ImportRun
 from openics.kernel.money import Money
 from openics.kernel.years import FinancialYear
 from openics.ledger.models import Account, Purpose, TransactionKind
 from openics.ledger.services import account_for, account_key
-from openics.organisations.importers import ImportRejected
 from openics.sources.base import RowError, SourceError
 from openics.sources.payments import PaymentRow, read_payments
 

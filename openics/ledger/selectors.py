@@ -161,6 +161,27 @@ class MoneyTrace:
     def still_held(self) -> Money:
         return sum((d.amount for d in self.destinations if not d.is_spent), Money(0))
 
+    def as_data(self) -> dict:
+        """The trace as plain data, amounts as two-place decimal strings (CLI and API)."""
+        return {
+            "from": self.start.key,
+            "year": self.year,
+            "direction": "upstream" if self.upstream else "downstream",
+            "total": self.total.format_plain(),
+            "destinations": [
+                {
+                    "account": d.account.key,
+                    "organisation": d.account.organisation.name,
+                    "amount": d.amount.format_plain(),
+                    "depth": d.depth,
+                }
+                for d in self.destinations
+            ],
+            "by_sector": {k: v.format_plain() for k, v in self.by_sector.items()},
+            "by_ownership": {k: v.format_plain() for k, v in self.by_ownership.items()},
+            "by_depth": {str(k): v.format_plain() for k, v in self.by_depth.items()},
+        }
+
     def by_organisation(self) -> list[tuple[Organisation, Money, int]]:
         totals: dict = {}
         for d in self.destinations:
@@ -170,14 +191,6 @@ class MoneyTrace:
         orgs = Organisation.objects.in_bulk(list(totals))
         rows = [(orgs[pk], amount, depth) for pk, (amount, depth) in totals.items()]
         return sorted(rows, key=lambda r: (-r[1].pence, r[0].name))
-
-
-def bodies_with_code(code: str) -> list[Organisation]:
-    """The bodies an ODS code (or, failing that, an ONS code such as a council's) names."""
-    return list(
-        Organisation.objects.filter(code=code.upper()).exclude(kind="place")
-        or Organisation.objects.filter(ons_code=code.upper())
-    )
 
 
 class TraceError(ValueError):

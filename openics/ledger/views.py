@@ -14,6 +14,7 @@ from openics.ledger.exports import write_spend_over_25k
 from openics.ledger.models import Account, Posting, Purpose
 from openics.ledger.sankey import layout
 from openics.organisations.models import Organisation
+from openics.organisations.selectors import OrganisationNotFound, organisation_by_code
 
 _CRUMBS = [{"href": "/", "text": "Home"}, {"href": "/money/", "text": "Money"}]
 
@@ -148,10 +149,10 @@ def books_index(request):
 
 
 def _body(code: str) -> Organisation:
-    found = selectors.bodies_with_code(code)
-    if len(found) != 1:
-        raise Http404(f"no single organisation has the code {code}")
-    return found[0]
+    try:
+        return organisation_by_code(code)
+    except OrganisationNotFound as exc:
+        raise Http404(str(exc)) from None
 
 
 def balance(request, code: str, year: str):

@@ -11,14 +11,13 @@ from __future__ import annotations
 import hashlib
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
 from django.db import models
 
 from openics.core.audit import Auditor, service, snapshot
-from openics.core.models import ImportRun
+from openics.core.imports import ImportRejected, ImportReport, record_import
 from openics.kernel.years import FinancialYear
 from openics.organisations.models import (
     LocalAuthorityTier,
@@ -27,67 +26,12 @@ from openics.organisations.models import (
     Relationship,
     RelationshipKind,
 )
-from openics.sources.base import RowError, SourceError
-from openics.sources.rows import PracticeRow
 from openics.population.models import WEIGHTED_FIELDS, PracticePopulation
 from openics.regimes.vocabulary import BodyKind
+from openics.sources.base import RowError, SourceError
+from openics.sources.rows import PracticeRow
 
 ICBS_ESTABLISHED = date(2022, 7, 1)
-
-
-class ImportRejected(Exception):
-    """A file was refused; nothing was written. Carries every bad row."""
-
-    def __init__(self, source: str, errors: list[RowError] | None = None, message: str = ""):
-        self.source = source
-        self.errors = errors or []
-        if not message:
-            message = f"{source} was rejected: {len(self.errors)} bad row(s); nothing was written"
-        super().__init__(message)
-
-    def report(self, limit: int | None = None) -> str:
-        shown = self.errors if limit is None else self.errors[:limit]
-        lines = [str(self)] + [f"  {error}" for error in shown]
-        if limit is not None and len(self.errors) > limit:
-            lines.append(f"  … and {len(self.errors) - limit} more")
-        return "\n".join(lines)
-
-
-@dataclass
-class ImportReport:
-    kind: str
-    source_name: str
-    layout: str
-    rows: int
-    created: int = 0
-    changed: int = 0
-    unchanged: int = 0
-    closed: int = 0
-    notes: list[str] = field(default_factory=list)
-
-    def summary(self) -> str:
-        return (
-            f"{self.rows:,} rows read ({self.layout}): {self.created:,} created, "
-            f"{self.changed:,} changed, {self.unchanged:,} unchanged, {self.closed:,} closed"
-        )
-
-
-def record_import(audit: Auditor, report: ImportReport, sha256: str) -> ImportRun:
-    """Records one import of a file (what it was, what it changed, who ran it), audited."""
-    run = ImportRun.objects.create(
-        kind=report.kind,
-        source_name=report.source_name,
-        sha256=sha256,
-        layout=report.layout,
-        rows=report.rows,
-        created=report.created,
-        changed=report.changed,
-        unchanged=report.unchanged,
-        closed=report.closed,
-        actor_label=str(audit.actor),
-    )
-    audit.created(run)
-    return run
 
 
 _YEAR_IN_NAME = re.compile(r"(20\d\d)[_\-/](20\d\d)")
@@ -110,7 +54,7 @@ def _ics_name(icb_name: str) -> str:
     return f"{core} Integrated Care System"
 
 
-def _la_tier(ons_code: str) -> str:
+def la_tier(ons_code: str) -> str:
     # E07 are districts (lower tier), E10 counties (upper); E06/E08/E09 are both tiers.
     if ons_code.startswith("E07"):
         return LocalAuthorityTier.LOWER
@@ -119,7 +63,7 @@ def _la_tier(ons_code: str) -> str:
     return LocalAuthorityTier.UNITARY
 
 
-class _Registry:
+class RegistryChanges:
     """What the database already holds, keyed for comparison, and what the file changes."""
 
     def __init__(self, audit: Auditor):
@@ -211,7 +155,7 @@ class _Registry:
         self._audits = []
 
 
-def _sync_relationships(
+def sync_relationships(
     wanted: Iterable[tuple[Organisation, Organisation, str]],
     kinds: set[str],
     child_kind: str,
@@ -272,7 +216,7 @@ def _apply_practice_file(
     financial_year: str,
     audit: Auditor,
 ) -> ImportReport:
-    registry = _Registry(audit)
+    registry = RegistryChanges(audit)
     notes: list[str] = []
     year_starts = date(int(financial_year[:4]), 4, 1)
     # An older year loaded after a newer one adds its populations, but does not turn the
@@ -314,7 +258,7 @@ def _apply_practice_file(
             name=row.lad_name,
             ownership=OwnershipClass.LOCAL_AUTHORITY,
             legal_form="Local authority",
-            local_authority_tier=_la_tier(row.lad_code),
+            local_authority_tier=la_tier(row.lad_code),
         )
         if row.utla_code and row.utla_code != row.lad_code:
             county = registry.upsert(
@@ -375,7 +319,7 @@ def _apply_practice_file(
         ),
     ):
         wanted = [link for link in links if link[0].kind == child_kind and link[2] in kinds]
-        made, ended = _sync_relationships(wanted, kinds, child_kind, year_starts, audit_changes)
+        made, ended = sync_relationships(wanted, kinds, child_kind, year_starts, audit_changes)
         links_created += made
         links_ended += ended
 

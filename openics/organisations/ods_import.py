@@ -6,16 +6,11 @@ import hashlib
 from datetime import date
 
 from openics.core.audit import Auditor, service
-from openics.organisations.importers import (
-    ImportRejected,
-    ImportReport,
-    _Registry,
-    _sync_relationships,
-    record_import,
-)
+from openics.core.imports import ImportRejected, ImportReport, record_import
+from openics.organisations.importers import RegistryChanges, sync_relationships
 from openics.organisations.models import Organisation, OwnershipClass, RelationshipKind
-from openics.sources.base import ODS_PRACTICE, RowError, SourceError
 from openics.regimes.vocabulary import BodyKind
+from openics.sources.base import ODS_PRACTICE, RowError, SourceError
 
 GP_PRACTICE_SETTING = "4"  # ODS prescribing setting for a GP practice
 NOT_APPLICABLE_ICB = "Q99"
@@ -35,7 +30,7 @@ def _close_date(row) -> date | None:
 def _apply_ods(
     *, rows, kind: str, source_name: str, sha256: str, layout: str, audit: Auditor
 ) -> ImportReport:
-    registry = _Registry(audit)
+    registry = RegistryChanges(audit)
     icbs = {o.code: o for o in Organisation.objects.filter(kind=BodyKind.ICB.value)}
     report = ImportReport(f"ods-{kind}", source_name, layout, len(rows))
     links = []
@@ -78,7 +73,7 @@ def _apply_ods(
     )
     for child_kind in child_kinds:
         wanted = [link for link in links if link[0].kind == child_kind]
-        made, ended = _sync_relationships(
+        made, ended = sync_relationships(
             wanted, {RelationshipKind.WITHIN.value}, child_kind, None, audit_changes
         )
         report.created += made
@@ -97,7 +92,7 @@ def _apply_ods(
 def _apply_pcns(
     *, pcns, members, source_name: str, sha256: str, layout: str, audit: Auditor
 ) -> ImportReport:
-    registry = _Registry(audit)
+    registry = RegistryChanges(audit)
     report = ImportReport("ods-pcns", source_name, layout, len(pcns) + len(members))
     by_code = {}
     for row in pcns:
@@ -124,7 +119,7 @@ def _apply_pcns(
             continue
         links.append((practice, by_code[row.pcn_code], RelationshipKind.MEMBER))
     audit_changes: list[dict] = []
-    made, ended = _sync_relationships(
+    made, ended = sync_relationships(
         links, {RelationshipKind.MEMBER.value}, BodyKind.GP_PRACTICE.value, None, audit_changes
     )
     registry.flush_audit()
@@ -198,7 +193,7 @@ def import_ods_file(data: bytes, *, source_name: str, actor, reason: str) -> Imp
 def _apply_practice_map(
     *, rows, source_name: str, sha256: str, layout: str, audit: Auditor
 ) -> ImportReport:
-    registry = _Registry(audit)
+    registry = RegistryChanges(audit)
     icbs = {o.code: o for o in Organisation.objects.filter(kind=BodyKind.ICB.value)}
     report = ImportReport("practice-map", source_name, layout, len(rows))
     icb_links, pcn_links = [], []
@@ -227,7 +222,7 @@ def _apply_practice_map(
     audit_changes: list[dict] = []
     starts = min(row.extract_date for row in rows)
     for links, kind in ((icb_links, RelationshipKind.WITHIN), (pcn_links, RelationshipKind.MEMBER)):
-        made, ended = _sync_relationships(
+        made, ended = sync_relationships(
             links, {kind.value}, BodyKind.GP_PRACTICE.value, starts, audit_changes
         )
         report.created += made

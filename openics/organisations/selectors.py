@@ -21,6 +21,40 @@ def latest_financial_year() -> str | None:
     )
 
 
+class OrganisationNotFound(LookupError):
+    """No body, or more than one, has the code asked for."""
+
+    def __init__(self, code: str, found: int, kind: str | None = None) -> None:
+        self.code, self.found, self.kind = code, found, kind
+        what = f"{kind} " if kind else ""
+        problem = "is in the registry" if not found else "match; expected exactly one"
+        if not found:
+            message = f"no {what}organisation with the code {code!r} {problem}"
+        else:
+            message = f"{found} {what}organisations with the code {code!r} {problem}"
+        super().__init__(message)
+
+
+def organisation_by_code(code: str, *, kind: BodyKind | str | None = None) -> Organisation:
+    """The one body an ODS code names, or failing that an ONS code (a council's, say).
+
+    Places carry their ICB's code beside their own name, so they are found only when asked
+    for by kind. Raises OrganisationNotFound when no body, or more than one, has the code.
+    """
+    code = str(code or "").strip().upper()
+    bodies = Organisation.objects.all()
+    if kind:
+        bodies = bodies.filter(kind=BodyKind(kind).value)
+    else:
+        bodies = bodies.exclude(kind=BodyKind.PLACE.value)
+    found = list(bodies.filter(code=code)[:2]) if code else []
+    if not found and code:
+        found = list(bodies.filter(ons_code=code)[:2])
+    if len(found) != 1:
+        raise OrganisationNotFound(code, len(found), str(kind) if kind else None)
+    return found[0]
+
+
 def current_parent(org: Organisation, parent_kind: BodyKind, link=RelationshipKind.WITHIN):
     link = (
         Relationship.objects.current()

@@ -28,11 +28,10 @@ def _find(kind: str, code: str) -> Organisation:
         BodyKind(kind)
     except ValueError:
         raise Http404(f"no kind of body called {kind}") from None
-    matches = Organisation.objects.filter(kind=kind).filter(code=code.upper())
-    org = matches.first() or Organisation.objects.filter(kind=kind, ons_code=code.upper()).first()
-    if org is None:
-        raise Http404(f"no {kind} with code {code}")
-    return org
+    try:
+        return selectors.organisation_by_code(code, kind=kind)
+    except selectors.OrganisationNotFound:
+        raise Http404(f"no {kind} with code {code}") from None
 
 
 def organisation_by_id(request, pk):

@@ -6,30 +6,18 @@ import hashlib
 from collections import defaultdict
 
 from openics.core.audit import Auditor, service, snapshot
-from openics.organisations.importers import (
-    ImportRejected,
-    ImportReport,
-    _la_tier,
-    record_import,
-)
+from openics.core.imports import ImportRejected, ImportReport, parse_or_reject, record_import
+from openics.organisations.importers import la_tier
 from openics.organisations.models import Organisation, OwnershipClass
-from openics.sources.base import RowError, SourceError
 from openics.population.models import AreaDeprivation, IcbLocalAuthorityOverlap
 from openics.regimes.vocabulary import BodyKind
+from openics.sources.base import RowError
 
 LSOA_SOURCE = "ONS LSOA11 to sub-ICB, ICB and LAD 2022 lookup"
 
 
 def _parse(parser, data: bytes, source_name: str):
-    try:
-        parsed = parser(data, source_name)
-    except SourceError as exc:
-        raise ImportRejected(source_name, message=f"{source_name} was rejected: {exc}") from exc
-    if parsed.errors:
-        raise ImportRejected(source_name, sorted(parsed.errors, key=lambda e: e.line))
-    if not parsed.rows:
-        raise ImportRejected(source_name, message=f"{source_name} has no rows")
-    return parsed
+    return parse_or_reject(parser, data, source_name)
 
 
 def _record_run(kind, source_name, data, parsed, report: ImportReport, audit: Auditor) -> None:
@@ -80,7 +68,7 @@ def _apply_lsoa_lookup(*, data: bytes, source_name: str, parsed, audit: Auditor)
                 name=name,
                 ownership=OwnershipClass.LOCAL_AUTHORITY,
                 legal_form="Local authority",
-                local_authority_tier=_la_tier(code),
+                local_authority_tier=la_tier(code),
             )
             audit.created(las[code], action="organisations.create")
             report.created += 1

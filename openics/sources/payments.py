@@ -31,7 +31,6 @@ class PaymentRow:
     element: str
 
 
-
 def _date(text: str) -> date:
     text = text.strip()
     if len(text) == 10 and text[4] == text[7] == "-":  # the usual 2025-04-30, 10× faster

@@ -16,9 +16,10 @@ from openics.allocation.services import (
 )
 from openics.cli import main
 from openics.core.audit import Actor
+from openics.core.imports import ImportRejected
 from openics.core.roles import Role
 from openics.kernel.money import Money
-from openics.organisations.importers import ImportRejected, import_practice_file
+from openics.organisations.importers import import_practice_file
 from openics.organisations.models import Organisation
 from tests.builders import many_practices, practice_file, practice_row
 
@@ -284,7 +285,12 @@ def test_totals_are_recorded_from_the_workbook_and_can_be_entered(client, regist
     assert changed.before["amount"] == 500000 and changed.after["amount"] == 700000
     with pytest.raises(AllocationError, match="financial year"):
         set_total(
-            financial_year="2025-27", line="core", amount=Money(1), source="x", actor=ACTOR, reason="x"
+            financial_year="2025-27",
+            line="core",
+            amount=Money(1),
+            source="x",
+            actor=ACTOR,
+            reason="x",
         )
     client.defaults["HTTP_HOST"] = "127.0.0.1"
     assert "£7,000.00" in client.get("/money/").content.decode()

@@ -128,8 +128,17 @@ def _the_demo_boards_recuse_and_removing_a_non_executive_breaks_the_constitution
     assert "Stepped out: Dr Ada Example" in minutes.output
     assert "declared financial interest in THE ROYAL WOLVERHAMPTON NHS TRUST" in minutes.output
     voted = CliRunner().invoke(
-        main, ["boards", "decide", "qua-board-2026-07-13", "2", "--vote", "ada-example=for",
-               "--resolution", "again"],
+        main,
+        [
+            "boards",
+            "decide",
+            "qua-board-2026-07-13",
+            "2",
+            "--vote",
+            "ada-example=for",
+            "--resolution",
+            "again",
+        ],
     )
     assert voted.exit_code == 1 and "already decided" in voted.output
     item = AgendaItem.objects.get(meeting__reference="qua-board-2026-07-13", number="2")
@@ -138,8 +147,16 @@ def _the_demo_boards_recuse_and_removing_a_non_executive_breaks_the_constitution
     assert AgendaItem.objects.filter(status="not_taken").count() == 2
 
     removed = CliRunner().invoke(
-        main, ["boards", "end-term", "qua-board", "--person", "leo-notreal",
-               "--reason", "Removed by NHS England (acceptance check)"],
+        main,
+        [
+            "boards",
+            "end-term",
+            "qua-board",
+            "--person",
+            "leo-notreal",
+            "--reason",
+            "Removed by NHS England (acceptance check)",
+        ],
     )
     assert removed.exit_code == 0, removed.output
     checked = CliRunner().invoke(main, ["check"])

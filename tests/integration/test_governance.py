@@ -42,9 +42,15 @@ def _everyone_but(world, *keys):
 
 
 def test_a_member_with_a_financial_interest_cannot_vote_and_the_minutes_show_the_recusal(world):
-    gov.declare_interest(person=world.people["gp"], organisation=world.company,
-                         category="financial", nature="Shareholder", arose_on=date(2025, 1, 1),
-                         declared_on=date(2025, 1, 10), **WHO)
+    gov.declare_interest(
+        person=world.people["gp"],
+        organisation=world.company,
+        category="financial",
+        nature="Shareholder",
+        arose_on=date(2025, 1, 1),
+        declared_on=date(2025, 1, 10),
+        **WHO,
+    )
     meeting = world.meeting()
     item = _item(meeting, organisations=[world.company])
 
@@ -77,18 +83,29 @@ def test_a_partner_member_who_runs_the_provider_is_conflicted_on_its_contracts(w
     item = _item(meeting, organisations=[world.trust])
     position = gov.item_position(item)
     assert list(position["recused"]) == [str(world.members["trusts"].pk)]
-    assert "Chief executive of Testshire Hospitals NHS FT" in position["recused"][
-        str(world.members["trusts"].pk)][0]
+    assert (
+        "Chief executive of Testshire Hospitals NHS FT"
+        in position["recused"][str(world.members["trusts"].pk)][0]
+    )
 
 
 def test_recusal_reaches_the_parent_the_subcontractor_and_the_collaborative(world):
     prime = _contract(world, "C1", world.company, None)
     _contract(world, "C1-S", world.subcontractor, prime)
-    for key, org in [("ned1", world.parent), ("ned2", world.subcontractor),
-                     ("md", world.collaborative)]:
-        gov.declare_interest(person=world.people[key], organisation=org,
-                             category="non_financial_professional", nature="Adviser",
-                             arose_on=date(2024, 1, 1), declared_on=date(2024, 1, 2), **WHO)
+    for key, org in [
+        ("ned1", world.parent),
+        ("ned2", world.subcontractor),
+        ("md", world.collaborative),
+    ]:
+        gov.declare_interest(
+            person=world.people[key],
+            organisation=org,
+            category="non_financial_professional",
+            nature="Adviser",
+            arose_on=date(2024, 1, 1),
+            declared_on=date(2024, 1, 2),
+            **WHO,
+        )
     meeting = world.meeting()
     whys = {a.name: a.why for a in facts.affected_by(_item(meeting, organisations=[world.company]))}
     assert whys == {
@@ -108,32 +125,56 @@ def test_recusal_reaches_the_parent_the_subcontractor_and_the_collaborative(worl
 
 def _contract(world, reference, provider, prime):
     return Contract.objects.create(
-        reference=reference, title=reference, commissioner=world.icb, provider=provider,
-        prime=prime, sector="community", start=date(2025, 4, 1), end=date(2028, 3, 31),
-        annual_value=Money.parse("100000"), lifetime_value=Money.parse("300000"),
-        original_lifetime_value=Money.parse("300000"), payment_mechanism="block",
+        reference=reference,
+        title=reference,
+        commissioner=world.icb,
+        provider=provider,
+        prime=prime,
+        sector="community",
+        start=date(2025, 4, 1),
+        end=date(2028, 3, 31),
+        annual_value=Money.parse("100000"),
+        lifetime_value=Money.parse("300000"),
+        original_lifetime_value=Money.parse("300000"),
+        payment_mechanism="block",
     )
 
 
 def test_an_interest_declared_after_the_meeting_does_not_recuse_at_it(world):
-    gov.declare_interest(person=world.people["fd"], organisation=world.company,
-                         category="financial", nature="Consultancy", arose_on=date(2026, 1, 1),
-                         declared_on=date(2026, 4, 1), **WHO)
+    gov.declare_interest(
+        person=world.people["fd"],
+        organisation=world.company,
+        category="financial",
+        nature="Consultancy",
+        arose_on=date(2026, 1, 1),
+        declared_on=date(2026, 4, 1),
+        **WHO,
+    )
     item = _item(world.meeting(), organisations=[world.company])
     assert gov.item_position(item)["recused"] == {}
 
 
 def test_without_a_quorum_after_recusals_the_decision_cannot_be_taken(world):
     for key in ("ned1", "ned2"):
-        gov.declare_interest(person=world.people[key], organisation=world.company,
-                             category="indirect", nature="Spouse employed there",
-                             related_person="spouse", arose_on=date(2024, 1, 1),
-                             declared_on=date(2024, 1, 2), **WHO)
+        gov.declare_interest(
+            person=world.people[key],
+            organisation=world.company,
+            category="indirect",
+            nature="Spouse employed there",
+            related_person="spouse",
+            arose_on=date(2024, 1, 1),
+            declared_on=date(2024, 1, 2),
+            **WHO,
+        )
     meeting = world.meeting(absent=("fd", "nd", "la"))
     item = _item(meeting, organisations=[world.company])
     with pytest.raises(Refused) as refused:
-        gov.decide_item(item=item, votes=_everyone_but(world, "ned1", "ned2", "fd", "nd", "la"),
-                        resolution="Award it", **WHO)
+        gov.decide_item(
+            item=item,
+            votes=_everyone_but(world, "ned1", "ned2", "fd", "nd", "la"),
+            resolution="Award it",
+            **WHO,
+        )
     text = " ".join(refused.value.reasons)
     assert "only 5 of 10 voting members can take part" in text and "so 6" in text
     assert "the quorum needs a non-executive member taking part" in text
@@ -152,42 +193,70 @@ def test_without_a_quorum_after_recusals_the_decision_cannot_be_taken(world):
 def test_bad_input_is_refused_and_nothing_is_stored(world):
     before = Declaration.objects.count()
     with pytest.raises(Refused, match="'ZZZ99' is not in the registry"):
-        gov.declare_interest(person=world.people["ceo"], organisation="ZZZ99",
-                             category="financial", nature="Director", arose_on=date(2026, 1, 1),
-                             declared_on=date(2026, 1, 2), **WHO)
+        gov.declare_interest(
+            person=world.people["ceo"],
+            organisation="ZZZ99",
+            category="financial",
+            nature="Director",
+            arose_on=date(2026, 1, 1),
+            declared_on=date(2026, 1, 2),
+            **WHO,
+        )
     assert Declaration.objects.count() == before
     seat = world.members["ned1"].seat
     newcomer = gov.register_person(slug="new", name="New Person", **WHO)
     with pytest.raises(Refused, match="overlaps"):
-        gov.appoint(seat=seat, person=newcomer, starts=date(2027, 1, 1),
-                    term_ends=date(2029, 12, 31), **WHO)
+        gov.appoint(
+            seat=seat, person=newcomer, starts=date(2027, 1, 1), term_ends=date(2029, 12, 31), **WHO
+        )
     assert seat.memberships.count() == 1
     meeting = world.meeting()
     item = _item(meeting, organisations=[world.company])
     with pytest.raises(Refused, match="'yes' is not a vote"):
-        gov.decide_item(item=item, votes={**_everyone_but(world), world.members["ned1"]: "yes"},
-                        resolution="x", **WHO)
+        gov.decide_item(
+            item=item,
+            votes={**_everyone_but(world), world.members["ned1"]: "yes"},
+            resolution="x",
+            **WHO,
+        )
     assert AuditEntry.objects.filter(action__endswith=".refused").count() == 3
 
 
 def test_a_new_term_may_follow_in_the_same_seat_once_the_last_one_ends(world):
-    gov.end_membership(membership=world.members["ned1"], left_on=date(2026, 6, 30),
-                       why="Resigned", **WHO)
+    gov.end_membership(
+        membership=world.members["ned1"], left_on=date(2026, 6, 30), why="Resigned", **WHO
+    )
     newcomer = gov.register_person(slug="new", name="New Person", **WHO)
-    gov.appoint(seat=world.members["ned1"].seat, person=newcomer, starts=date(2026, 7, 1),
-                term_ends=date(2029, 6, 30), **WHO)
+    gov.appoint(
+        seat=world.members["ned1"].seat,
+        person=newcomer,
+        starts=date(2026, 7, 1),
+        term_ends=date(2029, 6, 30),
+        **WHO,
+    )
     assert Membership.objects.on(date(2026, 7, 1)).filter(person=newcomer).exists()
 
 
 def test_the_independence_bar_refuses_a_director_of_a_private_healthcare_company(world):
     candidate = gov.register_person(slug="cand", name="Candidate", **WHO)
-    gov.record_post(person=candidate, organisation=world.company, title="Director",
-                    starts=date(2020, 1, 1), **WHO)
-    seat = gov.add_seat(board=world.board, title="Non-executive member 3",
-                        role="non_executive", **WHO)
+    gov.record_post(
+        person=candidate,
+        organisation=world.company,
+        title="Director",
+        starts=date(2020, 1, 1),
+        **WHO,
+    )
+    seat = gov.add_seat(
+        board=world.board, title="Non-executive member 3", role="non_executive", **WHO
+    )
     with pytest.raises(Refused, match="Sch 1B para 4"):
-        gov.appoint(seat=seat, person=candidate, starts=date(2026, 1, 1),
-                    term_ends=date(2028, 12, 31), **WHO)
+        gov.appoint(
+            seat=seat,
+            person=candidate,
+            starts=date(2026, 1, 1),
+            term_ends=date(2028, 12, 31),
+            **WHO,
+        )
     assert not seat.memberships.exists()
 
 
@@ -198,12 +267,25 @@ def test_a_call_in_exists_only_from_31_january_2024_and_takes_the_item_away(worl
     meeting = world.meeting()
     item = _item(meeting, kind="reconfiguration", organisations=[world.trust])
     with pytest.raises(Refused, match="31 January 2024"):
-        gov.record_intervention(reference="early", kind="reconfiguration_call_in",
-                                made_on=date(2024, 1, 30), made_by=dhsc, addressed_to=world.icb,
-                                subject="too early", item=item, **WHO)
+        gov.record_intervention(
+            reference="early",
+            kind="reconfiguration_call_in",
+            made_on=date(2024, 1, 30),
+            made_by=dhsc,
+            addressed_to=world.icb,
+            subject="too early",
+            item=item,
+            **WHO,
+        )
     call_in = gov.record_intervention(
-        reference="ci", kind="reconfiguration_call_in", made_on=date(2026, 2, 1), made_by=dhsc,
-        addressed_to=world.icb, subject="Stroke services", item=item, **WHO,
+        reference="ci",
+        kind="reconfiguration_call_in",
+        made_on=date(2026, 2, 1),
+        made_by=dhsc,
+        addressed_to=world.icb,
+        subject="Stroke services",
+        item=item,
+        **WHO,
     )
     assert call_in.window_ends == date(2026, 8, 1)
     with pytest.raises(Refused, match="taken this out of the board's hands until 2026-08-01"):
@@ -215,8 +297,12 @@ def test_a_call_in_exists_only_from_31_january_2024_and_takes_the_item_away(worl
 def test_the_hash_chain_names_the_first_entry_altered_behind_the_applications_back(world):
     meeting = world.meeting()
     for n in ("2", "3", "4"):
-        gov.decide_item(item=_item(meeting, number=n), votes=_everyone_but(world),
-                        resolution=f"Resolution {n}", **WHO)
+        gov.decide_item(
+            item=_item(meeting, number=n),
+            votes=_everyone_but(world),
+            resolution=f"Resolution {n}",
+            **WHO,
+        )
     assert record.verify().intact and record.verify().entries == 3
     result = CliRunner().invoke(main, ["verify"])
     assert result.exit_code == 0 and "intact: 3 entries" in result.output
@@ -231,8 +317,9 @@ def test_the_hash_chain_names_the_first_entry_altered_behind_the_applications_ba
 
     table = RecordEntry._meta.db_table
     with connection.cursor() as cursor:
-        cursor.execute(f"UPDATE {table} SET body = %s WHERE sequence = 2",
-                       ['{"outcome": "not carried"}'])
+        cursor.execute(
+            f"UPDATE {table} SET body = %s WHERE sequence = 2", ['{"outcome": "not carried"}']
+        )
     check = record.verify()
     assert check.first_bad == 2 and "altered outside the application" in check.problem
     result = CliRunner().invoke(main, ["verify"])
@@ -242,8 +329,12 @@ def test_the_hash_chain_names_the_first_entry_altered_behind_the_applications_ba
 def test_rewriting_an_entry_and_its_hash_is_caught_at_the_next_link(world):
     meeting = world.meeting()
     for n in ("2", "3"):
-        gov.decide_item(item=_item(meeting, number=n), votes=_everyone_but(world),
-                        resolution=f"Resolution {n}", **WHO)
+        gov.decide_item(
+            item=_item(meeting, number=n),
+            votes=_everyone_but(world),
+            resolution=f"Resolution {n}",
+            **WHO,
+        )
     original = RecordEntry.objects.get(sequence=1)
     assert record.verify().intact
     forged = RecordEntry.objects.get(sequence=1)
@@ -251,15 +342,19 @@ def test_rewriting_an_entry_and_its_hash_is_caught_at_the_next_link(world):
     forged_hash = record.digest(forged)
     table = RecordEntry._meta.db_table
     with connection.cursor() as cursor:
-        cursor.execute(f"UPDATE {table} SET body = %s, hash = %s WHERE sequence = 1",
-                       ['{"outcome": "not carried"}', forged_hash])
+        cursor.execute(
+            f"UPDATE {table} SET body = %s, hash = %s WHERE sequence = 1",
+            ['{"outcome": "not carried"}', forged_hash],
+        )
     check = record.verify()
     assert check.first_bad == 1 and "hash recomputed" in check.problem
     assert record.verify().first_bad == 1  # the first problem in order is reported
     with connection.cursor() as cursor:
         cursor.execute(f"DELETE FROM {table} WHERE sequence = 2")
-        cursor.execute(f"UPDATE {table} SET body = %s, hash = %s WHERE sequence = 1",
-                       [json.dumps(original.body), original.hash])
+        cursor.execute(
+            f"UPDATE {table} SET body = %s, hash = %s WHERE sequence = 1",
+            [json.dumps(original.body), original.hash],
+        )
     check = record.verify()
     assert check.first_bad == 2 and "entry 2 is missing" in check.problem
 
@@ -269,8 +364,18 @@ def test_removing_a_non_executive_breaks_the_constitution_under_2022_only(world,
     assert "[ok] Constitution: NHS Testshire ICB board under hca-2022" in result.output
     assert "no declaration is overdue" in result.output
     result = CliRunner().invoke(
-        main, ["boards", "end-term", "qxx-board", "--person", "ned2", "--on",
-               date.today().isoformat(), "--reason", "Removed by NHS England"],
+        main,
+        [
+            "boards",
+            "end-term",
+            "qxx-board",
+            "--person",
+            "ned2",
+            "--on",
+            date.today().isoformat(),
+            "--reason",
+            "Removed by NHS England",
+        ],
     )
     assert result.exit_code == 0, result.output
     result = CliRunner().invoke(main, ["check"])
@@ -283,17 +388,39 @@ def test_removing_a_non_executive_breaks_the_constitution_under_2022_only(world,
 
 
 def test_gifts_are_recorded_with_what_the_thresholds_say(world):
-    hamper = gov.record_gift(person=world.people["ceo"], kind="gift", description="Hamper",
-                             value=Money.parse("35"), received_on=date(2025, 12, 20),
-                             source=world.company, from_supplier=True, **WHO)
+    hamper = gov.record_gift(
+        person=world.people["ceo"],
+        kind="gift",
+        description="Hamper",
+        value=Money.parse("35"),
+        received_on=date(2025, 12, 20),
+        source=world.company,
+        from_supplier=True,
+        **WHO,
+    )
     assert "over the £6 allowed" in hamper.breaches[0]
-    pen = gov.record_gift(person=world.people["ceo"], kind="gift", description="Pen",
-                          value=Money.parse("4"), received_on=date(2025, 12, 21),
-                          source=world.company, from_supplier=True, **WHO)
+    pen = gov.record_gift(
+        person=world.people["ceo"],
+        kind="gift",
+        description="Pen",
+        value=Money.parse("4"),
+        received_on=date(2025, 12, 21),
+        source=world.company,
+        from_supplier=True,
+        **WHO,
+    )
     assert pen.breaches == []
-    dinner = gov.record_gift(person=world.people["fd"], kind="hospitality", description="Dinner",
-                             value=Money.parse("60"), received_on=date(2026, 2, 1),
-                             source_name="A consultancy", **WHO)
-    assert dinner.breaches == ["hospitality worth over £25 must be declared "
-                               "(Managing conflicts of interest in the NHS (September 2024; "
-                               "hospitality figures carried over) [U])"]
+    dinner = gov.record_gift(
+        person=world.people["fd"],
+        kind="hospitality",
+        description="Dinner",
+        value=Money.parse("60"),
+        received_on=date(2026, 2, 1),
+        source_name="A consultancy",
+        **WHO,
+    )
+    assert dinner.breaches == [
+        "hospitality worth over £25 must be declared "
+        "(Managing conflicts of interest in the NHS (September 2024; "
+        "hospitality figures carried over) [U])"
+    ]

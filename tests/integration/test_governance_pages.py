@@ -15,7 +15,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from openics.core.audit import Actor
-from openics.governance import checks, selectors
+from openics.governance import compliance, selectors
 from openics.governance import services as gov
 from openics.governance.models import AgendaItem, Board, Meeting, Membership, Person
 from openics.kernel.money import Money
@@ -435,7 +435,7 @@ def test_the_list_agrees_with_the_checks_of_each_board(world):
     rows = selectors.board_rows(today=TODAY)
     assert len(rows) == 3
     for row in rows:
-        assert row.check == selectors.in_force(checks.constitution(row.board, TODAY))
+        assert row.check == selectors.in_force(compliance.constitution(row.board, TODAY))
     assert rows[0].falls_short and not rows[1].falls_short
 
 

@@ -4,11 +4,11 @@ from datetime import date
 
 import pytest
 
+from openics.core.imports import ImportRejected
 from openics.ledger import selectors
 from openics.ledger import services as books
 from openics.ledger.ingest import import_payments
 from openics.ledger.models import Account, Posting, Purpose, Transaction
-from openics.organisations.importers import ImportRejected
 from tests.ledger_world import ACTOR, START, build_world, contract, fund_place, pounds
 
 pytestmark = pytest.mark.django_db

@@ -5,9 +5,10 @@ from decimal import Decimal
 import pytest
 
 from openics.core.audit import Actor
+from openics.core.imports import ImportRejected
 from openics.core.models import AuditEntry, ImportRun
 from openics.organisations import selectors
-from openics.organisations.importers import ImportRejected, import_practice_file
+from openics.organisations.importers import import_practice_file
 from openics.organisations.models import Organisation, Relationship
 from openics.population.models import PracticePopulation
 from openics.regimes.vocabulary import BodyKind

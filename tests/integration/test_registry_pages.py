@@ -95,7 +95,7 @@ def test_coterminosity_lists_local_authorities_shared_between_icbs(client, regis
 
 
 def test_geography_naming_an_unknown_icb_is_rejected_with_its_line(registry):
-    from openics.organisations.importers import ImportRejected
+    from openics.core.imports import ImportRejected
     from openics.population.importers import import_lsoa_lookup
     from openics.population.models import IcbLocalAuthorityOverlap
     from tests.builders import lsoa_lookup

@@ -1,6 +1,5 @@
 """Double entry as pure arithmetic: balance and edges."""
 
-
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st

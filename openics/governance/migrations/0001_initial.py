@@ -9,328 +9,772 @@ import openics.core.fields
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('commissioning', '0002_provider_selection'),
-        ('organisations', '0002_owned_by'),
+        ("commissioning", "0002_provider_selection"),
+        ("organisations", "0002_owned_by"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Person',
+            name="Person",
             fields=[
-                ('id', models.UUIDField(default=uuid.uuid4, editable=False, primary_key=True, serialize=False)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('slug', models.SlugField(max_length=80, unique=True)),
-                ('name', models.CharField(max_length=200)),
-                ('illustrative', models.BooleanField(default=False)),
+                (
+                    "id",
+                    models.UUIDField(
+                        default=uuid.uuid4, editable=False, primary_key=True, serialize=False
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                ("slug", models.SlugField(max_length=80, unique=True)),
+                ("name", models.CharField(max_length=200)),
+                ("illustrative", models.BooleanField(default=False)),
             ],
             options={
-                'ordering': ['name'],
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='AgendaItem',
+            name="AgendaItem",
             fields=[
-                ('id', models.UUIDField(default=uuid.uuid4, editable=False, primary_key=True, serialize=False)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('number', models.CharField(max_length=10)),
-                ('title', models.CharField(max_length=300)),
-                ('kind', models.CharField(choices=[('decision', 'Decision'), ('provider_selection', 'Provider selection decision'), ('reconfiguration', 'Reconfiguration of services'), ('noting', 'For noting')], max_length=20)),
-                ('paper_title', models.CharField(blank=True, max_length=300)),
-                ('paper_url', models.URLField(blank=True)),
-                ('status', models.CharField(choices=[('open', 'Not yet taken'), ('decided', 'Decided'), ('not_taken', 'Could not be taken')], default='open', max_length=10)),
-                ('resolution', models.TextField(blank=True)),
-                ('outcome', models.CharField(blank=True, max_length=12)),
-                ('outcome_reasons', models.JSONField(default=list)),
-                ('organisations', models.ManyToManyField(blank=True, help_text="The organisations the item affects, besides a decision's provider", related_name='agenda_items', to='organisations.organisation')),
-                ('selection_decision', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='board_items', to='commissioning.selectiondecision')),
+                (
+                    "id",
+                    models.UUIDField(
+                        default=uuid.uuid4, editable=False, primary_key=True, serialize=False
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                ("number", models.CharField(max_length=10)),
+                ("title", models.CharField(max_length=300)),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("decision", "Decision"),
+                            ("provider_selection", "Provider selection decision"),
+                            ("reconfiguration", "Reconfiguration of services"),
+                            ("noting", "For noting"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("paper_title", models.CharField(blank=True, max_length=300)),
+                ("paper_url", models.URLField(blank=True)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("open", "Not yet taken"),
+                            ("decided", "Decided"),
+                            ("not_taken", "Could not be taken"),
+                        ],
+                        default="open",
+                        max_length=10,
+                    ),
+                ),
+                ("resolution", models.TextField(blank=True)),
+                ("outcome", models.CharField(blank=True, max_length=12)),
+                ("outcome_reasons", models.JSONField(default=list)),
+                (
+                    "organisations",
+                    models.ManyToManyField(
+                        blank=True,
+                        help_text="The organisations the item affects, besides a decision's provider",
+                        related_name="agenda_items",
+                        to="organisations.organisation",
+                    ),
+                ),
+                (
+                    "selection_decision",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="board_items",
+                        to="commissioning.selectiondecision",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['meeting__held_on', 'number'],
+                "ordering": ["meeting__held_on", "number"],
             },
         ),
         migrations.CreateModel(
-            name='Board',
+            name="Board",
             fields=[
-                ('id', models.UUIDField(default=uuid.uuid4, editable=False, primary_key=True, serialize=False)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('slug', models.SlugField(max_length=80, unique=True)),
-                ('name', models.CharField(max_length=200)),
-                ('kind', models.CharField(choices=[('icb_board', 'ICB board'), ('icb_committee', 'committee of an ICB board'), ('icp', 'integrated care partnership'), ('place_committee', 'place committee'), ('joint_committee', 'joint committee of ICBs'), ('ccg_governing_body', 'CCG governing body')], max_length=24)),
-                ('purpose', models.TextField(blank=True)),
-                ('pooled_budget', openics.core.fields.MoneyField(blank=True, help_text="A joint committee's pooled budget", null=True)),
-                ('quorum', models.JSONField(blank=True, help_text="Its constitution's own quorum; empty means the model", null=True)),
-                ('established_on', models.DateField()),
-                ('dissolved_on', models.DateField(blank=True, null=True)),
-                ('illustrative', models.BooleanField(default=False)),
-                ('bodies', models.ManyToManyField(blank=True, help_text='Every body a joint committee acts for', related_name='joint_boards', to='organisations.organisation')),
-                ('organisation', models.ForeignKey(help_text='The body whose board or committee this is (the lead body of a joint one)', on_delete=django.db.models.deletion.PROTECT, related_name='boards', to='organisations.organisation')),
-                ('parent', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='committees', to='governance.board')),
+                (
+                    "id",
+                    models.UUIDField(
+                        default=uuid.uuid4, editable=False, primary_key=True, serialize=False
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                ("slug", models.SlugField(max_length=80, unique=True)),
+                ("name", models.CharField(max_length=200)),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("icb_board", "ICB board"),
+                            ("icb_committee", "committee of an ICB board"),
+                            ("icp", "integrated care partnership"),
+                            ("place_committee", "place committee"),
+                            ("joint_committee", "joint committee of ICBs"),
+                            ("ccg_governing_body", "CCG governing body"),
+                        ],
+                        max_length=24,
+                    ),
+                ),
+                ("purpose", models.TextField(blank=True)),
+                (
+                    "pooled_budget",
+                    openics.core.fields.MoneyField(
+                        blank=True, help_text="A joint committee's pooled budget", null=True
+                    ),
+                ),
+                (
+                    "quorum",
+                    models.JSONField(
+                        blank=True,
+                        help_text="Its constitution's own quorum; empty means the model",
+                        null=True,
+                    ),
+                ),
+                ("established_on", models.DateField()),
+                ("dissolved_on", models.DateField(blank=True, null=True)),
+                ("illustrative", models.BooleanField(default=False)),
+                (
+                    "bodies",
+                    models.ManyToManyField(
+                        blank=True,
+                        help_text="Every body a joint committee acts for",
+                        related_name="joint_boards",
+                        to="organisations.organisation",
+                    ),
+                ),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        help_text="The body whose board or committee this is (the lead body of a joint one)",
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="boards",
+                        to="organisations.organisation",
+                    ),
+                ),
+                (
+                    "parent",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="committees",
+                        to="governance.board",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['established_on', 'name'],
+                "ordering": ["established_on", "name"],
             },
         ),
         migrations.CreateModel(
-            name='Intervention',
+            name="Intervention",
             fields=[
-                ('id', models.UUIDField(default=uuid.uuid4, editable=False, primary_key=True, serialize=False)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('reference', models.SlugField(max_length=80, unique=True)),
-                ('kind', models.CharField(max_length=40)),
-                ('title', models.CharField(max_length=200)),
-                ('regime_id', models.CharField(max_length=40)),
-                ('basis', models.CharField(max_length=200)),
-                ('made_on', models.DateField()),
-                ('subject', models.TextField()),
-                ('blocks', models.CharField(help_text='none, board or item', max_length=8)),
-                ('window_ends', models.DateField(blank=True, null=True)),
-                ('ended_on', models.DateField(blank=True, null=True)),
-                ('outcome', models.TextField(blank=True)),
-                ('illustrative', models.BooleanField(default=False)),
-                ('addressed_to', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='organisations.organisation')),
-                ('board', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='interventions', to='governance.board')),
-                ('item', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='interventions', to='governance.agendaitem')),
-                ('made_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='organisations.organisation')),
+                (
+                    "id",
+                    models.UUIDField(
+                        default=uuid.uuid4, editable=False, primary_key=True, serialize=False
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                ("reference", models.SlugField(max_length=80, unique=True)),
+                ("kind", models.CharField(max_length=40)),
+                ("title", models.CharField(max_length=200)),
+                ("regime_id", models.CharField(max_length=40)),
+                ("basis", models.CharField(max_length=200)),
+                ("made_on", models.DateField()),
+                ("subject", models.TextField()),
+                ("blocks", models.CharField(help_text="none, board or item", max_length=8)),
+                ("window_ends", models.DateField(blank=True, null=True)),
+                ("ended_on", models.DateField(blank=True, null=True)),
+                ("outcome", models.TextField(blank=True)),
+                ("illustrative", models.BooleanField(default=False)),
+                (
+                    "addressed_to",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="organisations.organisation",
+                    ),
+                ),
+                (
+                    "board",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="interventions",
+                        to="governance.board",
+                    ),
+                ),
+                (
+                    "item",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="interventions",
+                        to="governance.agendaitem",
+                    ),
+                ),
+                (
+                    "made_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="organisations.organisation",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['made_on'],
+                "ordering": ["made_on"],
             },
         ),
         migrations.CreateModel(
-            name='Meeting',
+            name="Meeting",
             fields=[
-                ('id', models.UUIDField(default=uuid.uuid4, editable=False, primary_key=True, serialize=False)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('reference', models.SlugField(max_length=80, unique=True)),
-                ('held_on', models.DateField()),
-                ('title', models.CharField(max_length=200)),
-                ('public', models.BooleanField(default=True)),
-                ('location', models.CharField(blank=True, max_length=200)),
-                ('illustrative', models.BooleanField(default=False)),
-                ('board', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='meetings', to='governance.board')),
+                (
+                    "id",
+                    models.UUIDField(
+                        default=uuid.uuid4, editable=False, primary_key=True, serialize=False
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                ("reference", models.SlugField(max_length=80, unique=True)),
+                ("held_on", models.DateField()),
+                ("title", models.CharField(max_length=200)),
+                ("public", models.BooleanField(default=True)),
+                ("location", models.CharField(blank=True, max_length=200)),
+                ("illustrative", models.BooleanField(default=False)),
+                (
+                    "board",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="meetings",
+                        to="governance.board",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['held_on'],
-            },
-        ),
-        migrations.AddField(
-            model_name='agendaitem',
-            name='meeting',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='items', to='governance.meeting'),
-        ),
-        migrations.CreateModel(
-            name='Membership',
-            fields=[
-                ('id', models.UUIDField(default=uuid.uuid4, editable=False, primary_key=True, serialize=False)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('starts', models.DateField()),
-                ('term_ends', models.DateField()),
-                ('left_on', models.DateField(blank=True, help_text='The first day they no longer held the seat', null=True)),
-                ('left_reason', models.TextField(blank=True)),
-                ('deputy_chair', models.BooleanField(default=False)),
-                ('illustrative', models.BooleanField(default=False)),
-                ('appointed_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='organisations.organisation')),
-                ('nominated_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='organisations.organisation')),
-                ('person', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='memberships', to='governance.person')),
-            ],
-            options={
-                'ordering': ['seat__position', 'starts'],
-            },
-        ),
-        migrations.CreateModel(
-            name='Attendance',
-            fields=[
-                ('id', models.UUIDField(default=uuid.uuid4, editable=False, primary_key=True, serialize=False)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('present', models.BooleanField()),
-                ('meeting', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='attendance', to='governance.meeting')),
-                ('membership', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='governance.membership')),
-            ],
-        ),
-        migrations.CreateModel(
-            name='Gift',
-            fields=[
-                ('id', models.UUIDField(default=uuid.uuid4, editable=False, primary_key=True, serialize=False)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('kind', models.CharField(choices=[('gift', 'Gift'), ('hospitality', 'Hospitality')], max_length=12)),
-                ('description', models.CharField(max_length=300)),
-                ('source_name', models.CharField(blank=True, max_length=200)),
-                ('value', openics.core.fields.MoneyField()),
-                ('received_on', models.DateField()),
-                ('from_supplier', models.BooleanField(default=False)),
-                ('from_patient', models.BooleanField(default=False)),
-                ('cash_or_voucher', models.BooleanField(default=False)),
-                ('accepted', models.BooleanField(default=True)),
-                ('senior_approval', models.BooleanField(default=False)),
-                ('declared_on', models.DateField(blank=True, null=True)),
-                ('breaches', models.JSONField(default=list, help_text='What the rules said when it was recorded')),
-                ('regime_id', models.CharField(max_length=40)),
-                ('illustrative', models.BooleanField(default=False)),
-                ('source', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='organisations.organisation')),
-                ('person', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='gifts', to='governance.person')),
-            ],
-            options={
-                'ordering': ['received_on'],
-            },
-        ),
-        migrations.CreateModel(
-            name='FitAndProperCheck',
-            fields=[
-                ('id', models.UUIDField(default=uuid.uuid4, editable=False, primary_key=True, serialize=False)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('completed_on', models.DateField()),
-                ('assessed_by', models.CharField(max_length=200)),
-                ('person', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='fppt_checks', to='governance.person')),
-            ],
-            options={
-                'ordering': ['completed_on'],
-            },
-        ),
-        migrations.CreateModel(
-            name='DeclarationReturn',
-            fields=[
-                ('id', models.UUIDField(default=uuid.uuid4, editable=False, primary_key=True, serialize=False)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('made_on', models.DateField()),
-                ('nil', models.BooleanField(default=False)),
-                ('person', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='returns', to='governance.person')),
-            ],
-            options={
-                'ordering': ['made_on'],
-            },
-        ),
-        migrations.CreateModel(
-            name='Declaration',
-            fields=[
-                ('id', models.UUIDField(default=uuid.uuid4, editable=False, primary_key=True, serialize=False)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('category', models.CharField(choices=[('financial', 'financial'), ('non_financial_professional', 'non-financial professional'), ('non_financial_personal', 'non-financial personal'), ('indirect', 'indirect')], max_length=30)),
-                ('nature', models.CharField(max_length=300)),
-                ('related_person', models.CharField(blank=True, help_text='For an indirect interest: whose it is', max_length=200)),
-                ('arose_on', models.DateField()),
-                ('declared_on', models.DateField()),
-                ('ends_on', models.DateField(blank=True, null=True)),
-                ('illustrative', models.BooleanField(default=False)),
-                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='declared_interests', to='organisations.organisation')),
-                ('person', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='declarations', to='governance.person')),
-            ],
-            options={
-                'ordering': ['person__name', 'arose_on'],
-            },
-        ),
-        migrations.CreateModel(
-            name='Post',
-            fields=[
-                ('id', models.UUIDField(default=uuid.uuid4, editable=False, primary_key=True, serialize=False)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('title', models.CharField(max_length=200)),
-                ('starts', models.DateField()),
-                ('ends', models.DateField(blank=True, null=True)),
-                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='organisations.organisation')),
-                ('person', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='posts', to='governance.person')),
-            ],
-            options={
-                'ordering': ['starts'],
-            },
-        ),
-        migrations.CreateModel(
-            name='RecordEntry',
-            fields=[
-                ('sequence', models.PositiveBigIntegerField(primary_key=True, serialize=False)),
-                ('entered_at', models.DateTimeField()),
-                ('kind', models.CharField(max_length=40)),
-                ('body', models.JSONField()),
-                ('previous_hash', models.CharField(max_length=64)),
-                ('hash', models.CharField(max_length=64, unique=True)),
-                ('board', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='record', to='governance.board')),
-                ('corrects', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='corrections', to='governance.recordentry')),
-                ('item', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='record', to='governance.agendaitem')),
-            ],
-            options={
-                'ordering': ['sequence'],
-            },
-        ),
-        migrations.CreateModel(
-            name='Recusal',
-            fields=[
-                ('id', models.UUIDField(default=uuid.uuid4, editable=False, primary_key=True, serialize=False)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('reasons', models.JSONField()),
-                ('item', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='recusals', to='governance.agendaitem')),
-                ('membership', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='recusals', to='governance.membership')),
-            ],
-        ),
-        migrations.CreateModel(
-            name='Seat',
-            fields=[
-                ('id', models.UUIDField(default=uuid.uuid4, editable=False, primary_key=True, serialize=False)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('title', models.CharField(max_length=200)),
-                ('role', models.CharField(choices=[('chair', 'chair'), ('chief_executive', 'chief executive'), ('finance_director', 'director of finance'), ('medical_director', 'medical director'), ('nursing_director', 'director of nursing'), ('non_executive', 'non-executive member'), ('partner_trusts', 'partner member (NHS trusts and foundation trusts)'), ('partner_primary_medical', 'partner member (primary medical services)'), ('partner_local_authority', 'partner member (local authorities)'), ('lay_member', 'lay member'), ('registered_nurse', 'registered nurse member'), ('secondary_care_doctor', 'secondary care specialist doctor'), ('gp_member', 'GP member'), ('local_authority_member', 'local authority member'), ('other', 'other member')], max_length=30)),
-                ('voting', models.BooleanField(default=True)),
-                ('position', models.PositiveSmallIntegerField(default=0)),
-                ('board', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='seats', to='governance.board')),
-            ],
-            options={
-                'ordering': ['board', 'position', 'title'],
+                "ordering": ["held_on"],
             },
         ),
         migrations.AddField(
-            model_name='membership',
-            name='seat',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='memberships', to='governance.seat'),
+            model_name="agendaitem",
+            name="meeting",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="items",
+                to="governance.meeting",
+            ),
         ),
         migrations.CreateModel(
-            name='Vote',
+            name="Membership",
             fields=[
-                ('id', models.UUIDField(default=uuid.uuid4, editable=False, primary_key=True, serialize=False)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('choice', models.CharField(choices=[('for', 'For'), ('against', 'Against'), ('abstain', 'Abstained')], max_length=8)),
-                ('item', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='votes', to='governance.agendaitem')),
-                ('membership', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='votes', to='governance.membership')),
+                (
+                    "id",
+                    models.UUIDField(
+                        default=uuid.uuid4, editable=False, primary_key=True, serialize=False
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                ("starts", models.DateField()),
+                ("term_ends", models.DateField()),
+                (
+                    "left_on",
+                    models.DateField(
+                        blank=True,
+                        help_text="The first day they no longer held the seat",
+                        null=True,
+                    ),
+                ),
+                ("left_reason", models.TextField(blank=True)),
+                ("deputy_chair", models.BooleanField(default=False)),
+                ("illustrative", models.BooleanField(default=False)),
+                (
+                    "appointed_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="organisations.organisation",
+                    ),
+                ),
+                (
+                    "nominated_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="organisations.organisation",
+                    ),
+                ),
+                (
+                    "person",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="memberships",
+                        to="governance.person",
+                    ),
+                ),
+            ],
+            options={
+                "ordering": ["seat__position", "starts"],
+            },
+        ),
+        migrations.CreateModel(
+            name="Attendance",
+            fields=[
+                (
+                    "id",
+                    models.UUIDField(
+                        default=uuid.uuid4, editable=False, primary_key=True, serialize=False
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                ("present", models.BooleanField()),
+                (
+                    "meeting",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="attendance",
+                        to="governance.meeting",
+                    ),
+                ),
+                (
+                    "membership",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="governance.membership",
+                    ),
+                ),
+            ],
+        ),
+        migrations.CreateModel(
+            name="Gift",
+            fields=[
+                (
+                    "id",
+                    models.UUIDField(
+                        default=uuid.uuid4, editable=False, primary_key=True, serialize=False
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[("gift", "Gift"), ("hospitality", "Hospitality")], max_length=12
+                    ),
+                ),
+                ("description", models.CharField(max_length=300)),
+                ("source_name", models.CharField(blank=True, max_length=200)),
+                ("value", openics.core.fields.MoneyField()),
+                ("received_on", models.DateField()),
+                ("from_supplier", models.BooleanField(default=False)),
+                ("from_patient", models.BooleanField(default=False)),
+                ("cash_or_voucher", models.BooleanField(default=False)),
+                ("accepted", models.BooleanField(default=True)),
+                ("senior_approval", models.BooleanField(default=False)),
+                ("declared_on", models.DateField(blank=True, null=True)),
+                (
+                    "breaches",
+                    models.JSONField(
+                        default=list, help_text="What the rules said when it was recorded"
+                    ),
+                ),
+                ("regime_id", models.CharField(max_length=40)),
+                ("illustrative", models.BooleanField(default=False)),
+                (
+                    "source",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="organisations.organisation",
+                    ),
+                ),
+                (
+                    "person",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="gifts",
+                        to="governance.person",
+                    ),
+                ),
+            ],
+            options={
+                "ordering": ["received_on"],
+            },
+        ),
+        migrations.CreateModel(
+            name="FitAndProperCheck",
+            fields=[
+                (
+                    "id",
+                    models.UUIDField(
+                        default=uuid.uuid4, editable=False, primary_key=True, serialize=False
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                ("completed_on", models.DateField()),
+                ("assessed_by", models.CharField(max_length=200)),
+                (
+                    "person",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="fppt_checks",
+                        to="governance.person",
+                    ),
+                ),
+            ],
+            options={
+                "ordering": ["completed_on"],
+            },
+        ),
+        migrations.CreateModel(
+            name="DeclarationReturn",
+            fields=[
+                (
+                    "id",
+                    models.UUIDField(
+                        default=uuid.uuid4, editable=False, primary_key=True, serialize=False
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                ("made_on", models.DateField()),
+                ("nil", models.BooleanField(default=False)),
+                (
+                    "person",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="returns",
+                        to="governance.person",
+                    ),
+                ),
+            ],
+            options={
+                "ordering": ["made_on"],
+            },
+        ),
+        migrations.CreateModel(
+            name="Declaration",
+            fields=[
+                (
+                    "id",
+                    models.UUIDField(
+                        default=uuid.uuid4, editable=False, primary_key=True, serialize=False
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "category",
+                    models.CharField(
+                        choices=[
+                            ("financial", "financial"),
+                            ("non_financial_professional", "non-financial professional"),
+                            ("non_financial_personal", "non-financial personal"),
+                            ("indirect", "indirect"),
+                        ],
+                        max_length=30,
+                    ),
+                ),
+                ("nature", models.CharField(max_length=300)),
+                (
+                    "related_person",
+                    models.CharField(
+                        blank=True,
+                        help_text="For an indirect interest: whose it is",
+                        max_length=200,
+                    ),
+                ),
+                ("arose_on", models.DateField()),
+                ("declared_on", models.DateField()),
+                ("ends_on", models.DateField(blank=True, null=True)),
+                ("illustrative", models.BooleanField(default=False)),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="declared_interests",
+                        to="organisations.organisation",
+                    ),
+                ),
+                (
+                    "person",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="declarations",
+                        to="governance.person",
+                    ),
+                ),
+            ],
+            options={
+                "ordering": ["person__name", "arose_on"],
+            },
+        ),
+        migrations.CreateModel(
+            name="Post",
+            fields=[
+                (
+                    "id",
+                    models.UUIDField(
+                        default=uuid.uuid4, editable=False, primary_key=True, serialize=False
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                ("title", models.CharField(max_length=200)),
+                ("starts", models.DateField()),
+                ("ends", models.DateField(blank=True, null=True)),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="organisations.organisation",
+                    ),
+                ),
+                (
+                    "person",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="posts",
+                        to="governance.person",
+                    ),
+                ),
+            ],
+            options={
+                "ordering": ["starts"],
+            },
+        ),
+        migrations.CreateModel(
+            name="RecordEntry",
+            fields=[
+                ("sequence", models.PositiveBigIntegerField(primary_key=True, serialize=False)),
+                ("entered_at", models.DateTimeField()),
+                ("kind", models.CharField(max_length=40)),
+                ("body", models.JSONField()),
+                ("previous_hash", models.CharField(max_length=64)),
+                ("hash", models.CharField(max_length=64, unique=True)),
+                (
+                    "board",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="record",
+                        to="governance.board",
+                    ),
+                ),
+                (
+                    "corrects",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="corrections",
+                        to="governance.recordentry",
+                    ),
+                ),
+                (
+                    "item",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="record",
+                        to="governance.agendaitem",
+                    ),
+                ),
+            ],
+            options={
+                "ordering": ["sequence"],
+            },
+        ),
+        migrations.CreateModel(
+            name="Recusal",
+            fields=[
+                (
+                    "id",
+                    models.UUIDField(
+                        default=uuid.uuid4, editable=False, primary_key=True, serialize=False
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                ("reasons", models.JSONField()),
+                (
+                    "item",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="recusals",
+                        to="governance.agendaitem",
+                    ),
+                ),
+                (
+                    "membership",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="recusals",
+                        to="governance.membership",
+                    ),
+                ),
+            ],
+        ),
+        migrations.CreateModel(
+            name="Seat",
+            fields=[
+                (
+                    "id",
+                    models.UUIDField(
+                        default=uuid.uuid4, editable=False, primary_key=True, serialize=False
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                ("title", models.CharField(max_length=200)),
+                (
+                    "role",
+                    models.CharField(
+                        choices=[
+                            ("chair", "chair"),
+                            ("chief_executive", "chief executive"),
+                            ("finance_director", "director of finance"),
+                            ("medical_director", "medical director"),
+                            ("nursing_director", "director of nursing"),
+                            ("non_executive", "non-executive member"),
+                            ("partner_trusts", "partner member (NHS trusts and foundation trusts)"),
+                            (
+                                "partner_primary_medical",
+                                "partner member (primary medical services)",
+                            ),
+                            ("partner_local_authority", "partner member (local authorities)"),
+                            ("lay_member", "lay member"),
+                            ("registered_nurse", "registered nurse member"),
+                            ("secondary_care_doctor", "secondary care specialist doctor"),
+                            ("gp_member", "GP member"),
+                            ("local_authority_member", "local authority member"),
+                            ("other", "other member"),
+                        ],
+                        max_length=30,
+                    ),
+                ),
+                ("voting", models.BooleanField(default=True)),
+                ("position", models.PositiveSmallIntegerField(default=0)),
+                (
+                    "board",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="seats",
+                        to="governance.board",
+                    ),
+                ),
+            ],
+            options={
+                "ordering": ["board", "position", "title"],
+            },
+        ),
+        migrations.AddField(
+            model_name="membership",
+            name="seat",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="memberships",
+                to="governance.seat",
+            ),
+        ),
+        migrations.CreateModel(
+            name="Vote",
+            fields=[
+                (
+                    "id",
+                    models.UUIDField(
+                        default=uuid.uuid4, editable=False, primary_key=True, serialize=False
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "choice",
+                    models.CharField(
+                        choices=[("for", "For"), ("against", "Against"), ("abstain", "Abstained")],
+                        max_length=8,
+                    ),
+                ),
+                (
+                    "item",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="votes",
+                        to="governance.agendaitem",
+                    ),
+                ),
+                (
+                    "membership",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="votes",
+                        to="governance.membership",
+                    ),
+                ),
             ],
         ),
         migrations.AddConstraint(
-            model_name='agendaitem',
-            constraint=models.UniqueConstraint(fields=('meeting', 'number'), name='item_number_unique'),
+            model_name="agendaitem",
+            constraint=models.UniqueConstraint(
+                fields=("meeting", "number"), name="item_number_unique"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='attendance',
-            constraint=models.UniqueConstraint(fields=('meeting', 'membership'), name='attendance_unique'),
+            model_name="attendance",
+            constraint=models.UniqueConstraint(
+                fields=("meeting", "membership"), name="attendance_unique"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='recusal',
-            constraint=models.UniqueConstraint(fields=('item', 'membership'), name='recusal_unique'),
+            model_name="recusal",
+            constraint=models.UniqueConstraint(
+                fields=("item", "membership"), name="recusal_unique"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='seat',
-            constraint=models.UniqueConstraint(fields=('board', 'title'), name='seat_title_unique'),
+            model_name="seat",
+            constraint=models.UniqueConstraint(fields=("board", "title"), name="seat_title_unique"),
         ),
         migrations.AddConstraint(
-            model_name='membership',
-            constraint=models.CheckConstraint(condition=models.Q(('term_ends__gte', models.F('starts'))), name='membership_term_in_order'),
+            model_name="membership",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("term_ends__gte", models.F("starts"))),
+                name="membership_term_in_order",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='vote',
-            constraint=models.UniqueConstraint(fields=('item', 'membership'), name='vote_unique'),
+            model_name="vote",
+            constraint=models.UniqueConstraint(fields=("item", "membership"), name="vote_unique"),
         ),
     ]

@@ -4,15 +4,30 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('ledger', '0002_database_invariants'),
+        ("ledger", "0002_database_invariants"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='transaction',
-            name='kind',
-            field=models.CharField(choices=[('allocation', 'Allocation'), ('grant', 'Grant'), ('delegation', 'Delegation to a place'), ('virement', 'Budget transfer'), ('pooling', 'Contribution to a pooled fund'), ('commitment', 'Commitment'), ('invoice_approval', 'Invoice approved for payment'), ('payment', 'Payment'), ('subcontract_payment', 'Payment to a subcontractor'), ('operating_cost', 'Operating cost'), ('reversal', 'Reversal'), ('adjustment', 'Adjustment')], max_length=20),
+            model_name="transaction",
+            name="kind",
+            field=models.CharField(
+                choices=[
+                    ("allocation", "Allocation"),
+                    ("grant", "Grant"),
+                    ("delegation", "Delegation to a place"),
+                    ("virement", "Budget transfer"),
+                    ("pooling", "Contribution to a pooled fund"),
+                    ("commitment", "Commitment"),
+                    ("invoice_approval", "Invoice approved for payment"),
+                    ("payment", "Payment"),
+                    ("subcontract_payment", "Payment to a subcontractor"),
+                    ("operating_cost", "Operating cost"),
+                    ("reversal", "Reversal"),
+                    ("adjustment", "Adjustment"),
+                ],
+                max_length=20,
+            ),
         ),
     ]

@@ -4,15 +4,23 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('organisations', '0001_initial'),
+        ("organisations", "0001_initial"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='relationship',
-            name='kind',
-            field=models.CharField(choices=[('within', 'is within'), ('member', 'is a member of'), ('located_in', 'is located in'), ('in_place', 'is in the place'), ('owned_by', 'is owned by')], max_length=20),
+            model_name="relationship",
+            name="kind",
+            field=models.CharField(
+                choices=[
+                    ("within", "is within"),
+                    ("member", "is a member of"),
+                    ("located_in", "is located in"),
+                    ("in_place", "is in the place"),
+                    ("owned_by", "is owned by"),
+                ],
+                max_length=20,
+            ),
         ),
     ]

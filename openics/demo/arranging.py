@@ -25,7 +25,7 @@ CRITERIA_KEYS = (
     "social_value",
 )
 COMMITTEE = ["ICB Executive Committee (chief executive, director of finance, medical director)"]
-# Who the board's rules recuse from each decision (see openics/governance/demo.py, where the
+# Who the board's rules recuse from each decision (see openics/demo/boards.py, where the
 # same fictional people declare these interests); the decision record lists them too.
 RECUSED = {
     "QUA-PSR-2025-001": [("Dr Tariq Invented", "Chief executive of the provider")],

@@ -3,29 +3,11 @@
 from __future__ import annotations
 
 import json
-from datetime import date
 from pathlib import Path
 
 import click
 
-
-def _setup():
-    from openics.cli import _django
-
-    _django()
-
-
-def _fail(message: str) -> None:
-    raise click.ClickException(message)
-
-
-def _day(text: str | None) -> date:
-    if not text:
-        return date.today()
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        _fail(f"{text!r} is not a date; write it as YYYY-MM-DD, e.g. 2026-04-01")
+from openics.cli.runtime import fail, parse_day, setup_django
 
 
 @click.group("arranging")
@@ -38,20 +20,20 @@ def arranging_group() -> None:
 @click.option("--regime", "regime_id", default="hca-2022", show_default=True)
 def standstill(published: str, regime_id: str) -> None:
     """When a standstill begins and ends, and which days were not counted."""
-    _setup()
+    setup_django()
     from openics.kernel.working_days import skipped_days
     from openics.regimes.model import RegimeError, RuleContext
     from openics.regimes.registry import get_regime
     from openics.regimes.rules.procurement import standstill_period
 
-    day = _day(published)
+    day = parse_day(published)
     try:
         ctx = RuleContext(get_regime(regime_id), day)
         rule = ctx.param("procurement.standstill")
     except RegimeError as exc:
-        _fail(str(exc))
+        fail(str(exc))
     if not int(rule["working_days"]):
-        _fail(f"{ctx.regime.title} has no standstill ({rule['basis']})")
+        fail(f"{ctx.regime.title} has no standstill ({rule['basis']})")
     period = standstill_period(ctx, day)
     click.echo(f"Notice of intention published {day:%A %-d %B %Y}")
     click.echo(f"Standstill begins              {period.begins:%A %-d %B %Y}")
@@ -68,7 +50,7 @@ def standstill(published: str, regime_id: str) -> None:
 @click.option("--status", default=None, help="decided, standstill, review, awarded, abandoned")
 def decisions(status: str | None) -> None:
     """The register of provider selection decisions."""
-    _setup()
+    setup_django()
     from openics.commissioning.models import SelectionDecision
 
     rows = SelectionDecision.objects.select_related("provider").order_by("decided_on", "reference")
@@ -87,13 +69,13 @@ def decisions(status: str | None) -> None:
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
 def check_decision(reference: str, fmt: str) -> None:
     """Check one decision under every regime and say where they differ."""
-    _setup()
+    setup_django()
     from openics.commissioning.facts import compare, facts_of
     from openics.commissioning.models import SelectionDecision
 
     decision = SelectionDecision.objects.filter(reference=reference).first()
     if decision is None:
-        _fail(f"no decision {reference!r}; `openics arranging decisions` lists them")
+        fail(f"no decision {reference!r}; `openics arranging decisions` lists them")
     verdicts = compare(facts_of(decision), decision.decided_on)
     if fmt == "json":
         click.echo(
@@ -143,7 +125,7 @@ def export_group() -> None:
 @click.option("--decision", "decisions", multiple=True, help="Only these decisions (repeatable).")
 def export_ocds(out: Path, decisions: tuple[str, ...]) -> None:
     """Every decision, award, contract, modification and payment as an OCDS 1.1 package."""
-    _setup()
+    setup_django()
     from openics.commissioning.ocds import dumps, release_package
 
     package = release_package(decisions=list(decisions) or None)

@@ -180,19 +180,19 @@ def run_place_shares() -> None:
 
 
 def load_books() -> None:
-    from openics.ledger.demo import load_books as load
+    from openics.demo.books import load_books as load
 
     load(DEMO_ACTOR, f"{REASON}: the Black Country's books for 2025/26", DATA)
 
 
 def load_decisions() -> None:
-    from openics.commissioning.demo import load
+    from openics.demo.arranging import load
 
     load(DEMO_ACTOR, f"{REASON}: a year of provider selection decisions (synthetic)")
 
 
 def load_boards() -> None:
-    from openics.governance.demo import load
+    from openics.demo.boards import load
 
     load(DEMO_ACTOR, f"{REASON}: boards, members and meetings (fictional people)")
 

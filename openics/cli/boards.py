@@ -6,24 +6,7 @@ from datetime import date
 
 import click
 
-
-def _setup():
-    from openics.cli import _django
-
-    _django()
-
-
-def _fail(message: str) -> None:
-    raise click.ClickException(message)
-
-
-def _day(text: str | None) -> date:
-    if not text:
-        return date.today()
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        _fail(f"{text!r} is not a date; write it as YYYY-MM-DD, e.g. 2026-04-01")
+from openics.cli.runtime import cli_actor, fail, parse_day, setup_django
 
 
 def _board(slug: str):
@@ -32,14 +15,14 @@ def _board(slug: str):
     board = Board.objects.filter(slug=slug).first()
     if board is None:
         known = ", ".join(Board.objects.values_list("slug", flat=True)) or "none yet"
-        _fail(f"no board {slug!r}; the boards are: {known}")
+        fail(f"no board {slug!r}; the boards are: {known}")
     return board
 
 
 def _refused(exc) -> None:
     for reason in exc.reasons:
         click.secho(f"  - {reason}", fg="red", err=True)
-    _fail("refused; nothing was changed")
+    fail("refused; nothing was changed")
 
 
 @click.group("boards")
@@ -50,7 +33,7 @@ def boards_group() -> None:
 @boards_group.command("list")
 def boards_list() -> None:
     """Every board, its kind and how many members it has today."""
-    _setup()
+    setup_django()
     from openics.governance.models import Board, Membership
 
     today = date.today()
@@ -64,11 +47,11 @@ def boards_list() -> None:
 @click.option("--on", "on", default=None, help="The day to look at (default today).")
 def boards_show(slug: str, on: str | None) -> None:
     """A board's members on a day and its constitution checked under every regime."""
-    _setup()
-    from openics.governance import checks, facts
+    setup_django()
+    from openics.governance import compliance, facts
 
     board = _board(slug)
-    day = _day(on)
+    day = parse_day(on)
     click.echo(f"{board.name} ({board.kind_label}) on {day}")
     for m in facts.members_on(board, day):
         deputy = ", deputy chair" if m.deputy_chair else ""
@@ -77,7 +60,7 @@ def boards_show(slug: str, on: str | None) -> None:
             f"{m.starts} to {m.term_ends}{deputy}"
         )
     click.echo("Checked under every regime:")
-    for c in checks.constitution(board, day):
+    for c in compliance.constitution(board, day):
         status = "not applicable" if not c.applies else ("meets it" if c.ok else "BREACH")
         force = "in force" if c.in_force else "not in force"
         click.echo(f"  {c.regime_id} ({force}): {status}")
@@ -90,29 +73,31 @@ def boards_show(slug: str, on: str | None) -> None:
 @boards_group.command("end-term")
 @click.argument("slug")
 @click.option("--person", "person_key", required=True, help="The member's key, e.g. leo-notreal")
-@click.option("--on", "on", default=None,
-              help="The day they stop holding the seat (default today).")
+@click.option(
+    "--on", "on", default=None, help="The day they stop holding the seat (default today)."
+)
 @click.option("--reason", required=True, help="Why they are leaving (on the public record).")
 def boards_end_term(slug: str, person_key: str, on: str | None, reason: str) -> None:
     """A member leaves the board before their term ends."""
-    _setup()
-    from openics.cli import _cli_actor
+    setup_django()
     from openics.core.audit import Refused
     from openics.governance.models import Membership
     from openics.governance.services import end_membership
 
     board = _board(slug)
-    day = _day(on)
-    membership = (
-        Membership.objects.filter(seat__board=board, person__slug=person_key,
-                                  starts__lt=day, term_ends__gte=day, left_on__isnull=True)
-        .first()
-    )
+    day = parse_day(on)
+    membership = Membership.objects.filter(
+        seat__board=board,
+        person__slug=person_key,
+        starts__lt=day,
+        term_ends__gte=day,
+        left_on__isnull=True,
+    ).first()
     if membership is None:
-        _fail(f"{person_key!r} holds no seat on {board.name} on {day}")
+        fail(f"{person_key!r} holds no seat on {board.name} on {day}")
     try:
         end_membership(
-            membership=membership, left_on=day, why=reason, actor=_cli_actor(), reason=reason
+            membership=membership, left_on=day, why=reason, actor=cli_actor(), reason=reason
         )
     except Refused as exc:
         _refused(exc)
@@ -123,12 +108,12 @@ def boards_end_term(slug: str, person_key: str, on: str | None, reason: str) -> 
 @click.argument("reference")
 def boards_minutes(reference: str) -> None:
     """A meeting's minutes: who came, who stepped out of which item and why, and the votes."""
-    _setup()
+    setup_django()
     from openics.governance.models import Meeting
 
     meeting = Meeting.objects.filter(reference=reference).first()
     if meeting is None:
-        _fail(f"no meeting {reference!r}")
+        fail(f"no meeting {reference!r}")
     click.echo(meeting.title)
     present = meeting.attendance.filter(present=True).select_related("membership__person")
     absent = meeting.attendance.filter(present=False).select_related("membership__person")
@@ -144,8 +129,7 @@ def boards_minutes(reference: str) -> None:
         votes = item.votes.select_related("membership__person")
         if votes:
             click.echo(
-                "   Votes: "
-                + ", ".join(f"{v.membership.person.name} {v.choice}" for v in votes)
+                "   Votes: " + ", ".join(f"{v.membership.person.name} {v.choice}" for v in votes)
             )
         if item.outcome:
             click.echo(f"   Resolved ({item.outcome}): {item.resolution}")
@@ -156,34 +140,45 @@ def boards_minutes(reference: str) -> None:
 @boards_group.command("decide")
 @click.argument("meeting_reference")
 @click.argument("number")
-@click.option("--vote", "votes", multiple=True, required=True,
-              help="person-key=for|against|abstain (repeatable)")
+@click.option(
+    "--vote",
+    "votes",
+    multiple=True,
+    required=True,
+    help="person-key=for|against|abstain (repeatable)",
+)
 @click.option("--resolution", required=True)
 @click.option("--reason", default=None, help="Why this is being recorded (for the audit).")
 def boards_decide(meeting_reference, number, votes, resolution, reason) -> None:
     """Records the board's decision on an item; conflicted members are recused by the rules."""
-    _setup()
-    from openics.cli import _cli_actor
+    setup_django()
     from openics.core.audit import Refused
     from openics.governance.models import AgendaItem, Membership
     from openics.governance.services import decide_item
 
     item = AgendaItem.objects.filter(meeting__reference=meeting_reference, number=number).first()
     if item is None:
-        _fail(f"no item {number} at {meeting_reference!r}")
+        fail(f"no item {number} at {meeting_reference!r}")
     day = item.meeting.held_on
     cast = {}
     for text in votes:
         key, _, choice = text.partition("=")
-        membership = Membership.objects.on(day).filter(
-            seat__board=item.meeting.board, person__slug=key.strip()
-        ).first()
+        membership = (
+            Membership.objects.on(day)
+            .filter(seat__board=item.meeting.board, person__slug=key.strip())
+            .first()
+        )
         if membership is None:
-            _fail(f"{key!r} held no seat on {item.meeting.board.name} on {day}")
+            fail(f"{key!r} held no seat on {item.meeting.board.name} on {day}")
         cast[membership] = choice.strip()
     try:
-        decide_item(item=item, votes=cast, resolution=resolution, actor=_cli_actor(),
-                    reason=reason or f"minutes of {meeting_reference} item {number}")
+        decide_item(
+            item=item,
+            votes=cast,
+            resolution=resolution,
+            actor=cli_actor(),
+            reason=reason or f"minutes of {meeting_reference} item {number}",
+        )
     except Refused as exc:
         _refused(exc)
     click.echo(f"Item {number}: {item.outcome}.")
@@ -192,11 +187,11 @@ def boards_decide(meeting_reference, number, votes, resolution, reason) -> None:
 @click.command("verify")
 def verify() -> None:
     """Recompute the record of decisions' hash chain; name the first entry altered."""
-    _setup()
+    setup_django()
     from openics.governance.record import verify as verify_chain
 
     result = verify_chain()
     if not result.intact:
         click.secho(f"Entry {result.first_bad} is the first that does not verify.", fg="red")
-        _fail(result.problem)
+        fail(result.problem)
     click.echo(f"The record of decisions is intact: {result.entries} entries verified.")

@@ -8,34 +8,7 @@ from pathlib import Path
 
 import click
 
-
-def _setup():
-    from openics.cli import _django
-
-    _django()
-
-
-def _fail(message: str) -> None:
-    click.secho(f"Error: {message}", fg="red", err=True)
-    sys.exit(1)
-
-
-def _icb(code: str):
-    from openics.ledger.selectors import bodies_with_code
-
-    found = bodies_with_code(code)
-    if len(found) != 1:
-        _fail(f"{len(found)} organisations have the code {code}; expected exactly one")
-    return found[0]
-
-
-def _year(text: str) -> str:
-    from openics.kernel.years import FinancialYear
-
-    try:
-        return FinancialYear.parse(text).label
-    except ValueError as exc:
-        _fail(str(exc))
+from openics.cli.runtime import cli_actor, fail, financial_year, organisation, setup_django
 
 
 @click.group("ledger")
@@ -49,10 +22,10 @@ def ledger_group() -> None:
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
 def balance(code: str, year: str, fmt: str) -> None:
     """The ICB's duty to break even, its providers' surplus or deficit, and the system's."""
-    _setup()
+    setup_django()
     from openics.ledger.selectors import icb_balance
 
-    result = icb_balance(_icb(code), _year(year))
+    result = icb_balance(organisation(code), financial_year(year))
     if fmt == "json":
         click.echo(
             json.dumps(
@@ -113,7 +86,7 @@ def export_group() -> None:
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path), required=True)
 def export_beancount(out: Path) -> None:
     """The whole ledger as a beancount journal (check it with bean-check)."""
-    _setup()
+    setup_django()
     from openics.ledger.exports import write_beancount
 
     with out.open("w", encoding="utf-8") as stream:
@@ -130,16 +103,16 @@ def export_beancount(out: Path) -> None:
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path), default=None)
 def export_spend(code: str, year: str, out: Path | None) -> None:
     """HM Treasury's "spend over £25,000" file for one body and year (CSV)."""
-    _setup()
+    setup_django()
     from openics.ledger.exports import write_spend_over_25k
 
-    body = _icb(code)
+    body = organisation(code)
     if out is None:
-        count = write_spend_over_25k(body, _year(year), sys.stdout)
+        count = write_spend_over_25k(body, financial_year(year), sys.stdout)
         click.echo(f"{count} payment(s) of £25,000 or more", err=True)
         return
     with out.open("w", encoding="utf-8", newline="") as stream:
-        count = write_spend_over_25k(body, _year(year), stream)
+        count = write_spend_over_25k(body, financial_year(year), stream)
     click.echo(f"Wrote {out}: {count} payment(s) of £25,000 or more")
 
 
@@ -148,10 +121,9 @@ def export_spend(code: str, year: str, out: Path | None) -> None:
 @click.option("--reason", help="Why (kept in the audit log).")
 def import_payments_command(file: Path, reason: str | None) -> None:
     """Payments from a CSV (contract, invoice, date_paid, amount[, element]); all or nothing."""
-    _setup()
-    from openics.cli import _cli_actor
+    setup_django()
+    from openics.core.imports import ImportRejected
     from openics.ledger.ingest import import_payments
-    from openics.organisations.importers import ImportRejected
 
     data = file.read_bytes()
     lines = max(data.count(b"\n"), 1)
@@ -160,7 +132,7 @@ def import_payments_command(file: Path, reason: str | None) -> None:
             report = import_payments(
                 data,
                 source_name=file.name,
-                actor=_cli_actor(),
+                actor=cli_actor(),
                 reason=reason or f"payments from {file.name}",
                 progress=bar.update,
             )
@@ -190,16 +162,16 @@ def money_group() -> None:
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
 def trace_command(start: str, year: str, reverse: bool, fmt: str) -> None:
     """Where the money went (or came from): recipients, sectors, ownership, subcontract depth."""
-    _setup()
+    setup_django()
     from openics.ledger.selectors import TraceError, follow, resolve_start
 
     try:
         account = resolve_start(start)
     except TraceError as exc:
-        _fail(str(exc))
-    traced = follow(account, _year(year), upstream=reverse)
+        fail(str(exc))
+    traced = follow(account, financial_year(year), upstream=reverse)
     if fmt == "json":
-        click.echo(json.dumps(_trace_json(traced), indent=2))
+        click.echo(json.dumps(traced.as_data(), indent=2))
         return
     direction = "came into" if reverse else "left"
     click.echo(f"{traced.total} {direction} {account.name} in {traced.year}.")
@@ -220,24 +192,3 @@ def trace_command(start: str, year: str, reverse: bool, fmt: str) -> None:
                 click.echo(f"    {key!s:<55} {amount!s:>20}")
     total = sum((d.amount for d in traced.destinations), type(traced.total)(0))
     click.echo(f"  Reconciles: destinations add up to {total} of {traced.total}")
-
-
-def _trace_json(traced) -> dict:
-    return {
-        "from": traced.start.key,
-        "year": traced.year,
-        "direction": "upstream" if traced.upstream else "downstream",
-        "total": str(traced.total.to_decimal()),
-        "destinations": [
-            {
-                "account": d.account.key,
-                "organisation": d.account.organisation.name,
-                "amount": str(d.amount.to_decimal()),
-                "depth": d.depth,
-            }
-            for d in traced.destinations
-        ],
-        "by_sector": {k: str(v.to_decimal()) for k, v in traced.by_sector.items()},
-        "by_ownership": {k: str(v.to_decimal()) for k, v in traced.by_ownership.items()},
-        "by_depth": {str(k): str(v.to_decimal()) for k, v in traced.by_depth.items()},
-    }

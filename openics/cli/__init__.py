@@ -1,0 +1,24 @@
+"""cli: the `openics` command, one module per context on a shared runtime."""
+
+from openics.cli import (  # noqa: F401  (each module adds its commands to `main`)
+    allocation,
+    installation,
+    regimes,
+    registry,
+)
+from openics.cli.arranging import arranging_group, export_group
+from openics.cli.boards import boards_group, verify
+from openics.cli.ledger import ledger_group, money_group
+from openics.cli.runtime import main
+
+for command in (
+    ledger_group,
+    money_group,
+    arranging_group,
+    export_group,
+    boards_group,
+    verify,
+):
+    main.add_command(command)
+
+__all__ = ["main"]

@@ -1,0 +1,266 @@
+"""The registry: `openics import …`, `openics responsibility`, `openics organisations …`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from openics.cli.runtime import (
+    FILE,
+    ON,
+    REASON,
+    WHY,
+    cli_actor,
+    fail,
+    import_group,
+    main,
+    organisation,
+    run_import,
+    setup_django,
+)
+
+
+@import_group.command("practices")
+@click.argument("file", type=FILE)
+@click.option(
+    "--year",
+    help="Financial year the populations apply to, e.g. 2025/26 "
+    "(read from the file name when it holds one, like 2025_2026.csv).",
+)
+@REASON
+def import_practices(file: Path, year: str | None, reason: str | None) -> None:
+    """NHS England's national practice file (ICB place-based allocation tool).
+
+    Creates or updates regions, ICBs, local authorities, PCNs and practices, and the
+    registered and weighted populations of each practice for the year.
+    """
+    setup_django()
+    from openics.organisations.importers import import_practice_file
+
+    run_import("practices", import_practice_file, file, reason, financial_year=year)
+
+
+@import_group.command("ods")
+@click.argument("file", type=FILE)
+@REASON
+def import_ods(file: Path, reason: str | None) -> None:
+    """An ODS file: GP practices (epraccur.csv), NHS trusts (etr.csv) or PCNs (ePCN.xlsx)."""
+    setup_django()
+    from openics.organisations.ods_import import import_ods_file
+
+    run_import("ODS organisations", import_ods_file, file, reason)
+
+
+@import_group.command("practice-map")
+@click.argument("file", type=FILE)
+@REASON
+def import_practice_map_command(file: Path, reason: str | None) -> None:
+    """NHS Digital's map of practices to PCNs, sub-ICB locations, ICBs and regions."""
+    setup_django()
+    from openics.organisations.ods_import import import_practice_map
+
+    run_import("practice map", import_practice_map, file, reason)
+
+
+@import_group.command("geography")
+@click.argument("file", type=FILE)
+@REASON
+def import_geography(file: Path, reason: str | None) -> None:
+    """ONS lookup of small areas (LSOA) to ICBs and local authorities: who covers where."""
+    setup_django()
+    from openics.population.importers import import_lsoa_lookup
+
+    run_import("geography", import_lsoa_lookup, file, reason)
+
+
+@import_group.command("deprivation")
+@click.argument("file", type=FILE)
+@REASON
+def import_deprivation(file: Path, reason: str | None) -> None:
+    """Indices of Deprivation 2025 summaries for local authorities or ICBs."""
+    setup_django()
+    from openics.population.importers import import_deprivation_summary
+
+    run_import("deprivation", import_deprivation_summary, file, reason)
+
+
+@main.command("responsibility")
+@click.option("--icb", "icb_code", required=True, help="ICB ODS code, e.g. QUA.")
+@click.option("--year", help="Financial year, e.g. 2025/26 (default: the latest loaded).")
+def responsibility(icb_code: str, year: str | None) -> None:
+    """Whom an ICB is responsible for, and for what, with how each figure was found."""
+    setup_django()
+    from openics.organisations import selectors
+    from openics.organisations.models import Organisation
+    from openics.population.responsibility import responsibility_for_icb
+
+    icb = Organisation.objects.filter(kind="icb", code=icb_code.upper()).first()
+    if icb is None:
+        fail(f"no ICB with code {icb_code}")
+    year = year or selectors.latest_financial_year()
+    if not year:
+        fail("no populations are loaded; run `openics import practices FILE` first")
+    result = responsibility_for_icb(icb, year)
+    click.secho(f"{icb.name} ({icb.code}), {year}, under {result.regime_id}", bold=True)
+    for c in result.classes:
+        count = "not known" if c.count is None else f"{c.count:,.0f}"
+        click.echo(f"- {c.title}: {count}")
+        click.echo(f"    basis: {c.basis}")
+        click.echo(f"    method: {c.method}")
+    click.echo(
+        f"Practices of this ICB located in another ICB's local authority: {len(result.outgoing)}"
+    )
+    click.echo(f"Other ICBs' practices located in its local authorities: {len(result.incoming)}")
+    for caveat in result.caveats:
+        click.echo(f"Note: {caveat}")
+
+
+@main.group("organisations")
+def organisations_group() -> None:
+    """Change the registry: merge, rename or dissolve bodies, and set up places."""
+
+
+def _lifecycle(fn, **kwargs) -> None:
+    from openics.organisations.lifecycle import LifecycleError
+
+    try:
+        fn(actor=cli_actor(), **kwargs)
+    except LifecycleError as exc:
+        fail(str(exc))
+
+
+@organisations_group.command("establish")
+@click.option(
+    "--kind",
+    required=True,
+    help="Kind of body, e.g. provider_collaborative, "
+    "independent_provider, voluntary_provider, clinical_network.",
+)
+@click.option("--name", required=True, help="The body's name.")
+@click.option("--code", default="", help="Its ODS code, where it has one.")
+@click.option(
+    "--ownership",
+    required=True,
+    type=click.Choice(["nhs", "local_authority", "voluntary", "gp_partnership", "independent"]),
+    help="Ownership class.",
+)
+@click.option("--legal-form", default="", help="e.g. company limited by guarantee.")
+@click.option("--company-number", default="", help="Companies House number, if a company.")
+@click.option("--charity-number", default="", help="Charity Commission number, if a charity.")
+@ON
+@WHY
+def organisations_establish(
+    kind, name, code, ownership, legal_form, company_number, charity_number, on, reason
+) -> None:
+    """Establish a body (the regime in force must know its kind on that day)."""
+    setup_django()
+    from openics.organisations.lifecycle import establish
+
+    _lifecycle(
+        establish,
+        kind=kind,
+        name=name,
+        code=code.upper(),
+        ownership=ownership,
+        legal_form=legal_form,
+        company_number=company_number,
+        charity_number=charity_number,
+        active_from=on.date(),
+        reason=reason,
+    )
+    click.echo(f"Established {name}.")
+
+
+@organisations_group.command("join")
+@click.argument("member")
+@click.argument("body")
+@click.option(
+    "--as",
+    "kind",
+    default="member",
+    show_default=True,
+    type=click.Choice(["member", "within", "in_place"]),
+    help="Kind of link.",
+)
+@ON
+@WHY
+def organisations_join(member, body, kind, on, reason) -> None:
+    """Link MEMBER (a code) to BODY (a code), e.g. a trust joining a collaborative."""
+    setup_django()
+    from openics.organisations.lifecycle import join
+
+    _lifecycle(
+        join,
+        child=organisation(member),
+        parent=organisation(body),
+        kind=kind,
+        on=on.date(),
+        reason=reason,
+    )
+    click.echo("Linked.")
+
+
+@organisations_group.command("merge")
+@click.argument("sources", nargs=-1, required=True)
+@click.option("--into", "into", required=True, help="Code of the body that takes everything.")
+@ON
+@WHY
+def organisations_merge(sources, into, on, reason) -> None:
+    """Merge bodies (by code) into another; every holding, link and member of staff moves."""
+    setup_django()
+    from openics.organisations.lifecycle import holdings_of, merge
+
+    bodies = [organisation(code) for code in sources]
+    target = organisation(into)
+    _lifecycle(merge, sources=bodies, into=target, on=on.date(), reason=reason)
+    target.refresh_from_db()
+    held = ", ".join(f"{n} {what}" for what, n in holdings_of(target).items()) or "nothing"
+    click.echo(f"Merged {len(bodies)} into {target.name}; it now holds {held}.")
+
+
+@organisations_group.command("rename")
+@click.argument("code")
+@click.argument("name")
+@WHY
+def organisations_rename(code, name, reason) -> None:
+    """Give a body a new name (the old one stays in the audit log)."""
+    setup_django()
+    from openics.organisations.lifecycle import rename
+
+    _lifecycle(rename, organisation=organisation(code), name=name, reason=reason)
+    click.echo(f"Renamed to {name}.")
+
+
+@organisations_group.command("dissolve")
+@click.argument("code")
+@click.option("--successor", help="Code of the body that takes what it holds.")
+@ON
+@WHY
+def organisations_dissolve(code, successor, on, reason) -> None:
+    """Close a body; whatever it holds must pass to a successor."""
+    setup_django()
+    from openics.organisations.lifecycle import dissolve
+
+    _lifecycle(
+        dissolve,
+        organisation=organisation(code),
+        on=on.date(),
+        successor=organisation(successor) if successor else None,
+        reason=reason,
+    )
+    click.echo("Dissolved.")
+
+
+@organisations_group.command("create-places")
+@click.option("--icb", "icb_code", required=True, help="ICB ODS code, e.g. QUA.")
+@ON
+@WHY
+def organisations_create_places(icb_code, on, reason) -> None:
+    """Create the default places of an ICB: one per local authority within it."""
+    setup_django()
+    from openics.organisations.places import create_default_places
+
+    icb = organisation(icb_code)
+    _lifecycle(create_default_places, icb=icb, on=on.date(), reason=reason)
+    click.echo(f"Places created for {icb.name}.")

@@ -1,0 +1,86 @@
+"""One way to import a published file: parse it, refuse it whole with every bad row, or
+apply it in one audited transaction and record the run (what, its SHA-256, who, what changed).
+
+Every importer in every context uses these, so a rejected file reads the same everywhere
+and the record of imports is one table.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from openics.core.audit import Auditor
+from openics.core.models import ImportRun
+from openics.sources.base import Parsed, RowError, SourceError
+
+
+class ImportRejected(Exception):
+    """A file was refused; nothing was written. Carries every bad row."""
+
+    def __init__(self, source: str, errors: list[RowError] | None = None, message: str = ""):
+        self.source = source
+        self.errors = errors or []
+        if not message:
+            message = f"{source} was rejected: {len(self.errors)} bad row(s); nothing was written"
+        super().__init__(message)
+
+    def report(self, limit: int | None = None) -> str:
+        shown = self.errors if limit is None else self.errors[:limit]
+        lines = [str(self)] + [f"  {error}" for error in shown]
+        if limit is not None and len(self.errors) > limit:
+            lines.append(f"  … and {len(self.errors) - limit} more")
+        return "\n".join(lines)
+
+
+@dataclass
+class ImportReport:
+    kind: str
+    source_name: str
+    layout: str
+    rows: int
+    created: int = 0
+    changed: int = 0
+    unchanged: int = 0
+    closed: int = 0
+    notes: list[str] = field(default_factory=list)
+
+    def summary(self) -> str:
+        return (
+            f"{self.rows:,} rows read ({self.layout}): {self.created:,} created, "
+            f"{self.changed:,} changed, {self.unchanged:,} unchanged, {self.closed:,} closed"
+        )
+
+
+def record_import(audit: Auditor, report: ImportReport, sha256: str) -> ImportRun:
+    """Records one import of a file (what it was, what it changed, who ran it), audited."""
+    run = ImportRun.objects.create(
+        kind=report.kind,
+        source_name=report.source_name,
+        sha256=sha256,
+        layout=report.layout,
+        rows=report.rows,
+        created=report.created,
+        changed=report.changed,
+        unchanged=report.unchanged,
+        closed=report.closed,
+        actor_label=str(audit.actor),
+    )
+    audit.created(run)
+    return run
+
+
+def parse_or_reject(
+    parser: Callable[[bytes, str], Parsed], data: bytes, source_name: str, *, what: str = "rows"
+) -> Parsed:
+    """Runs a pure reader; a file it cannot read, with any bad row, or with nothing of the
+    kind it claims to hold, is refused whole with every bad line."""
+    try:
+        parsed = parser(data, source_name)
+    except SourceError as exc:
+        raise ImportRejected(source_name, message=f"{source_name} was rejected: {exc}") from exc
+    if parsed.errors:
+        raise ImportRejected(source_name, sorted(parsed.errors, key=lambda e: e.line))
+    if not parsed.rows:
+        raise ImportRejected(source_name, message=f"{source_name} has no {what}")
+    return parsed

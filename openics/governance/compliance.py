@@ -1,0 +1,102 @@
+"""A board, its members and its register checked against the rules: for its page, the read
+API and `openics check`."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from openics.governance import facts, record
+from openics.governance.models import Board, Membership, Person
+from openics.regimes.model import RuleContext
+from openics.regimes.registry import all_regimes, regime_in_force_on
+from openics.regimes.rules import governance as rules
+
+
+@dataclass(frozen=True)
+class ConstitutionCheck:
+    regime_id: str
+    regime_title: str
+    in_force: bool
+    applies: bool  # False when no board of this kind can exist under the regime
+    breaches: tuple[str, ...]
+    note: str = ""
+
+    @property
+    def ok(self) -> bool:
+        return not self.breaches
+
+
+def constitution(
+    board: Board, on: date, *, plain: rules.Board | None = None
+) -> list[ConstitutionCheck]:
+    """The board's membership on the day, checked under every regime (the law first).
+
+    `plain` is the board as the rules read it, where the caller has read it already (the
+    list of every board reads all their members in a handful of queries)."""
+    plain = plain if plain is not None else facts.board_of(board, on)
+    results = []
+    regimes = sorted(all_regimes(), key=lambda r: (not r.in_force(on), r.id))
+    for regime in regimes:
+        ctx = RuleContext(regime, on)
+        why_not = rules.constitution_applies(ctx, board.kind)
+        if why_not:
+            results.append(
+                ConstitutionCheck(
+                    regime.id,
+                    regime.title,
+                    regime.in_force(on),
+                    False,
+                    (),
+                    f"not applicable: {why_not}",
+                )
+            )
+            continue
+        breaches = []
+        for rule_id in ("governance.composition", "governance.fit-and-proper"):
+            if rule_id in regime.rules:
+                result = regime.evaluate(rule_id, on, board=plain)
+                breaches += [v.explanation for v in result.violations]
+        note = (
+            ""
+            if ctx.param("governance.composition").get(board.kind)
+            else ("no national minimum for this kind of board; its own terms of reference apply")
+        )
+        results.append(
+            ConstitutionCheck(
+                regime.id, regime.title, regime.in_force(on), True, tuple(breaches), note
+            )
+        )
+    return results
+
+
+@dataclass(frozen=True)
+class DeclarationsOwed:
+    person: Person
+    due: tuple[rules.Due, ...]
+
+    @property
+    def overdue(self) -> tuple[rules.Due, ...]:
+        return tuple(d for d in self.due if d.overdue)
+
+
+def declarations_owed(on: date) -> list[DeclarationsOwed]:
+    """What each current board member owes the register on the day, soonest first."""
+    regime = regime_in_force_on(on)
+    if regime is None:
+        return []
+    ctx = RuleContext(regime, on)
+    first_day: dict = {}
+    for m in Membership.objects.on(on).select_related("person"):
+        first_day[m.person] = min(first_day.get(m.person, m.starts), m.starts)
+    owed = []
+    for person, appointed in sorted(first_day.items(), key=lambda kv: kv[0].name):
+        person_facts = facts.declarant_of(person, appointed)
+        due = tuple(sorted(rules.declarations_due(ctx, person_facts), key=lambda d: d.due_by))
+        if due:
+            owed.append(DeclarationsOwed(person, due))
+    return owed
+
+
+def chain() -> record.ChainCheck:
+    return record.verify()

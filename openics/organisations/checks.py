@@ -1,0 +1,69 @@
+"""The registry's part of `openics check`."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from openics.core.checks import CheckResult, register
+
+
+@register("registry", order=10)
+def registry(on: date) -> list[CheckResult]:
+    """The registry keeps its own promises: nothing current hangs off a closed body."""
+    from django.db.models import Count, Q
+
+    from openics.organisations.lifecycle import holding_fields
+    from openics.organisations.models import Organisation, Relationship
+
+    results = []
+    dangling = (
+        Relationship.objects.current()
+        .filter(Q(child__active_to__isnull=False) | Q(parent__active_to__isnull=False))
+        .count()
+    )
+    results.append(
+        CheckResult(
+            "Registry links",
+            dangling == 0,
+            "no current link touches a closed body"
+            if dangling == 0
+            else f"{dangling} current link(s) touch a closed body",
+        )
+    )
+    orphans = []
+    for holding in holding_fields():
+        n = holding.model._default_manager.filter(
+            **{f"{holding.field_name}__active_to__isnull": False}
+        )
+        if holding.model._meta.label_lower == "population.practicepopulation":
+            continue  # the lists of practices that closed stay with them, as history
+        if n.exists():
+            orphans.append(f"{n.count()} {holding.label}")
+    results.append(
+        CheckResult(
+            "Registry holdings",
+            not orphans,
+            "nothing is held by a closed body"
+            if not orphans
+            else "held by closed bodies: " + ", ".join(orphans),
+        )
+    )
+    multi = (
+        Relationship.objects.current()
+        .filter(kind="within", child__kind="gp_practice", parent__kind="icb")
+        .values("child")
+        .annotate(n=Count("id"))
+        .filter(n__gt=1)
+        .count()
+    )
+    practices = Organisation.objects.current().filter(kind="gp_practice").count()
+    results.append(
+        CheckResult(
+            "Practices",
+            multi == 0,
+            f"{practices:,} current practices, each in at most one ICB"
+            if multi == 0
+            else f"{multi} practice(s) are in more than one ICB at once",
+        )
+    )
+    return results
