@@ -4,8 +4,9 @@ award with a late notice, and an illustrative decision in standstill in another 
 from dataclasses import dataclass
 from datetime import date
 
-from openics.commissioning import services as arranging
-from openics.commissioning.models import SelectionDecision
+from openics.arranging import services as arranging
+from openics.arranging.models import SelectionDecision
+from openics.contracts import services as contracts
 from openics.kernel.money import Money
 from openics.organisations.models import Organisation
 from tests.factories import OrganisationFactory
@@ -26,7 +27,7 @@ class Register:
 def build_register() -> Register:
     world = build_psr_world()
     walsall = OrganisationFactory(kind="place", code="", name="Walsall place")
-    therapy = arranging.register_service(
+    therapy = contracts.register_service(
         code="SVC-MSK",
         name="Community physiotherapy",
         cpv_code="85142100-7",

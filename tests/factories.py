@@ -30,7 +30,7 @@ class OrganisationFactory(factory.django.DjangoModelFactory):
 
 class ContractFactory(factory.django.DjangoModelFactory):
     class Meta:
-        model = "commissioning.Contract"
+        model = "contracts.Contract"
 
     reference = factory.Sequence(lambda n: f"C-{n:04d}")
     title = "Acute services"

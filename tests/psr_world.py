@@ -4,8 +4,9 @@ incumbent trust, a rival company, two services, and an existing contract ending 
 from dataclasses import dataclass
 from datetime import date
 
-from openics.commissioning import services as arranging
-from openics.commissioning.models import Contract, Service
+from openics.arranging import services as arranging
+from openics.contracts import services as contracts
+from openics.contracts.models import Contract, Service
 from openics.core.audit import Actor
 from openics.kernel.money import Money
 from openics.organisations.models import Organisation
@@ -53,7 +54,7 @@ def build_psr_world() -> PsrWorld:
         ownership="independent",
         company_number="01234567",
     )
-    community = arranging.register_service(
+    community = contracts.register_service(
         code="SVC-COM",
         name="Community nursing",
         cpv_code="85141000-9",
@@ -65,7 +66,7 @@ def build_psr_world() -> PsrWorld:
         actor=ACTOR,
         reason="test set-up",
     )
-    diagnostics = arranging.register_service(
+    diagnostics = contracts.register_service(
         code="SVC-DIA",
         name="Community diagnostics",
         cpv_code="85150000-5",

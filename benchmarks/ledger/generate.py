@@ -296,7 +296,7 @@ def build_books(books: NationalBooks, *, actor, progress=None) -> dict:
     Needs django.setup() first. Returns counts."""
     from django.db import transaction
 
-    from openics.commissioning.models import Contract
+    from openics.contracts.models import Contract
     from openics.core.audit import service
     from openics.kernel.money import Money
     from openics.ledger import services as ledger

@@ -7,7 +7,7 @@ from ninja import Router, Schema
 from ninja.errors import HttpError
 from ninja.pagination import LimitOffsetPagination, paginate
 
-from openics.commissioning import selectors
+from openics.arranging import selectors
 
 router = Router(tags=["arranging"])
 

@@ -450,9 +450,7 @@ def meeting_detail(request, reference: str):
                 "kind": r.item.kind,
                 "paper_title": r.item.paper_title,
                 "paper_url": r.item.paper_url,
-                "selection_decision": r.item.selection_decision.reference
-                if r.item.selection_decision_id
-                else None,
+                "selection_decision": r.item.decision_reference or None,
                 "organisations": [o.name for o in r.organisations],
                 "status": r.item.status,
                 "outcome": r.item.outcome,

@@ -51,7 +51,7 @@ def standstill(published: str, regime_id: str) -> None:
 def decisions(status: str | None) -> None:
     """The register of provider selection decisions."""
     setup_django()
-    from openics.commissioning.models import SelectionDecision
+    from openics.arranging.models import SelectionDecision
 
     rows = SelectionDecision.objects.select_related("provider").order_by("decided_on", "reference")
     if status:
@@ -70,8 +70,8 @@ def decisions(status: str | None) -> None:
 def check_decision(reference: str, fmt: str) -> None:
     """Check one decision under every regime and say where they differ."""
     setup_django()
-    from openics.commissioning.facts import compare, facts_of
-    from openics.commissioning.models import SelectionDecision
+    from openics.arranging.facts import compare, facts_of
+    from openics.arranging.models import SelectionDecision
 
     decision = SelectionDecision.objects.filter(reference=reference).first()
     if decision is None:
@@ -126,7 +126,7 @@ def export_group() -> None:
 def export_ocds(out: Path, decisions: tuple[str, ...]) -> None:
     """Every decision, award, contract, modification and payment as an OCDS 1.1 package."""
     setup_django()
-    from openics.commissioning.ocds import dumps, release_package
+    from openics.arranging.ocds import dumps, release_package
 
     package = release_package(decisions=list(decisions) or None)
     out.write_text(dumps(package) + "\n", encoding="utf-8")

@@ -40,9 +40,10 @@ INSTALLED_APPS = [
     "openics.organisations",
     "openics.population",
     "openics.allocation",
-    "openics.commissioning",
+    "openics.contracts",
     "openics.ledger",
     "openics.governance",
+    "openics.arranging",
     "openics.transparency",
     "openics.api",
 ]

@@ -9,7 +9,7 @@ urlpatterns = [
     path("organisations/", include("openics.organisations.urls")),
     path("money/", include("openics.ledger.urls")),
     path("money/", include("openics.allocation.urls")),
-    path("arranging/", include("openics.commissioning.urls")),
+    path("arranging/", include("openics.arranging.urls")),
     path("boards/", include("openics.governance.urls")),
     path("", include("openics.transparency.urls")),
 ]

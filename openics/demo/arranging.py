@@ -11,8 +11,10 @@ from __future__ import annotations
 
 from datetime import date
 
-from openics.commissioning import services as arranging
-from openics.commissioning.models import Contract, SelectionDecision, Service
+from openics.arranging import services as arranging
+from openics.arranging.models import SelectionDecision
+from openics.contracts import services as contracts
+from openics.contracts.models import Contract, Service
 from openics.core.audit import Refused
 from openics.kernel.money import Money
 from openics.organisations.models import Organisation
@@ -86,7 +88,7 @@ def load(actor, reason: str) -> dict:
     who = {"actor": actor, "reason": reason}
 
     def service(code, name, cpv, sector, place, description, population=""):
-        return arranging.register_service(
+        return contracts.register_service(
             code=code,
             name=name,
             cpv_code=cpv,
@@ -117,10 +119,7 @@ def load(actor, reason: str) -> dict:
         existing = Contract.objects.filter(reference=reference).first()
         if existing:
             return existing
-        from openics.commissioning.services import lifetime_value
-
-        lifetime = lifetime_value(annual, start, end)
-        contract = _existing_contract(
+        contract = contracts.enter_contract(
             reference=reference,
             title=f"{title} (illustrative)",
             commissioner=icb,
@@ -130,8 +129,6 @@ def load(actor, reason: str) -> dict:
             start=start,
             end=end,
             annual_value=annual,
-            lifetime_value=lifetime,
-            original_lifetime_value=lifetime,
             payment_mechanism="block",
             services=[svc],
             **who,
@@ -603,16 +600,3 @@ def load(actor, reason: str) -> dict:
         "decisions": SelectionDecision.objects.filter(illustrative=True).count(),
         "services": Service.objects.filter(illustrative=True).count(),
     }
-
-
-def _existing_contract(*, services, actor, reason, **fields) -> Contract:
-    from openics.core.audit import service as audited
-
-    @audited("demo.existing_contracts")
-    def create(*, audit):
-        contract = Contract.objects.create(**fields)
-        contract.services.set(services)
-        audit.created(contract)
-        return contract
-
-    return create(actor=actor, reason=reason)

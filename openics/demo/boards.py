@@ -14,7 +14,8 @@ from __future__ import annotations
 import contextlib
 from datetime import date
 
-from openics.commissioning.models import SelectionDecision
+from openics.arranging import services as arranging
+from openics.arranging.models import SelectionDecision
 from openics.core.audit import Refused
 from openics.governance import services as gov
 from openics.governance.models import Board, Membership
@@ -393,16 +394,27 @@ def load(actor, reason: str) -> dict:
 
 
 def _item(meeting, number, spec, members, who):
-    item = gov.add_item(
-        meeting=meeting,
-        number=number,
-        title=spec["title"],
-        kind=spec["kind"],
-        paper_title=f"Paper {number}: {spec['title']}",
-        organisations=spec.get("organisations", ()),
-        selection_decision=spec.get("decision"),
-        **who,
-    )
+    paper = f"Paper {number}: {spec['title']}"
+    if spec.get("decision"):
+        item = arranging.take_to_board(
+            spec["decision"],
+            meeting=meeting,
+            number=number,
+            title=spec["title"],
+            paper_title=paper,
+            organisations=spec.get("organisations", ()),
+            **who,
+        )
+    else:
+        item = gov.add_item(
+            meeting=meeting,
+            number=number,
+            title=spec["title"],
+            kind=spec["kind"],
+            paper_title=paper,
+            organisations=spec.get("organisations", ()),
+            **who,
+        )
     position = gov.item_position(item)
     if position["quorum"] or position["blocked"]:
         return gov.record_not_taken(item=item, **who)

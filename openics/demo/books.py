@@ -18,7 +18,8 @@ from pathlib import Path
 
 from django.db import transaction
 
-from openics.commissioning.models import Contract
+from openics.contracts import services as contracts
+from openics.contracts.models import Contract
 from openics.core.audit import Actor, Auditor, Refused, service
 from openics.kernel.money import Money
 from openics.ledger import services as books
@@ -121,17 +122,12 @@ def _establish_providers(*, audit: Auditor) -> dict[str, Organisation]:
     return found
 
 
-@service("demo.contracts")
-def _contract(*, audit: Auditor, **fields) -> Contract:
+def _contract(*, actor, reason, **fields) -> Contract:
+    """A one-year contract, entered through the contracts service once (later runs find it)."""
     existing = Contract.objects.filter(reference=fields["reference"]).first()
     if existing:
         return existing
-    # A one-year contract: its lifetime value is its annual value.
-    fields.setdefault("lifetime_value", fields["annual_value"])
-    fields.setdefault("original_lifetime_value", fields["annual_value"])
-    contract = Contract.objects.create(**fields)
-    audit.created(contract)
-    return contract
+    return contracts.enter_contract(**fields, actor=actor, reason=reason)
 
 
 def _practice_payments(path: Path) -> dict[str, Money]:

@@ -77,7 +77,7 @@ def board_of(board: Board, on: date) -> rules.Board:
 def affected_by(item: AgendaItem, on: date | None = None) -> tuple[rules.Affected, ...]:
     """Who an item affects: its provider or named bodies, their parents, subcontractors and
     the collaboratives they belong to."""
-    from openics.commissioning.models import Contract
+    from openics.contracts.models import Contract
 
     on = on or item.meeting.held_on
     found: dict[str, rules.Affected] = {}
@@ -86,9 +86,8 @@ def affected_by(item: AgendaItem, on: date | None = None) -> tuple[rules.Affecte
         found.setdefault(str(org.pk), rules.Affected(str(org.pk), org.name, why))
 
     direct: list[tuple[Organisation, str]] = []
-    if item.selection_decision_id:
-        provider = item.selection_decision.provider
-        direct.append((provider, "the provider the decision selects"))
+    if item.provider_id:
+        direct.append((item.provider, "the provider the decision selects"))
     direct += [(org, "named in the item") for org in item.organisations.all()]
     for org, why in direct:
         add(org, why)

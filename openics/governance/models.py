@@ -294,12 +294,19 @@ class AgendaItem(BaseModel):
         related_name="agenda_items",
         help_text="The organisations the item affects, besides a decision's provider",
     )
-    selection_decision = models.ForeignKey(
-        "commissioning.SelectionDecision",
+    provider = models.ForeignKey(
+        Organisation,
         null=True,
         blank=True,
         on_delete=models.PROTECT,
-        related_name="board_items",
+        related_name="board_items_selecting",
+        help_text="For a provider selection item: the provider the decision selects",
+    )
+    decision_reference = models.CharField(
+        max_length=40,
+        blank=True,
+        help_text="For a provider selection item: the reference of the decision it takes "
+        "(the decision points at this item)",
     )
     status = models.CharField(max_length=10, choices=ItemStatus.choices, default="open")
     resolution = models.TextField(blank=True)

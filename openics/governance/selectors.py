@@ -346,7 +346,7 @@ def meeting_record(reference: str) -> MeetingRecord | None:
         )
     )
     items = sorted(
-        meeting.items.select_related("selection_decision__provider").prefetch_related(
+        meeting.items.select_related("provider").prefetch_related(
             *_people_in_items(),
             Prefetch("organisations", queryset=Organisation.objects.order_by("name")),
             Prefetch("interventions", queryset=_interventions()),

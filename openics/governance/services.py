@@ -435,12 +435,15 @@ def add_item(
     paper_title: str = "",
     paper_url: str = "",
     organisations=(),
-    selection_decision=None,
+    provider=None,
+    decision_reference: str = "",
     audit,
 ) -> AgendaItem:
+    """An item on a meeting's agenda. A provider selection item names the provider the
+    decision selects and the decision's reference (arranging.take_to_board does both)."""
     if kind not in ItemKind.values:
         raise Refused(f"{kind!r} is not a kind of item; use one of {', '.join(ItemKind.values)}")
-    if kind == ItemKind.PROVIDER_SELECTION and selection_decision is None:
+    if kind == ItemKind.PROVIDER_SELECTION and (provider is None or not decision_reference):
         raise Refused("a provider selection item names the selection decision it takes")
     if meeting.items.filter(number=number).exists():
         raise Refused(f"the meeting already has an item {number}")
@@ -452,7 +455,8 @@ def add_item(
         kind=kind,
         paper_title=paper_title,
         paper_url=paper_url,
-        selection_decision=selection_decision,
+        provider=_organisation(provider, f"item {number}") if provider is not None else None,
+        decision_reference=decision_reference,
     )
     item.organisations.set(orgs)
     audit.created(item)
@@ -543,9 +547,7 @@ def _minute(item: AgendaItem, position: dict, votes: dict | None = None) -> dict
         "item": item.number,
         "title": item.title,
         "kind": item.kind,
-        "selection_decision": item.selection_decision.reference
-        if item.selection_decision_id
-        else None,
+        "selection_decision": item.decision_reference or None,
         "regime": position["regime"].id,
         "present": sorted(names[k] for k in position["present"]),
         "recused": [

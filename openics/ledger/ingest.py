@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from django.db import connection
 from django.utils import timezone
 
-from openics.commissioning.models import Contract
+from openics.contracts.models import Contract
 from openics.core.audit import Auditor, service
 from openics.core.imports import ImportRejected
 from openics.core.models import ImportRun

@@ -11,7 +11,7 @@ kept in the same database transaction as the postings, so reports never scan the
 from django.conf import settings
 from django.db import models
 
-from openics.commissioning.models import Contract
+from openics.contracts.models import Contract
 from openics.core.fields import choices_of
 from openics.core.models import BaseModel
 from openics.organisations.models import Organisation

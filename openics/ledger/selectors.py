@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import Q, Sum
 
-from openics.commissioning.models import Contract
+from openics.contracts.models import Contract
 from openics.kernel.money import Money
 from openics.kernel.years import FinancialYear
 from openics.ledger.double_entry import Edge

@@ -17,7 +17,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 
 from openics.allocation.models import PlaceAllocationRun, RunStatus
-from openics.commissioning.models import Contract
+from openics.contracts.models import Contract
 from openics.core.audit import Auditor, Refused, service
 from openics.kernel.money import Money
 from openics.kernel.years import FinancialYear

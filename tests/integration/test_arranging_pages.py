@@ -10,8 +10,9 @@ import time_machine
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from openics.commissioning import services as arranging
-from openics.commissioning.models import Contract, SelectionDecision
+from openics.arranging import services as arranging
+from openics.arranging.models import SelectionDecision
+from openics.contracts.models import Contract
 from openics.kernel.money import Money
 from tests.arranging_world import AS, build_register
 from tests.psr_world import decide

@@ -8,7 +8,7 @@ from click.testing import CliRunner
 from django.db import connection
 
 from openics.cli import main
-from openics.commissioning.models import Contract
+from openics.contracts.models import Contract
 from openics.core.audit import Refused
 from openics.core.models import AuditEntry
 from openics.governance import facts, record

@@ -14,6 +14,7 @@ import time_machine
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from openics.arranging import services as arranging
 from openics.core.audit import Actor
 from openics.governance import compliance, selectors
 from openics.governance import services as gov
@@ -141,13 +142,12 @@ def build_boards_world() -> BoardsWorld:
 
     meeting = gov.schedule_meeting(board=board, held_on=date(2026, 5, 11), **AS)
     gov.add_item(meeting=meeting, number="1", title="Apologies", kind="noting", **AS)
-    decided = gov.add_item(
+    decided = arranging.take_to_board(
+        selection,
         meeting=meeting,
         number="2",
         title="Provider selection: community nursing (DEC-1)",
-        kind="provider_selection",
         paper_title="Paper 2: community nursing",
-        selection_decision=selection,
         **AS,
     )
     called_in = gov.add_item(

@@ -6,10 +6,10 @@ from decimal import Decimal
 
 import pytest
 
-from openics.commissioning import services as arranging
-from openics.commissioning.models import Contract
-from openics.commissioning.ocds import dumps, release_package
-from openics.commissioning.ocds_validation import check_release_package
+from openics.arranging import services as arranging
+from openics.arranging.ocds import dumps, release_package
+from openics.arranging.ocds_validation import check_release_package
+from openics.contracts.models import Contract
 from openics.kernel.money import Money
 from tests.psr_world import ACTOR, build_psr_world, decide
 

@@ -5,15 +5,15 @@ from datetime import date
 
 import pytest
 
-from openics.commissioning import services as arranging
-from openics.commissioning.facts import compare, facts_of
-from openics.commissioning.models import (
-    Contract,
+from openics.arranging import services as arranging
+from openics.arranging.facts import compare, facts_of
+from openics.arranging.models import (
     CriterionAssessment,
     Modification,
     Notice,
     SelectionDecision,
 )
+from openics.contracts.models import Contract
 from openics.core.audit import Refused
 from openics.core.models import AuditEntry
 from openics.kernel.money import Money

@@ -1,7 +1,7 @@
 from django.urls import path
 from django.views.generic import RedirectView
 
-from openics.commissioning import views
+from openics.arranging import views
 
 app_name = "commissioning"
 urlpatterns = [

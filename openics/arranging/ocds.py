@@ -25,13 +25,14 @@ from decimal import Decimal
 from django.conf import settings
 from django.db.models import Sum
 
-from openics.commissioning.facts import context
-from openics.commissioning.models import (
-    Contract,
+from openics.arranging.facts import context
+from openics.arranging.models import (
     DecisionStatus,
     NoticeKind,
     SelectionDecision,
+    decision_for,
 )
+from openics.contracts.models import Contract
 from openics.kernel.money import Money
 from openics.regimes.rules.procurement import process_title, standstill_period
 
@@ -59,8 +60,9 @@ def ocid_for_decision(decision: SelectionDecision) -> str:
 
 
 def ocid_for_contract(contract: Contract) -> str:
-    if contract.decision_id:
-        return f"{ocid_prefix()}-{contract.decision.reference}"
+    decision = decision_for(contract)
+    if decision is not None:
+        return f"{ocid_prefix()}-{decision.reference}"
     return f"{ocid_prefix()}-contract-{contract.reference}"
 
 
@@ -448,7 +450,7 @@ def _merge_parties(first: list[dict], second: list[dict]) -> list[dict]:
 def release_package(*, published: date | None = None, decisions=None) -> dict:
     """One release package with every release OpenICS holds (or those of some decisions)."""
     chosen = SelectionDecision.objects.select_related("commissioner", "provider").prefetch_related(
-        "services", "notices", "assessments", "contracts"
+        "services", "notices", "assessments"
     )
     if decisions is not None:
         chosen = chosen.filter(reference__in=decisions)
@@ -463,7 +465,7 @@ def release_package(*, published: date | None = None, decisions=None) -> dict:
     for decision in chosen.order_by("decided_on", "reference"):
         releases.extend(decision_releases(decision, payments=payments))
     for contract in contracts:
-        if contract.decision_id is None:
+        if decision_for(contract) is None:
             releases.extend(contract_releases(contract, payments=payments))
     day = published or date.today()
     return {

@@ -9,9 +9,8 @@ from datetime import date, timedelta
 
 from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Prefetch, Q
 
-from openics.commissioning.facts import compare, context, facts_of
-from openics.commissioning.models import (
-    Contract,
+from openics.arranging.facts import compare, context, facts_of
+from openics.arranging.models import (
     DecisionStatus,
     Modification,
     Notice,
@@ -19,8 +18,9 @@ from openics.commissioning.models import (
     Process,
     Representation,
     SelectionDecision,
-    Service,
+    decision_for,
 )
+from openics.contracts.models import Contract, Service
 from openics.kernel.money import Money, MoneyError
 from openics.organisations.models import Organisation, OwnershipClass
 from openics.regimes.model import RegimeError, RuleResult
@@ -234,20 +234,15 @@ class DecisionRecord:
 
 def _decisions_with_everything():
     return SelectionDecision.objects.select_related(
-        "commissioner", "provider", "place", "existing_contract"
+        "commissioner", "provider", "place", "existing_contract", "contract"
     ).prefetch_related(
         Prefetch("services", queryset=Service.objects.select_related("place")),
         "assessments",
         Prefetch("representations", queryset=Representation.objects.select_related("provider")),
         "notices",
         Prefetch(
-            "contracts",
-            queryset=Contract.objects.order_by("created_at").prefetch_related(
-                Prefetch(
-                    "modifications",
-                    queryset=Modification.objects.prefetch_related("notices"),
-                )
-            ),
+            "contract__modifications",
+            queryset=Modification.objects.prefetch_related("notices"),
         ),
     )
 
@@ -258,8 +253,7 @@ def decision_record(reference: str, *, today: date) -> DecisionRecord | None:
     if decision is None:
         return None
     services = sorted(decision.services.all(), key=lambda s: s.code)
-    contracts = list(decision.contracts.all())
-    contract = contracts[0] if contracts else None
+    contract = decision.contract
     modifications = list(contract.modifications.all()) if contract else []
     notices = list(decision.notices.all())
     award = next(
@@ -313,7 +307,7 @@ def notice_record(reference: str) -> NoticeRecord | None:
         return None
     modification = notice.modification
     contract = modification.contract if modification else None
-    decision = notice.decision or (contract.decision if contract else None)
+    decision = notice.decision or (decision_for(contract) if contract else None)
     services = list(notice.decision.services.all()) if notice.decision else []
     if contract is not None:
         services += list(contract.services.all())

@@ -8,14 +8,10 @@ that the rules fix (standstill, deadlines) are computed here, never typed in.
 
 from __future__ import annotations
 
-import re
 from datetime import date
-from decimal import ROUND_HALF_UP, Decimal
 
-from openics.commissioning.facts import check, context, facts_of
-from openics.commissioning.models import (
-    Contract,
-    ContractKind,
+from openics.arranging.facts import check, context, facts_of
+from openics.arranging.models import (
     CriterionAssessment,
     DecisionStatus,
     Modification,
@@ -23,8 +19,11 @@ from openics.commissioning.models import (
     NoticeKind,
     Representation,
     SelectionDecision,
-    Service,
+    decision_for,
 )
+from openics.contracts import services as contracts
+from openics.contracts.models import Contract, ContractKind, Service
+from openics.contracts.services import value_over_term
 from openics.core.audit import Auditor, Refused, service, snapshot
 from openics.kernel.money import Money
 from openics.organisations.models import Organisation
@@ -32,8 +31,6 @@ from openics.regimes.model import RegimeError, RuleContext
 from openics.regimes.registry import get_regime, regime_in_force_on
 from openics.regimes.rules import procurement
 from openics.regimes.rules.procurement import ModificationFacts, Situation
-
-CPV = re.compile(r"^\d{8}-\d$")
 
 
 def _regime_for(on: date, regime_id: str | None, what: str):
@@ -63,63 +60,6 @@ def _refuse_if(results, *, asked: dict, object_id: str = "") -> None:
         raise Refused(
             reasons, asked=asked, object_type="commissioning.selectiondecision", object_id=object_id
         )
-
-
-def months_between(start: date, end: date) -> int:
-    """Whole months from the first day to the last (1 April to 31 March is 12)."""
-    months = (end.year - start.year) * 12 + end.month - start.month
-    return months + (1 if end.day >= start.day - 1 else 0)
-
-
-def lifetime_value(annual: Money, start: date, end: date, extension_months: int = 0) -> Money:
-    """Annual value over the term and every extension option, to the nearest penny."""
-    months = months_between(start, end) + extension_months
-    pence = (Decimal(annual.pence) * months / 12).quantize(Decimal(1), rounding=ROUND_HALF_UP)
-    return Money(int(pence))
-
-
-# --- services and contracts -----------------------------------------------------------------
-
-
-@service("commissioning.register_service")
-def register_service(
-    *,
-    code: str,
-    name: str,
-    description: str,
-    cpv_code: str,
-    sector: str,
-    commissioner: Organisation,
-    place: Organisation | None = None,
-    population: str = "",
-    illustrative: bool = False,
-    audit: Auditor,
-) -> Service:
-    problems = []
-    if not CPV.match(cpv_code or ""):
-        problems.append(
-            f"{cpv_code!r} is not a CPV code; write eight digits, a hyphen and a check digit, "
-            "such as 85121000-3"
-        )
-    if not description.strip():
-        problems.append("a service needs a description of what is provided and for whom")
-    if Service.objects.filter(code=code).exists():
-        problems.append(f"there is already a service {code}")
-    if problems:
-        raise Refused(problems, asked={"code": code}, object_type="commissioning.service")
-    svc = Service.objects.create(
-        code=code,
-        name=name,
-        description=description,
-        cpv_code=cpv_code,
-        sector=sector,
-        commissioner=commissioner,
-        place=place,
-        population=population,
-        illustrative=illustrative,
-    )
-    audit.created(svc)
-    return svc
 
 
 # --- decisions ------------------------------------------------------------------------------
@@ -168,7 +108,7 @@ def record_decision(
             f"{proposed_start}",
             asked=asked,
         )
-    lifetime = lifetime_value(annual_value, proposed_start, proposed_end, extension_months)
+    lifetime = value_over_term(annual_value, proposed_start, proposed_end, extension_months)
     facts = dict(situation or {})
     facts["framework"] = facts.get("framework", contract_kind == ContractKind.FRAMEWORK)
     if existing_contract is not None:
@@ -492,7 +432,7 @@ def award_contract(
     reference = contract_reference or decision.reference
     if Contract.objects.filter(reference=reference).exists():
         raise Refused(f"there is already a contract {reference}", asked=asked)
-    contract = Contract.objects.create(
+    contract = contracts.enter_contract(
         reference=reference,
         title=decision.title,
         commissioner=decision.commissioner,
@@ -510,20 +450,21 @@ def award_contract(
         unit_price=unit_price or Money(0),
         activity_unit=activity_unit,
         kind=decision.contract_kind,
-        decision=decision,
+        services=list(decision.services.all()),
+        actor=audit.actor,
+        reason=audit.reason,
     )
-    contract.services.set(decision.services.all())
     kind = (
         "award_after_standstill"
         if standstill
         else ("urgent_award" if decision.process == "urgent_award" else "award_after_direct")
     )
     before = snapshot(decision)
+    decision.contract = contract
     decision.status = DecisionStatus.AWARDED
     decision.awarded_on = awarded_on
     decision.award_notice_due = procurement.notice_due(ctx, kind, awarded_on)
     decision.save()
-    audit.created(contract)
     audit.changed(decision, before)
     return contract
 
@@ -661,7 +602,8 @@ def modify_contract(
     lifetime_after = contract.lifetime_value + value_change
     if lifetime_after.pence < 0:
         raise Refused("the contract's lifetime value would fall below nothing", asked=asked)
-    awarded_by = contract.decision.process if contract.decision_id else ""
+    decision = decision_for(contract)
+    awarded_by = decision.process if decision else ""
     facts = ModificationFacts(
         awarded_by=awarded_by,
         grounds=grounds,
@@ -750,3 +692,47 @@ def publish_modification_notice(
         ],
         audit=audit,
     )
+
+
+# --- at the board ---------------------------------------------------------------------------
+
+
+@service("commissioning.take_to_board")
+def take_to_board(
+    decision: SelectionDecision,
+    *,
+    meeting,
+    number: str,
+    title: str = "",
+    paper_title: str = "",
+    paper_url: str = "",
+    organisations=(),
+    audit: Auditor,
+):
+    """Puts a decision on a board meeting's agenda: the item names the provider (so the board's
+    rules recuse whoever is conflicted) and the decision points at the item."""
+    from openics.governance import services as boards
+
+    if decision.agenda_item_id:
+        raise Refused(
+            f"{decision.reference} is already on the agenda of {decision.agenda_item.meeting}",
+            asked={"decision": decision.reference},
+        )
+    item = boards.add_item(
+        meeting=meeting,
+        number=number,
+        title=title or f"Provider selection: {decision.title} ({decision.reference})",
+        kind="provider_selection",
+        paper_title=paper_title,
+        paper_url=paper_url,
+        organisations=organisations,
+        provider=decision.provider,
+        decision_reference=decision.reference,
+        actor=audit.actor,
+        reason=audit.reason,
+    )
+    before = snapshot(decision)
+    decision.agenda_item = item
+    decision.save(update_fields=["agenda_item", "updated_at"])
+    audit.changed(decision, before)
+    return item

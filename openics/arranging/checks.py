@@ -11,14 +11,17 @@ from openics.core.checks import CheckResult, register
 def conflicts_in_decision_records(on: date) -> list[CheckResult]:
     """A member recused at the board from a provider selection item must be in that
     decision's record of conflicts (SI 2023/1348 reg 24)."""
+    from openics.arranging.models import SelectionDecision
     from openics.governance.models import Recusal
 
     missing = []
-    recusals = Recusal.objects.filter(item__selection_decision__isnull=False).select_related(
-        "item__selection_decision", "membership__person"
+    taken = SelectionDecision.objects.filter(agenda_item__isnull=False)
+    recusals = Recusal.objects.filter(item__selection_decisions__in=taken).select_related(
+        "membership__person"
     )
+    decisions = {d.agenda_item_id: d for d in taken}
     for recusal in recusals:
-        decision = recusal.item.selection_decision
+        decision = decisions[recusal.item_id]
         name = recusal.membership.person.name
         if not any(str(c.get("person", "")).startswith(name) for c in decision.conflicts):
             missing.append(

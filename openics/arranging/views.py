@@ -10,8 +10,8 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 
-from openics.commissioning import selectors
-from openics.commissioning.models import DecisionStatus, Process
+from openics.arranging import selectors
+from openics.arranging.models import DecisionStatus, Process
 from openics.organisations.models import OwnershipClass
 
 _CRUMBS = [{"href": "/", "text": "Home"}, {"href": "/arranging/decisions/", "text": "Decisions"}]

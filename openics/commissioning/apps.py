@@ -1,7 +1,0 @@
-from django.apps import AppConfig
-
-
-class CommissioningConfig(AppConfig):
-    name = "openics.commissioning"
-    label = "commissioning"
-    verbose_name = "Commissioning"

@@ -1,0 +1,1 @@
+"""contracts: services, the contracts that hold them, and subcontracts under them."""
