@@ -83,8 +83,8 @@ def main() -> None:
 
     from openics.allocation.tool import national_rows, place_rows
     from openics.core.audit import Actor
-    from openics.organisations.importers import import_practice_file
     from openics.organisations.models import Organisation
+    from openics.population.importers import import_practice_file
 
     call_command("migrate", verbosity=0)
     import_practice_file(

@@ -49,9 +49,8 @@ def main() -> None:
     from django.db import connection
 
     from openics.core.audit import Actor
-    from openics.organisations.importers import import_practice_file
     from openics.organisations.models import Organisation
-    from openics.population.importers import import_lsoa_lookup
+    from openics.population.importers import import_lsoa_lookup, import_practice_file
     from openics.population.responsibility import responsibility_for_all
     from openics.sources.practice_file import parse_practice_file
 

@@ -95,7 +95,7 @@ def icb_places(request, icb_code: str):
 
 def _fair_share_inputs(request):
     """The populations year and the total to share: from the query, or the latest loaded."""
-    from openics.organisations.selectors import latest_financial_year
+    from openics.population.selectors import latest_financial_year
 
     year = request.GET.get("year") or latest_financial_year()
     total_text = request.GET.get("total", "").strip()

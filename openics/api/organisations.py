@@ -7,9 +7,9 @@ from ninja import Router, Schema
 from ninja.errors import HttpError
 from ninja.pagination import LimitOffsetPagination, paginate
 
-from openics.organisations import selectors
 from openics.organisations.models import Organisation
 from openics.organisations.selectors import OrganisationNotFound, organisation_by_code
+from openics.population import selectors as population_selectors
 from openics.population.models import PracticePopulation
 
 router = Router(tags=["organisations"])
@@ -85,7 +85,7 @@ def list_icbs(request, year: str | None = None):
             "practices": s.practices,
             "registered": s.registered,
         }
-        for g in selectors.icb_directory(year)
+        for g in population_selectors.icb_directory(year)
         for s in g.icbs
     ]
 

@@ -36,7 +36,7 @@ def import_practices(file: Path, year: str | None, reason: str | None) -> None:
     registered and weighted populations of each practice for the year.
     """
     setup_django()
-    from openics.organisations.importers import import_practice_file
+    from openics.population.importers import import_practice_file
 
     run_import("practices", import_practice_file, file, reason, financial_year=year)
 
@@ -91,14 +91,14 @@ def import_deprivation(file: Path, reason: str | None) -> None:
 def responsibility(icb_code: str, year: str | None) -> None:
     """Whom an ICB is responsible for, and for what, with how each figure was found."""
     setup_django()
-    from openics.organisations import selectors
     from openics.organisations.models import Organisation
+    from openics.population import selectors as population_selectors
     from openics.population.responsibility import responsibility_for_icb
 
     icb = Organisation.objects.filter(kind="icb", code=icb_code.upper()).first()
     if icb is None:
         fail(f"no ICB with code {icb_code}")
-    year = year or selectors.latest_financial_year()
+    year = year or population_selectors.latest_financial_year()
     if not year:
         fail("no populations are loaded; run `openics import practices FILE` first")
     result = responsibility_for_icb(icb, year)
@@ -259,7 +259,7 @@ def organisations_dissolve(code, successor, on, reason) -> None:
 def organisations_create_places(icb_code, on, reason) -> None:
     """Create the default places of an ICB: one per local authority within it."""
     setup_django()
-    from openics.organisations.places import create_default_places
+    from openics.population.places import create_default_places
 
     icb = organisation(icb_code)
     _lifecycle(create_default_places, icb=icb, on=on.date(), reason=reason)

@@ -58,7 +58,7 @@ def _import_once(kind: str, relative: str, importer, **kwargs) -> None:
 
 
 def load_practices() -> None:
-    from openics.organisations.importers import import_practice_file
+    from openics.population.importers import import_practice_file
 
     _import_once("practices", "nhse-place-based-tool/2025_2026.csv", import_practice_file)
 
@@ -92,7 +92,7 @@ def load_deprivation() -> None:
 def load_places() -> None:
     from openics.organisations import selectors
     from openics.organisations.models import Organisation
-    from openics.organisations.places import create_default_places
+    from openics.population.places import create_default_places
     from openics.regimes.vocabulary import BodyKind
 
     icb = Organisation.objects.get(kind=BodyKind.ICB.value, code=DEMO_ICB)

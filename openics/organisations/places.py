@@ -17,17 +17,15 @@ from openics.regimes.vocabulary import BodyKind
 
 
 @service("organisations.create_default_places")
-def create_default_places(*, icb: Organisation, on: date, audit: Auditor) -> list[Organisation]:
-    """One place per local authority within the ICB (the default).
+def create_places(
+    *, icb: Organisation, on: date, authorities, audit: Auditor
+) -> list[Organisation]:
+    """One place for each of the given local authorities (the ones that lie mostly within
+    the ICB, which `population.places` decides from geography).
 
-    A local authority is within the ICB when most of it lies there (by geography when it
-    is loaded, else by where its practices' patients are registered). Each place starts
-    with the ICB's practices located in that authority; practices located outside all of
-    them are left for an officer to place, practice by practice.
+    Each place starts with the ICB's practices located in that authority; practices located
+    outside all of them are left for an officer to place, practice by practice.
     """
-    from openics.population.responsibility import _home_icbs
-
-    homes, _method = _home_icbs()
     if icb.kind != BodyKind.ICB.value:
         raise LifecycleError(f"{icb.name} is not an integrated care board")
     existing = list(selectors.current_children(icb, BodyKind.PLACE))
@@ -43,7 +41,7 @@ def create_default_places(*, icb: Organisation, on: date, audit: Auditor) -> lis
     )
     places = []
     authorities = Organisation.objects.filter(
-        pk__in=[la for la, home in homes.items() if home.pk == icb.pk]
+        pk__in=[getattr(la, "pk", la) for la in authorities]
     ).order_by("name")
     for authority in authorities:
         place = Organisation.objects.create(

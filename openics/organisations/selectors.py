@@ -3,22 +3,11 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass, field
-from decimal import Decimal
 
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, Q
 
 from openics.organisations.models import Organisation, Relationship, RelationshipKind
-from openics.population.models import PracticePopulation
 from openics.regimes.vocabulary import BodyKind
-
-
-def latest_financial_year() -> str | None:
-    return (
-        PracticePopulation.objects.order_by("-financial_year")
-        .values_list("financial_year", flat=True)
-        .first()
-    )
 
 
 class OrganisationNotFound(LookupError):
@@ -72,75 +61,6 @@ def current_children(org: Organisation, child_kind: BodyKind, link=RelationshipK
         parent_links__active_to__isnull=True,
         kind=child_kind.value,
     )
-
-
-@dataclass
-class IcbSummary:
-    icb: Organisation
-    practices: int = 0
-    registered: Decimal = Decimal(0)
-
-
-@dataclass
-class RegionGroup:
-    region: Organisation
-    icbs: list[IcbSummary] = field(default_factory=list)
-
-    @property
-    def registered(self) -> Decimal:
-        return sum((s.registered for s in self.icbs), Decimal(0))
-
-
-def registered_by_icb(financial_year: str) -> dict:
-    """ICB id → (number of practices, registered patients) for one year, in one query."""
-    rows = (
-        PracticePopulation.objects.for_year(financial_year)
-        .filter(
-            practice__parent_links__kind=RelationshipKind.WITHIN,
-            practice__parent_links__active_to__isnull=True,
-            practice__parent_links__parent__kind=BodyKind.ICB.value,
-        )
-        .values("practice__parent_links__parent")
-        .annotate(practices=Count("id"), registered=Sum("registered"))
-    )
-    return {r["practice__parent_links__parent"]: (r["practices"], r["registered"]) for r in rows}
-
-
-def icb_directory(financial_year: str | None = None) -> list[RegionGroup]:
-    """Every current ICB, grouped by NHS England region, with practices and registered list."""
-    year = financial_year or latest_financial_year()
-    totals = registered_by_icb(year) if year else {}
-    links = (
-        Relationship.objects.current()
-        .filter(
-            kind=RelationshipKind.WITHIN,
-            child__kind=BodyKind.ICB.value,
-            child__active_to__isnull=True,
-            parent__kind=BodyKind.NHS_ENGLAND_REGION.value,
-        )
-        .select_related("child", "parent")
-    )
-    groups: dict = {}
-    for link in links:
-        group = groups.setdefault(link.parent_id, RegionGroup(link.parent))
-        practices, registered = totals.get(link.child_id, (0, Decimal(0)))
-        group.icbs.append(IcbSummary(link.child, practices, registered or Decimal(0)))
-    for group in groups.values():
-        group.icbs.sort(key=lambda s: s.icb.name)
-    return sorted(groups.values(), key=lambda g: g.region.name)
-
-
-def icb_practices(icb: Organisation, financial_year: str | None):
-    """The ICB's current practices with their registered list for the year."""
-    practices = current_children(icb, BodyKind.GP_PRACTICE).order_by("name")
-    if financial_year:
-        practices = practices.annotate(
-            registered=Sum(
-                "populations__registered",
-                filter=Q(populations__financial_year=financial_year),
-            )
-        )
-    return practices
 
 
 def icb_local_authorities(icb: Organisation):

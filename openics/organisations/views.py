@@ -5,12 +5,13 @@ from django.shortcuts import render
 
 from openics.organisations import selectors
 from openics.organisations.models import Organisation
+from openics.population import selectors as population_selectors
 from openics.regimes.vocabulary import BodyKind
 
 
 def directory(request):
-    year = selectors.latest_financial_year()
-    groups = selectors.icb_directory(year)
+    year = population_selectors.latest_financial_year()
+    groups = population_selectors.icb_directory(year)
     return render(
         request,
         "organisations/directory.jinja",
@@ -49,7 +50,7 @@ def organisation(request, kind: str, code: str):
 def _organisation_page(request, org: Organisation):
     from openics.population.responsibility import responsibility_for_icb
 
-    year = selectors.latest_financial_year()
+    year = population_selectors.latest_financial_year()
     context = {
         "org": org,
         "year": year,
@@ -66,7 +67,7 @@ def _organisation_page(request, org: Organisation):
             region=selectors.current_parent(org, BodyKind.NHS_ENGLAND_REGION),
             places=selectors.places_with_practices(org),
             unplaced=selectors.unplaced_practices(org),
-            practices=selectors.icb_practices(org, year),
+            practices=population_selectors.icb_practices(org, year),
             local_authorities=selectors.icb_local_authorities(org),
             providers=selectors.providers_by_ownership(org),
             responsibility=responsibility_for_icb(org, year) if year else None,

@@ -47,7 +47,7 @@ class Responsibility:
     caveats: list[str] = field(default_factory=list)
 
 
-def _home_icbs() -> tuple[dict, str]:
+def home_icbs() -> tuple[dict, str]:
     """Local authority id → the ICB holding most of it, and how that was decided."""
     overlaps = IcbLocalAuthorityOverlap.objects.select_related("icb")
     best: dict = {}
@@ -114,7 +114,7 @@ def responsibility_for_icb(
         .aggregate(total=Sum("registered"))["total"]
     ) or Decimal(0)
 
-    homes, home_method = homes or _home_icbs()
+    homes, home_method = homes or home_icbs()
     located = dict(
         Relationship.objects.current()
         .filter(kind=RelationshipKind.LOCATED_IN, child_id__in=practice_ids)
@@ -219,6 +219,6 @@ def shared_local_authorities() -> list[SharedAuthority]:
 
 def responsibility_for_all(financial_year: str, on: date | None = None) -> list[Responsibility]:
     """The answer for every current ICB, deciding each local authority's home ICB once."""
-    homes = _home_icbs()
+    homes = home_icbs()
     icbs = Organisation.objects.filter(kind=BodyKind.ICB.value, active_to__isnull=True)
     return [responsibility_for_icb(icb, financial_year, on, homes) for icb in icbs.order_by("code")]

@@ -10,7 +10,7 @@ from click.testing import CliRunner
 
 from openics.cli import main
 from openics.core.audit import Actor
-from openics.organisations.importers import import_practice_file
+from openics.population.importers import import_practice_file
 from tests.builders import many_practices, practice_file, practice_row
 
 pytestmark = pytest.mark.django_db(transaction=True)

@@ -19,8 +19,8 @@ from openics.core.audit import Actor
 from openics.core.imports import ImportRejected
 from openics.core.roles import Role
 from openics.kernel.money import Money
-from openics.organisations.importers import import_practice_file
 from openics.organisations.models import Organisation
+from openics.population.importers import import_practice_file
 from tests.builders import many_practices, practice_file, practice_row
 
 pytestmark = pytest.mark.django_db
@@ -208,8 +208,9 @@ def test_fair_shares_are_explained_on_a_page_and_from_the_cli(client, registry):
 def test_a_paced_run_starts_from_the_approved_split(registry):
     from datetime import date
 
-    from openics.organisations.places import create_default_places, move_practice_to_place
+    from openics.organisations.places import move_practice_to_place
     from openics.population.importers import import_lsoa_lookup
+    from openics.population.places import create_default_places
     from tests.builders import lsoa_lookup
 
     icb = Organisation.objects.get(code="QUA")

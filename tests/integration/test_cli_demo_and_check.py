@@ -16,6 +16,7 @@ from openics.demo import DEMO_PEOPLE
 from openics.kernel.money import Money
 from openics.organisations import selectors
 from openics.organisations.models import Organisation
+from openics.population import selectors as population_selectors
 from openics.regimes.vocabulary import BodyKind
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -52,7 +53,7 @@ def test_demo_loads_42_icbs_in_7_regions_with_the_published_populations():
     assert result.exit_code == 0, result.output
     assert "Demonstration data loaded." in result.output
 
-    groups = selectors.icb_directory("2025/26")
+    groups = population_selectors.icb_directory("2025/26")
     assert len(groups) == 7
     loaded = {s.icb.code: s.registered for g in groups for s in g.icbs}
     assert len(loaded) == 42

@@ -4,9 +4,9 @@ import pytest
 
 from openics.core.audit import Actor
 from openics.core.imports import ImportRejected
-from openics.organisations.importers import import_practice_file
 from openics.organisations.models import Organisation, Relationship
 from openics.organisations.ods_import import import_ods_file
+from openics.population.importers import import_practice_file
 from tests.builders import many_practices, practice_file
 
 pytestmark = pytest.mark.django_db

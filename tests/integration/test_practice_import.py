@@ -8,8 +8,9 @@ from openics.core.audit import Actor
 from openics.core.imports import ImportRejected
 from openics.core.models import AuditEntry, ImportRun
 from openics.organisations import selectors
-from openics.organisations.importers import import_practice_file
 from openics.organisations.models import Organisation, Relationship
+from openics.population import selectors as population_selectors
+from openics.population.importers import import_practice_file
 from openics.population.models import PracticePopulation
 from openics.regimes.vocabulary import BodyKind
 from tests.builders import many_practices, practice_file, practice_row
@@ -41,7 +42,7 @@ def test_a_file_creates_regions_icbs_authorities_practices_and_populations():
     assert Organisation.objects.of_kind("nhs_england_region").count() == 1
     assert Organisation.objects.of_kind("gp_practice").count() == 4
     assert Organisation.objects.of_kind("local_authority").count() == 2
-    [group] = selectors.icb_directory("2025/26")
+    [group] = population_selectors.icb_directory("2025/26")
     totals = {s.icb.code: (s.practices, s.registered) for s in group.icbs}
     assert totals == {"QUA": (3, Decimal("3000")), "QHL": (1, Decimal("2500.5"))}
     assert report.created > 0 and report.changed == 0

@@ -5,7 +5,7 @@ from decimal import Decimal
 import pytest
 
 from openics.core.audit import Actor
-from openics.organisations.importers import import_practice_file
+from openics.population.importers import import_practice_file
 from tests.builders import many_practices, practice_file, practice_row
 
 pytestmark = pytest.mark.django_db
@@ -114,8 +114,9 @@ def test_default_places_follow_the_local_authorities_within_the_icb(client, regi
     from datetime import date
 
     from openics.organisations.models import Organisation
-    from openics.organisations.places import create_default_places, move_practice_to_place
+    from openics.organisations.places import move_practice_to_place
     from openics.population.importers import import_lsoa_lookup
+    from openics.population.places import create_default_places
     from tests.builders import lsoa_lookup
 
     actor = Actor.process("test-import")

@@ -6,8 +6,8 @@ from playwright.sync_api import expect
 from openics.allocation.services import run_place_allocation
 from openics.core.audit import Actor
 from openics.kernel.money import Money
-from openics.organisations.importers import import_practice_file
 from openics.organisations.models import Organisation
+from openics.population.importers import import_practice_file
 from tests.builders import many_practices, practice_file, practice_row
 
 pytestmark = [pytest.mark.system, pytest.mark.django_db(transaction=True)]

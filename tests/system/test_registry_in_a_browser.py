@@ -4,7 +4,7 @@ import pytest
 from playwright.sync_api import expect
 
 from openics.core.audit import Actor
-from openics.organisations.importers import import_practice_file
+from openics.population.importers import import_practice_file
 from tests.builders import many_practices, practice_file, practice_row
 
 pytestmark = [pytest.mark.system, pytest.mark.django_db(transaction=True)]
