@@ -7,7 +7,7 @@ from django.utils.text import slugify
 from jinja2 import ChainableUndefined, ChoiceLoader, Environment, PackageLoader
 
 from openics.kernel.money import Money
-from openics.transparency.navigation import SECTIONS
+from openics.portal.navigation import SECTIONS
 
 
 def _url(name: str, *args, **kwargs) -> str:

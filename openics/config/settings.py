@@ -44,7 +44,7 @@ INSTALLED_APPS = [
     "openics.ledger",
     "openics.governance",
     "openics.arranging",
-    "openics.transparency",
+    "openics.portal",
     "openics.api",
 ]
 

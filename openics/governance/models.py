@@ -67,7 +67,7 @@ class Board(BaseModel):
     def get_absolute_url(self) -> str:
         from django.urls import reverse
 
-        return reverse("governance:board", args=[self.slug])
+        return reverse("boards:board", args=[self.slug])
 
 
 class Person(BaseModel):
@@ -265,7 +265,7 @@ class Meeting(BaseModel):
     def get_absolute_url(self) -> str:
         from django.urls import reverse
 
-        return reverse("governance:meeting", args=[self.reference])
+        return reverse("boards:meeting", args=[self.reference])
 
 
 class ItemKind(models.TextChoices):

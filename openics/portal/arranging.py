@@ -1,0 +1,122 @@
+"""How services were arranged, on the portal: the register of provider selection decisions,
+each decision's record, open standstill periods and the notices as published."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.http import Http404
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils import timezone
+
+from openics.arranging import selectors
+from openics.arranging.models import DecisionStatus, Process
+from openics.organisations.models import OwnershipClass
+
+_CRUMBS = [{"href": "/", "text": "Home"}, {"href": "/arranging/decisions/", "text": "Decisions"}]
+
+
+def decision_register(request):
+    parsed = selectors.parse_filters(request.GET)
+    rows = [
+        {"decision": d, "process_title": selectors.process_title(d)}
+        for d in selectors.register(parsed.filters)
+    ]
+    return render(
+        request,
+        "arranging/register.jinja",
+        {
+            "rows": rows,
+            "filters": parsed.filters,
+            "errors": parsed.errors,
+            "query": request.GET,
+            "processes": Process.choices,
+            "statuses": DecisionStatus.choices,
+            "ownerships": OwnershipClass.choices,
+            "places": selectors.places_with_decisions(),
+            "illustrative_text": selectors.ILLUSTRATIVE,
+            "any_illustrative": any(r["decision"].shows_illustrative for r in rows),
+            "breadcrumbs": [{"href": "/", "text": "Home"}],
+        },
+        status=400 if parsed.errors else 200,
+    )
+
+
+def decision(request, reference: str):
+    record = selectors.decision_record(reference, today=timezone.localdate())
+    if record is None:
+        raise Http404(f"no provider selection decision has the reference {reference}")
+    return render(
+        request,
+        "arranging/decision.jinja",
+        {
+            "record": record,
+            "d": record.decision,
+            "illustrative_text": selectors.ILLUSTRATIVE,
+            "breadcrumbs": _CRUMBS,
+        },
+    )
+
+
+def standstill(request):
+    today = timezone.localdate()
+    text = (request.GET.get("on") or "").strip()
+    error = ""
+    day = today
+    if text:
+        try:
+            day = date.fromisoformat(text)
+        except ValueError:
+            error = f"Enter a day as YYYY-MM-DD, such as {today:%Y-%m-%d}; {text!r} is not a day"
+    rows = (
+        []
+        if error
+        else [
+            {
+                "decision": d,
+                "process_title": selectors.process_title(d),
+                "earliest_award": selectors.earliest_award(d),
+            }
+            for d in selectors.open_standstills(day)
+        ]
+    )
+    return render(
+        request,
+        "arranging/standstill.jinja",
+        {
+            "rows": rows,
+            "on_day": day,
+            "asked": text,
+            "error": error,
+            "is_today": day == today,
+            "illustrative_text": selectors.ILLUSTRATIVE,
+            "any_illustrative": any(r["decision"].shows_illustrative for r in rows),
+            "breadcrumbs": _CRUMBS,
+        },
+        status=400 if error else 200,
+    )
+
+
+def notice(request, reference: str):
+    record = selectors.notice_record(reference)
+    if record is None:
+        raise Http404(f"no notice has the reference {reference}")
+    crumbs = list(_CRUMBS)
+    if record.decision is not None:
+        crumbs.append(
+            {
+                "href": reverse("arranging:decision", args=[record.decision.reference]),
+                "text": record.decision.reference,
+            }
+        )
+    return render(
+        request,
+        "arranging/notice.jinja",
+        {
+            "record": record,
+            "n": record.notice,
+            "illustrative_text": selectors.ILLUSTRATIVE,
+            "breadcrumbs": crumbs,
+        },
+    )

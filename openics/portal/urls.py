@@ -1,0 +1,79 @@
+"""The public portal's URLs: one namespace per section, named as in the address bar."""
+
+from django.urls import include, path
+from django.views.generic import RedirectView
+
+from openics.portal import arranging, boards, home, money, organisations
+
+organisation_urls = (
+    [
+        path("", organisations.directory, name="directory"),
+        path("search/", organisations.search, name="search"),
+        path("coterminosity/", organisations.coterminosity, name="coterminosity"),
+        path("id/<uuid:pk>/", organisations.organisation_by_id, name="organisation-by-id"),
+        path("<slug:kind>/<str:code>/", organisations.organisation, name="organisation"),
+    ],
+    "organisations",
+)
+
+money_urls = (
+    [
+        path("", money.allocations, name="allocations"),
+        path("follow/", money.follow_money, name="follow"),
+        path("books/", money.books_index, name="books"),
+        path("books/<str:code>/<str:year>/", money.balance, name="balance"),
+        path(
+            "books/<str:code>/<str:year>/spend-over-25k.csv",
+            money.spend_over_25k,
+            name="spend-over-25k",
+        ),
+        path("fair-shares/", money.fair_shares, name="fair-shares"),
+        path("fair-shares/<str:icb_code>/", money.fair_share_explained, name="fair-share"),
+        # Last: an ICB's code could otherwise hide the pages above.
+        path("<str:icb_code>/", money.icb_places, name="icb-places"),
+    ],
+    "money",
+)
+
+arranging_urls = (
+    [
+        path("", RedirectView.as_view(pattern_name="arranging:decisions"), name="index"),
+        path("decisions/", arranging.decision_register, name="decisions"),
+        path("decisions/<str:reference>/", arranging.decision, name="decision"),
+        path("standstill/", arranging.standstill, name="standstill"),
+        path("notices/<str:reference>/", arranging.notice, name="notice"),
+    ],
+    "arranging",
+)
+
+board_urls = (
+    [
+        path("", boards.boards, name="boards"),
+        path("interests/", boards.interests, name="interests"),
+        path("interests.csv", boards.interests_csv, name="interests-csv"),
+        path("gifts.csv", boards.gifts_csv, name="gifts-csv"),
+        path("record/", boards.record, name="record"),
+        path("powers/", boards.powers, name="powers"),
+        path("meetings/<str:reference>/", boards.meeting, name="meeting"),
+        # Last: a board's key could otherwise hide the pages above.
+        path("<str:slug>/", boards.board, name="board"),
+    ],
+    "boards",
+)
+
+portal_urls = (
+    [
+        path("", home.home, name="home"),
+        path("regimes/", home.regime_list, name="regime-list"),
+        path("regimes/<slug:regime_id>/", home.regime_detail, name="regime-detail"),
+    ],
+    "portal",
+)
+
+urlpatterns = [
+    path("organisations/", include(organisation_urls)),
+    path("money/", include(money_urls)),
+    path("arranging/", include(arranging_urls)),
+    path("boards/", include(board_urls)),
+    path("", include(portal_urls)),
+]

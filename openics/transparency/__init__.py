@@ -1,1 +1,0 @@
-"""transparency: the public portal — what anyone can read about the system, and open data."""
