@@ -1,11 +1,19 @@
-"""`openics demo --no-serve` loads the real national data; twice is the same as once."""
+"""`openics demo --no-serve` loads the real national data; twice is the same as once.
+
+The demonstration is a record as it stood on one day: its boards' annual checks, its
+declarations and its standstills all fall due by the calendar. The tests here run on a
+frozen clock on that day, so they give the same answer whenever they are run.
+"""
 
 import csv
 from collections import defaultdict
+from datetime import datetime
 from decimal import Decimal
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 from click.testing import CliRunner
 from django.contrib.auth import get_user_model
 
@@ -20,6 +28,16 @@ from openics.population import selectors as population_selectors
 from openics.regimes.vocabulary import BodyKind
 
 pytestmark = pytest.mark.django_db(transaction=True)
+
+# The day the demonstration describes (its last meeting and decisions are in the autumn).
+DEMO_DAY = datetime(2026, 12, 1, 12, 0, tzinfo=ZoneInfo("Europe/London"))
+
+
+@pytest.fixture(autouse=True)
+def _on_the_demonstration_day():
+    with time_machine.travel(DEMO_DAY, tick=True):
+        yield
+
 
 PRACTICE_FILE = Path(__file__).resolve().parents[2] / "data/nhse-place-based-tool/2025_2026.csv"
 
