@@ -15,7 +15,7 @@ from openics.allocation.models import (
     PublishedAllocation,
     RunStatus,
 )
-from openics.core.audit import Auditor, service, snapshot
+from openics.core.audit import Auditor, Refused, service, snapshot
 from openics.core.imports import ImportRejected, ImportReport, record_import
 from openics.kernel.money import Money
 from openics.kernel.years import FinancialYear
@@ -25,8 +25,9 @@ from openics.regimes.vocabulary import BodyKind
 from openics.sources.base import RowError, SourceError
 
 
-class AllocationError(ValueError):
-    """An allocation step was refused; the message says why. Nothing was written."""
+class AllocationError(Refused, ValueError):
+    """An allocation step was refused; the message says why. Nothing was written but the
+    refusal, which the audit log keeps like every other."""
 
 
 _FIELDS = ("baseline_k", "target_k", "base_growth", "convergence", "recurrent_k")

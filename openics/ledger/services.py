@@ -53,8 +53,9 @@ COMPONENT_SECTORS = {
 }
 
 
-class LedgerError(ValueError):
-    """A request the books cannot carry out as asked (bad input, not a rule refusal)."""
+class LedgerError(Refused, ValueError):
+    """A request the books cannot carry out as asked (bad input rather than a rule): refused
+    and kept on the record like a rule's refusal."""
 
 
 # -- accounts ---------------------------------------------------------------------------

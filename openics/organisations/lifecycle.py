@@ -15,14 +15,15 @@ from datetime import date, timedelta
 
 from django.db import models
 
-from openics.core.audit import Auditor, service, snapshot
+from openics.core.audit import Auditor, Refused, service, snapshot
 from openics.organisations.models import Function, Organisation, Relationship
 from openics.regimes import regime_in_force_on
 from openics.regimes.vocabulary import BodyKind
 
 
-class LifecycleError(ValueError):
-    """A lifecycle change was refused; the message says why. Nothing was written."""
+class LifecycleError(Refused, ValueError):
+    """A lifecycle change was refused; the message says why. Nothing was written but the
+    refusal, which the audit log keeps like every other."""
 
 
 # How records of a model are combined when two holders become one (e.g. two practices'

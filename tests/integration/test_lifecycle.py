@@ -118,6 +118,10 @@ def test_a_ccg_cannot_be_established_under_the_2022_act():
             reason="test",
         )
     assert not Organisation.objects.exists()
+    # The refusal is on the record like every other: who asked, and why it was refused.
+    refusal = AuditEntry.objects.get(action="organisations.establish.refused")
+    assert "abolished" in refusal.after["refused"][0]
+    assert refusal.actor_system == "test-lifecycle" and refusal.reason == "test"
 
 
 def test_ccgs_merge_into_an_icb_on_1_july_2022():
