@@ -14,17 +14,17 @@ def links_of(person, on: date | None = None) -> tuple[rules.Link, ...]:
     (on a day: those in force and already declared by then)."""
     links = []
     for post in person.posts.all():  # .all() so a caller's prefetch is used
-        links.append(_link(post.organisation, "post", post.title, post.starts, post.ends))
+        links.append(link_of(post.organisation, "post", post.title, post.starts, post.ends))
     for d in person.declarations.all():
         if on is not None and d.declared_on > on:
             continue  # not yet declared on the day, so not yet on the register
-        links.append(_link(d.organisation, d.category, d.nature, d.arose_on, d.ends_on))
+        links.append(link_of(d.organisation, d.category, d.nature, d.arose_on, d.ends_on))
     if on is not None:
         links = [link for link in links if link.active_on(on)]
     return tuple(links)
 
 
-def _link(org: Organisation, category, nature, starts, ends) -> rules.Link:
+def link_of(org: Organisation, category, nature, starts, ends) -> rules.Link:
     private = org.ownership == "independent" and org.kind == "independent_provider"
     return rules.Link(
         organisation=str(org.pk),

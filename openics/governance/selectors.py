@@ -50,10 +50,10 @@ def _plain_member(m: Membership, on: date) -> rules.Member:
     reads them again for each member)."""
     person = m.person
     links = [
-        facts._link(p.organisation, "post", p.title, p.starts, p.ends) for p in person.posts.all()
+        facts.link_of(p.organisation, "post", p.title, p.starts, p.ends) for p in person.posts.all()
     ]
     links += [
-        facts._link(d.organisation, d.category, d.nature, d.arose_on, d.ends_on)
+        facts.link_of(d.organisation, d.category, d.nature, d.arose_on, d.ends_on)
         for d in person.declarations.all()
         if d.declared_on <= on  # not yet declared on the day, so not yet on the register
     ]

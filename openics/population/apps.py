@@ -7,6 +7,6 @@ class PopulationConfig(AppConfig):
     verbose_name = "Population"
 
     def ready(self) -> None:
-        from openics.population.models import _register_population_combiner
+        from openics.population.models import register_population_combiner
 
-        _register_population_combiner()
+        register_population_combiner()

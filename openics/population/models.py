@@ -80,7 +80,7 @@ class AreaDeprivation(BaseModel):
         return f"{self.area} {self.edition}"
 
 
-def _register_population_combiner() -> None:
+def register_population_combiner() -> None:
     """Two practices that merge have one list: their populations for a year are added."""
     from openics.core.audit import snapshot
     from openics.organisations.lifecycle import combine_on_merge
