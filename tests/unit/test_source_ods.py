@@ -1,5 +1,6 @@
 """ODS files: the legacy headerless CSVs (epraccur, etr) and the ePCN workbook."""
 
+import dataclasses
 import io
 import re
 import zipfile
@@ -10,31 +11,39 @@ import pytest
 
 from openics.sources.base import SourceError
 from openics.sources.ods import parse_epcn, parse_ods_csv
+from openics.sources.rows import OdsOrganisationRow
+
+# --- legacy headerless CSVs ----------------------------------------------------------------
 
 
-def legacy(code: str = "M87001", opened: str = "19740401", closed: str = "", **cells) -> str:
-    """One line of a legacy 27-column ODS CSV, quoted as ODS publishes it."""
-    values = [""] * 27
-    values[:14] = [
-        code,
-        cells.get("name", "THE SURGERY"),
-        "Y60",
-        "QUA",
+def legacy(
+    code: str = "M87001",
+    opened: str = "19740401",
+    closed: str = "",
+    *,
+    name: str = "THE SURGERY",
+    address: tuple[str, str, str, str, str] = (
         "THE HEALTH CENTRE",
         "",
         "HIGH STREET",
         "DUDLEY",
         "",
-        "dy1 1aa",
-        opened,
-        closed,
-        "A",
-        "B",
-    ]
-    values[14] = "D2P2L"
+    ),
+    postcode: str = "dy1 1aa",
+    status: str = "A",
+    sub_type: str = "B",
+    commissioner: str = "D2P2L",
+    setting: str = "4",
+) -> str:
+    """One line of a legacy 27-column ODS CSV, quoted as ODS publishes it."""
+    values = [""] * 27
+    values[0:4] = [code, name, "Y60", "QUA"]
+    values[4:9] = address
+    values[9:14] = [postcode, opened, closed, status, sub_type]
+    values[14] = commissioner
     values[17] = "01384 000000"
     values[21] = "0"
-    values[25] = cells.get("setting", "4")
+    values[25] = setting
     return ",".join(f'"{value}"' for value in values)
 
 
@@ -42,22 +51,76 @@ def csv_bytes(*lines: str, ending: str = "\n") -> bytes:
     return (ending.join(lines) + ending).encode()
 
 
-def test_a_legacy_file_is_read_by_position():
-    parsed = parse_ods_csv(csv_bytes(legacy(), legacy("RNA", closed="20240331", setting="")))
+# A trust as etr.csv has it: no status, sub-type, commissioner or prescribing setting.
+TRUST = {
+    "name": "THE DUDLEY GROUP NHS FOUNDATION TRUST",
+    "address": ("RUSSELLS HALL HOSPITAL", "", "", "DUDLEY", ""),
+    "postcode": "DY1 2HQ",
+    "status": "",
+    "sub_type": "",
+    "commissioner": "",
+    "setting": "",
+}
+PRACTICE_ROW = OdsOrganisationRow(
+    line=1,
+    code="M87001",
+    name="THE SURGERY",
+    region_code="Y60",
+    icb_code="QUA",
+    address=("THE HEALTH CENTRE", "HIGH STREET", "DUDLEY"),
+    postcode="DY1 1AA",
+    open_date=date(1974, 4, 1),
+    close_date=None,
+    status="A",
+    sub_type="B",
+    commissioner_code="D2P2L",
+    setting="4",
+)
+TRUST_ROW = OdsOrganisationRow(
+    line=1,
+    code="RNA",
+    name="THE DUDLEY GROUP NHS FOUNDATION TRUST",
+    region_code="Y60",
+    icb_code="QUA",
+    address=("RUSSELLS HALL HOSPITAL", "DUDLEY"),
+    postcode="DY1 2HQ",
+    open_date=date(2000, 4, 1),
+    close_date=None,
+    status="",
+    sub_type="",
+    commissioner_code="",
+    setting="",
+)
+
+
+@pytest.mark.parametrize(
+    "lines, expected",
+    [
+        pytest.param(
+            [legacy(), legacy("RNA", closed="20240331", setting="")],
+            [
+                PRACTICE_ROW,
+                dataclasses.replace(
+                    PRACTICE_ROW, line=2, code="RNA", close_date=date(2024, 3, 31), setting=""
+                ),
+            ],
+            id="a practice and a closed trust",
+        ),
+        pytest.param(
+            [legacy("RNA", "20000401", **TRUST), legacy("RXK", "20000401", "20240331", **TRUST)],
+            [
+                TRUST_ROW,
+                dataclasses.replace(TRUST_ROW, line=2, code="RXK", close_date=date(2024, 3, 31)),
+            ],
+            id="trusts with blank optional columns and address lines",
+        ),
+    ],
+)
+def test_a_legacy_file_is_read_by_position(lines, expected):
+    parsed = parse_ods_csv(csv_bytes(*lines))
     assert parsed.layout == "ods-legacy-27"
     assert parsed.errors == []
-    practice, trust = parsed.rows
-    assert (practice.line, practice.code, practice.name) == (1, "M87001", "THE SURGERY")
-    assert (practice.region_code, practice.icb_code, practice.commissioner_code) == (
-        "Y60",
-        "QUA",
-        "D2P2L",
-    )
-    assert practice.address == ("THE HEALTH CENTRE", "HIGH STREET", "DUDLEY")
-    assert practice.postcode == "DY1 1AA"
-    assert (practice.open_date, practice.close_date) == (date(1974, 4, 1), None)
-    assert (practice.status, practice.sub_type, practice.setting) == ("A", "B", "4")
-    assert (trust.line, trust.close_date, trust.setting) == (2, date(2024, 3, 31), "")
+    assert parsed.rows == expected
 
 
 def test_windows_line_endings_and_a_trailing_blank_line_are_fine():
@@ -65,18 +128,19 @@ def test_windows_line_endings_and_a_trailing_blank_line_are_fine():
     assert parsed.errors == [] and [r.code for r in parsed.rows] == ["M87001", "RNA"]
 
 
-def test_a_file_with_a_header_row_is_refused_saying_what_was_expected():
-    data = csv_bytes('"Organisation Code","Name","National Grouping"', legacy())
+@pytest.mark.parametrize(
+    "header",
+    [
+        pytest.param('"Organisation Code","Name","National Grouping"', id="organisation code"),
+        pytest.param("Code,Name," + "," * 24, id="code and name, 27 columns wide"),
+    ],
+)
+def test_a_file_with_a_header_row_is_refused_saying_what_was_expected(header):
     with pytest.raises(SourceError) as caught:
-        parse_ods_csv(data, "epraccur.csv")
+        parse_ods_csv(csv_bytes(header, legacy()), "epraccur.csv")
     message = str(caught.value)
     assert message.startswith("epraccur.csv has a header row")
     assert "not an ODS layout OpenICS knows (ods-legacy-27: no header row, 27 columns)" in message
-
-
-def test_a_code_and_name_header_is_recognised_as_a_header_too():
-    with pytest.raises(SourceError, match="header row"):
-        parse_ods_csv(csv_bytes("Code,Name," + "," * 24, legacy()))
 
 
 def test_a_file_of_another_width_is_refused():
@@ -93,36 +157,61 @@ def test_a_later_row_of_another_width_is_a_row_error():
     assert [r.code for r in parsed.rows] == ["M87001"]
 
 
-def test_a_bad_date_is_reported_with_its_line():
-    data = csv_bytes(
-        legacy("M87001"),
-        legacy("M87002"),
-        legacy("M87003", opened="2000-04-01"),
-        legacy("M87004", closed="20230231"),
-    )
-    parsed = parse_ods_csv(data)
-    assert [(e.line, e.reason) for e in parsed.errors] == [
-        (3, "open date '2000-04-01' is not a date in the form yyyymmdd"),
-        (4, "close date '20230231' is not a real date"),
-    ]
-    assert [r.code for r in parsed.rows] == ["M87001", "M87002"]
-
-
-def test_every_bad_row_is_reported():
-    data = csv_bytes(
-        legacy("M87001"),
-        legacy("M8-7002"),
-        legacy("M87003", name=""),
-        legacy("M87004", opened="20200101", closed="20190101"),
-        legacy("M87001"),
-    )
-    parsed = parse_ods_csv(data)
-    assert [(e.line, e.reason) for e in parsed.errors] == [
-        (2, "code 'M8-7002' is not an ODS code"),
-        (3, "name is empty"),
-        (4, "close date 2019-01-01 is before open date 2020-01-01"),
-        (5, "code M87001 is already on line 1"),
-    ]
+@pytest.mark.parametrize(
+    "lines, errors, kept",
+    [
+        pytest.param(
+            [
+                legacy("M87001"),
+                legacy("M87002"),
+                legacy("M87003", opened="2000-04-01"),
+                legacy("M87004", closed="20230231"),
+            ],
+            [
+                (3, "open date '2000-04-01' is not a date in the form yyyymmdd"),
+                (4, "close date '20230231' is not a real date"),
+            ],
+            ["M87001", "M87002"],
+            id="a date not in the form, a date not real",
+        ),
+        pytest.param(
+            [
+                legacy("M87001"),
+                legacy("M8-7002"),
+                legacy("M87003", name=""),
+                legacy("M87004", opened="20200101", closed="20190101"),
+                legacy("M87001"),
+            ],
+            [
+                (2, "code 'M8-7002' is not an ODS code"),
+                (3, "name is empty"),
+                (4, "close date 2019-01-01 is before open date 2020-01-01"),
+                (5, "code M87001 is already on line 1"),
+            ],
+            ["M87001"],
+            id="a bad code, no name, dates reversed, a repeat",
+        ),
+        pytest.param(
+            [
+                legacy("RNA"),
+                legacy("RXK", opened="2000-04-01"),
+                legacy("RYW", opened="20200101", closed="20190101"),
+                legacy("RNA"),
+            ],
+            [
+                (2, "open date '2000-04-01' is not a date in the form yyyymmdd"),
+                (3, "close date 2019-01-01 is before open date 2020-01-01"),
+                (4, "code RNA is already on line 1"),
+            ],
+            ["RNA"],
+            id="trusts: a date not in the form, dates reversed, a repeat",
+        ),
+    ],
+)
+def test_every_bad_row_is_reported_with_its_line_and_only_good_rows_are_kept(lines, errors, kept):
+    parsed = parse_ods_csv(csv_bytes(*lines))
+    assert [(e.line, e.reason) for e in parsed.errors] == errors
+    assert [r.code for r in parsed.rows] == kept
 
 
 def test_non_utf8_bytes_are_refused():
@@ -161,27 +250,62 @@ PARTNER_HEADER = [
     "Practice to PCN\nRelationship\nEnd Date",
     "Practice Sub ICB Loc and PCN Sub ICB Loc Match ",
 ]
+PUBLISHED = (PCN_HEADER, PARTNER_HEADER)
+# Only some of those columns, so most sit elsewhere: the reader finds them by heading.
+FEWER_COLUMNS = (
+    [
+        "PCN Code",
+        "PCN Name",
+        "Current Sub ICB Loc Code",
+        "Sub ICB Location",
+        "Open Date",
+        "Close Date",
+        "Postcode",
+    ],
+    [
+        "Partner\nOrganisation\nCode",
+        "PCN Code",
+        "Practice to PCN\nRelationship\nStart Date",
+        "Practice to PCN\nRelationship\nEnd Date",
+    ],
+)
+HEADINGS = {"published headings": PUBLISHED, "fewer columns, elsewhere": FEWER_COLUMNS}
 
 
-def pcn(code: str, opened="20190701", closed="", sub_icb="D2P2L", name=None) -> list:
-    """The first six PCNDetails cells; workbook() adds the address and postcode."""
-    return [code, name or f"PCN {code}", sub_icb, "NHS BLACK COUNTRY ICB - D2P2L", opened, closed]
+def pcn(
+    code: str, opened="20190701", closed="", sub_icb="D2P2L", name=None, postcode="DY1 1AA"
+) -> dict[str, object]:
+    """A PCNDetails row, by heading."""
+    values = [code, name or f"PCN {code}", sub_icb, "NHS BLACK COUNTRY ICB - D2P2L", opened, closed]
+    values += ["1 HIGH STREET", "", "", "DUDLEY", "", postcode]
+    return dict(zip(PCN_HEADER, values, strict=True))
 
 
-def partner(practice: str, pcn_code: str, start="20190701", end=None) -> list:
-    return [practice, "SURGERY", "D2P2L", "X", pcn_code, "PCN", "D2P2L", "X", start, end, True]
+def partner(practice: str, pcn_code: str, start="20190701", end=None) -> dict[str, object]:
+    """A PCN Core Partner Details row, by heading."""
+    values = [practice, "SURGERY", "D2P2L", "X", pcn_code, "PCN", "D2P2L", "X", start, end, True]
+    return dict(zip(PARTNER_HEADER, values, strict=True))
 
 
-def workbook(pcns: list[list] | None = None, partners: list[list] | None = None, **sheets) -> bytes:
-    """An ePCN-shaped workbook in memory. A row of None leaves a blank spreadsheet row."""
+def workbook(
+    pcns: list[dict | None] | None = None,
+    partners: list[dict] | None = None,
+    headings: tuple[list[str], list[str]] = PUBLISHED,
+    **sheets,
+) -> bytes:
+    """An ePCN-shaped workbook in memory, with only the columns `headings` names.
+
+    A row of None leaves a blank spreadsheet row.
+    """
+    pcn_header, partner_header = headings
+    if pcns is not None:
+        sheets["PCNDetails"] = [pcn_header] + [r and [r[h] for h in pcn_header] for r in pcns]
+    if partners is not None:
+        sheets["PCN Core Partner Details"] = [partner_header] + [
+            [r[h] for h in partner_header] for r in partners
+        ]
     book = openpyxl.Workbook()
     book.remove(book.active)
-    if pcns is not None:
-        sheets["PCNDetails"] = [PCN_HEADER] + [
-            r if r is None else [*r, "1 HIGH STREET", "", "", "DUDLEY", "", "DY1 1AA"] for r in pcns
-        ]
-    if partners is not None:
-        sheets["PCN Core Partner Details"] = [PARTNER_HEADER, *partners]
     for title, rows in sheets.items():
         sheet = book.create_sheet(title)
         for r in rows:
@@ -191,7 +315,8 @@ def workbook(pcns: list[list] | None = None, partners: list[list] | None = None,
     return out.getvalue()
 
 
-def test_the_epcn_workbook_gives_pcns_and_their_core_partners():
+@pytest.mark.parametrize("headings", HEADINGS.values(), ids=list(HEADINGS))
+def test_the_epcn_workbook_gives_pcns_and_their_core_partners(headings):
     data = workbook(
         [pcn("U12345"), pcn("U54321", opened="20191001", closed="20240331")],
         [
@@ -200,6 +325,7 @@ def test_the_epcn_workbook_gives_pcns_and_their_core_partners():
             partner("M87002", "U12345", start="20240401"),
             partner("M87002", "U54321", start="20240601"),  # left and rejoined: allowed
         ],
+        headings,
     )
     pcns, members = parse_epcn(data)
     assert (pcns.layout, members.layout) == ("ods-epcn", "ods-epcn-partners")
@@ -234,52 +360,88 @@ def test_dates_stored_as_excel_dates_or_numbers_are_read_too():
     assert members.rows[0].start_date == date(2019, 7, 1)
 
 
-def test_a_missing_sheet_is_refused_by_name():
+@pytest.mark.parametrize("headings", HEADINGS.values(), ids=list(HEADINGS))
+def test_a_missing_sheet_is_refused_by_name(headings):
     with pytest.raises(SourceError, match="has no sheet 'PCN Core Partner Details'"):
-        parse_epcn(workbook([pcn("U12345")]), "ePCN.xlsx")
+        parse_epcn(workbook([pcn("U12345")], headings=headings), "ePCN.xlsx")
 
 
-def test_a_missing_column_is_refused_by_name():
-    data = workbook(PCNDetails=[PCN_HEADER[:5]], **{"PCN Core Partner Details": [PARTNER_HEADER]})
+@pytest.mark.parametrize("headings", HEADINGS.values(), ids=list(HEADINGS))
+def test_a_missing_column_is_refused_by_name(headings):
+    pcn_header, partner_header = headings
+    data = workbook(PCNDetails=[pcn_header[:5]], **{"PCN Core Partner Details": [partner_header]})
     with pytest.raises(SourceError, match="sheet 'PCNDetails', lacks the columns Close Date"):
         parse_epcn(data)
 
 
-def test_bad_rows_are_reported_by_spreadsheet_row_on_both_sheets():
-    data = workbook(
-        [
-            pcn("U12345"),
-            None,  # a blank spreadsheet row: numbering must not slip
-            pcn("X1"),
-            pcn("U22222", opened="2019-07-01"),
-            pcn("U33333", opened="20200101", closed="20190101"),
-            pcn("U12345"),
-            pcn("U44444", sub_icb="NOT A CODE"),
-        ],
-        [
-            partner("M87001", "U12345"),
-            partner("RNA", "U12345"),
-            partner("M87002", "U99999"),
-            partner("M87003", "U12345", start="20200101", end="20190101"),
-            partner("M87001", "U12345"),
-        ],
-    )
-    pcns, members = parse_epcn(data)
-    assert [(e.line, e.reason) for e in pcns.errors] == [
-        (4, "PCNDetails: PCN code 'X1' is not valid"),
-        (5, "PCNDetails: open date '2019-07-01' is not a date in the form yyyymmdd"),
-        (6, "PCNDetails: close date 2019-01-01 is before open date 2020-01-01"),
-        (7, "PCNDetails: PCN U12345 is already on row 2"),
-        (8, "PCNDetails: sub-ICB code 'NOT A CODE' is not valid"),
-    ]
-    assert [p.code for p in pcns.rows] == ["U12345"]
-    assert [(e.line, e.reason.split(": ", 1)[1]) for e in members.errors] == [
-        (3, "partner code 'RNA' is not a GP practice code"),
-        (4, "PCN U99999 is not on the PCNDetails sheet"),
-        (5, "end date 2019-01-01 is before start date 2020-01-01"),
-        (6, "practice M87001 joining U12345 on 2019-07-01 is already on row 2"),
-    ]
-    assert [m.line for m in members.rows] == [2]
+@pytest.mark.parametrize(
+    "headings, pcn_rows, partner_rows, expected",
+    [
+        pytest.param(
+            PUBLISHED,
+            [
+                pcn("U12345"),
+                None,  # a blank spreadsheet row: numbering must not slip
+                pcn("X1"),
+                pcn("U22222", opened="2019-07-01"),
+                pcn("U33333", opened="20200101", closed="20190101"),
+                pcn("U12345"),
+                pcn("U44444", sub_icb="NOT A CODE"),
+            ],
+            [
+                partner("M87001", "U12345"),
+                partner("RNA", "U12345"),
+                partner("M87002", "U99999"),
+                partner("M87003", "U12345", start="20200101", end="20190101"),
+                partner("M87001", "U12345"),
+            ],
+            {
+                "PCN errors": [
+                    (4, "PCNDetails: PCN code 'X1' is not valid"),
+                    (5, "PCNDetails: open date '2019-07-01' is not a date in the form yyyymmdd"),
+                    (6, "PCNDetails: close date 2019-01-01 is before open date 2020-01-01"),
+                    (7, "PCNDetails: PCN U12345 is already on row 2"),
+                    (8, "PCNDetails: sub-ICB code 'NOT A CODE' is not valid"),
+                ],
+                "PCNs": ["U12345"],
+                "partner errors": [
+                    (3, "partner code 'RNA' is not a GP practice code"),
+                    (4, "PCN U99999 is not on the PCNDetails sheet"),
+                    (5, "end date 2019-01-01 is before start date 2020-01-01"),
+                    (6, "practice M87001 joining U12345 on 2019-07-01 is already on row 2"),
+                ],
+                "partner rows": [2],
+            },
+            id="every kind of bad row on both sheets",
+        ),
+        pytest.param(
+            FEWER_COLUMNS,
+            [
+                pcn("U12345", name="A", sub_icb="", opened="", postcode=""),
+                pcn("X1", name="B", sub_icb="", opened="", postcode=""),
+            ],
+            [],
+            {
+                "PCN errors": [(3, "PCNDetails: PCN code 'X1' is not valid")],
+                "PCNs": ["U12345"],  # a blank sub-ICB code, open date or postcode is allowed
+                "partner errors": [],
+                "partner rows": [],
+            },
+            id="a bad PCN code among blank cells, fewer columns",
+        ),
+    ],
+)
+def test_bad_rows_are_reported_by_spreadsheet_row_on_both_sheets(
+    headings, pcn_rows, partner_rows, expected
+):
+    pcns, members = parse_epcn(workbook(pcn_rows, partner_rows, headings))
+    assert {
+        "PCN errors": [(e.line, e.reason) for e in pcns.errors],
+        "PCNs": [p.code for p in pcns.rows],
+        "partner errors": [(e.line, e.reason.split(": ", 1)[1]) for e in members.errors],
+        "partner rows": [m.line for m in members.rows],
+    } == expected
+    assert all(e.reason.startswith("PCN Core Partner Details: ") for e in members.errors)
 
 
 def test_partners_of_a_listed_but_bad_pcn_are_not_blamed_again():

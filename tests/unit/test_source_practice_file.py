@@ -56,8 +56,26 @@ LAYOUT_OF = {
     "2024_2025": "nhse-place-tool-2022/23-to-2024/25",
     "2025_2026": "nhse-place-tool-2025/26",
 }
+# The 2022/23 row again with its figures rounded and no area in the sub-ICB name.
+ROW_2022_ROUNDED = (
+    "A81001,The Densham Surgery,TS18 1HU,54.5,-1.3,16C,Tees Valley,U89141,Stockton PCN,16C,"
+    "NHS NENC ICB - 16C,QHM,NHS North East and North Cumbria ICB,Y63,North East and Yorkshire,"
+    "E06000004,Stockton-on-Tees,E06000004,Stockton-on-Tees,4073,4086.31,4866.26,5162.81,4503.67,"
+    "3745.04,9609.73,4986.33,5314.58,4620.6,5368.97"
+)
 
 COLUMNS = HEADER_2025.split(",")
+WEIGHTED_NAMES = {
+    "general_and_acute",
+    "community",
+    "mental_health",
+    "maternity",
+    "health_inequalities",
+    "prescribing",
+    "core",
+    "primary_medical_care",
+    "primary_medical_care_final",
+}
 
 
 def row(code: str, **cells: str) -> dict[str, str]:
@@ -107,18 +125,35 @@ def test_each_published_year_is_recognised_by_its_headings(year):
     assert practice.weighted["primary_medical_care_final"] == Decimal("5.4")
 
 
-def test_the_2022_23_file_gives_pcn_sub_icb_and_registered_list():
-    header, first = YEAR_ROWS["2022_2023"]
-    [practice] = parse_practice_file(f"{header}\n{first}\n".encode()).rows
-    assert (practice.pcn_code, practice.sub_icb_code, practice.icb_code) == (
-        "U89141",
-        "16C",
-        "QHM",
-    )
-    assert practice.sub_icb_name == "NHS NENC ICB - 16C Tees Valley"  # trailing space gone
-    assert practice.registered_patients == Decimal("4073")
-    assert practice.population == Decimal("4086.310904")
-    assert (practice.utla_code, practice.utla_name) == ("E06000004", "Stockton-on-Tees")
+READ_FROM_2022 = {
+    "pcn_code": "U89141",
+    "sub_icb_code": "16C",
+    "icb_code": "QHM",
+    "sub_icb_name": "NHS NENC ICB - 16C Tees Valley",  # trailing space gone
+    "registered_patients": Decimal("4073"),
+    "population": Decimal("4086.310904"),
+    "utla_code": "E06000004",
+    "utla_name": "Stockton-on-Tees",
+}
+
+
+@pytest.mark.parametrize(
+    "line, expected",
+    [
+        pytest.param(YEAR_ROWS["2022_2023"][1], READ_FROM_2022, id="as published"),
+        pytest.param(
+            ROW_2022_ROUNDED,
+            READ_FROM_2022
+            | {"sub_icb_name": "NHS NENC ICB - 16C", "population": Decimal("4086.31")},
+            id="figures rounded",
+        ),
+    ],
+)
+def test_the_2022_23_file_gives_pcn_sub_icb_upper_tier_and_registered_list(line, expected):
+    parsed = parse_practice_file(f"{HEADER_2022_TO_2024}\n{line}\n".encode())
+    assert parsed.layout == "nhse-place-tool-2022/23-to-2024/25"
+    [practice] = parsed.rows
+    assert {field: getattr(practice, field) for field in expected} == expected
 
 
 def test_the_2025_26_file_with_a_byte_order_mark_reads_its_first_column():
@@ -129,20 +164,34 @@ def test_the_2025_26_file_with_a_byte_order_mark_reads_its_first_column():
     assert (practice.pcn_code, practice.utla_code) == ("", "")
 
 
-def test_an_unknown_header_names_the_missing_columns():
-    header = HEADER_2025.replace(",Final PMC WP", "").replace("Rcode", "RegionCode")
+@pytest.mark.parametrize(
+    "header, differences",
+    [
+        pytest.param(
+            HEADER_2025.replace(",Final PMC WP", ""),
+            ["it lacks the columns Final PMC WP"],
+            id="a column missing",
+        ),
+        pytest.param(
+            HEADER_2025.replace(",Final PMC WP", "").replace("Rcode", "RegionCode"),
+            ["lacks the columns Final PMC WP, Rcode", "does not know: RegionCode"],
+            id="a column missing and one renamed",
+        ),
+        pytest.param(
+            f"{HEADER_2025},Deprivation WP",
+            ["does not know: Deprivation WP"],
+            id="a new column",
+        ),
+    ],
+)
+def test_a_header_of_no_known_layout_is_refused_naming_the_differences(header, differences):
     with pytest.raises(SourceError) as caught:
         parse_practice_file(f"{header}\n".encode())
     message = str(caught.value)
     assert "not have the columns of a practice file layout OpenICS knows" in message
     assert "compared with nhse-place-tool-2025/26" in message
-    assert "lacks the columns Final PMC WP, Rcode" in message
-    assert "does not know: RegionCode" in message
-
-
-def test_a_new_column_is_not_silently_accepted():
-    with pytest.raises(SourceError, match="does not know: Deprivation WP"):
-        parse_practice_file(f"{HEADER_2025},Deprivation WP\n".encode())
+    for difference in differences:
+        assert difference in message
 
 
 def test_an_empty_file_is_refused():
@@ -150,50 +199,110 @@ def test_an_empty_file_is_refused():
         parse_practice_file(b"\n\n")
 
 
-def test_a_bad_row_at_line_37_is_reported_as_line_37():
-    rows = practices(60)
-    rows[35]["ICB"] = "QQQQ"  # data row 36 is file line 37
+@pytest.mark.parametrize(
+    "count, heading, value, reason",
+    [
+        pytest.param(60, "ICB", "QQQQ", "ICB code 'QQQQ' is not a valid code", id="a bad code"),
+        pytest.param(
+            50, "Population", "lots", "Population 'lots' is not a number", id="a bad number"
+        ),
+    ],
+)
+def test_a_bad_row_at_line_37_is_reported_as_line_37(count, heading, value, reason):
+    rows = practices(count)
+    rows[35][heading] = value  # data row 36 is file line 37
     parsed = parse_practice_file(csv_file(rows))
     [error] = parsed.errors
     assert error.line == 37
-    assert error.reason == "ICB code 'QQQQ' is not a valid code"
-    assert str(error) == "line 37: ICB code 'QQQQ' is not a valid code"
-    assert len(parsed.rows) == 59
+    assert error.reason == reason
+    assert str(error) == f"line 37: {reason}"
+    assert len(parsed.rows) == count - 1
     assert "M00036" not in {p.practice_code for p in parsed.rows}
 
 
-def test_every_bad_row_and_every_problem_in_it_is_reported():
-    rows = practices(8)
-    rows[0]["Practice_Code"] = "12345"
-    rows[2].update(Rcode="Z1", LAD="W06000001")
-    rows[3]["GP_Practice_Name"] = ""
-    rows[4]["PCN_Code"] = "P12345"
-    rows[5]["Patients"] = "about 900"
-    rows[7]["Latitude"] = "95"
-    parsed = parse_practice_file(csv_file(rows))
-    assert [(e.line, e.reason) for e in parsed.errors] == [
-        (2, "practice code '12345' is not a valid code"),
-        (
-            4,
-            "region code 'Z1' is not a valid code; "
-            "local authority code 'W06000001' is not a valid code",
+@pytest.mark.parametrize(
+    "count, changes, errors, kept",
+    [
+        pytest.param(
+            8,
+            {
+                0: {"Practice_Code": "12345"},
+                2: {"Rcode": "Z1", "LAD": "W06000001"},
+                3: {"GP_Practice_Name": ""},
+                4: {"PCN_Code": "P12345"},
+                5: {"Patients": "about 900"},
+                7: {"Latitude": "95"},
+            },
+            [
+                (2, "practice code '12345' is not a valid code"),
+                (
+                    4,
+                    "region code 'Z1' is not a valid code; "
+                    "local authority code 'W06000001' is not a valid code",
+                ),
+                (5, "practice name is empty"),
+                (6, "PCN code 'P12345' is not a valid code"),
+                (7, "Patients 'about 900' is not a number"),
+                (9, "latitude 95 is not between -90 and 90"),
+            ],
+            [3, 8],
+            id="codes, a name, a number and a latitude",
         ),
-        (5, "practice name is empty"),
-        (6, "PCN code 'P12345' is not a valid code"),
-        (7, "Patients 'about 900' is not a number"),
-        (9, "latitude 95 is not between -90 and 90"),
-    ]
-    assert [p.line for p in parsed.rows] == [3, 8]
-
-
-def test_a_repeated_practice_is_an_error_on_the_second_line_naming_the_first():
-    rows = practices(4)
-    rows[3]["Practice_Code"] = "m00002 "  # same code once stripped and upper-cased
+        pytest.param(
+            6,
+            {
+                0: {"Practice_Code": "12345"},
+                2: {"Rcode": "Z1"},
+                4: {"MH WP": "-3"},
+                5: {"GP_Practice_Name": ""},
+            },
+            [
+                (2, "practice code '12345' is not a valid code"),
+                (4, "region code 'Z1' is not a valid code"),
+                (6, "weighted population mental health is negative (-3)"),
+                (7, "practice name is empty"),
+            ],
+            [3, 5],
+            id="codes, a negative weight and a name",
+        ),
+    ],
+)
+def test_every_bad_row_and_every_problem_in_it_is_reported(count, changes, errors, kept):
+    rows = practices(count)
+    for index, cells in changes.items():
+        rows[index].update(cells)
     parsed = parse_practice_file(csv_file(rows))
-    assert [(e.line, e.reason) for e in parsed.errors] == [
-        (5, "practice M00002 is already on line 3")
-    ]
-    assert [p.practice_code for p in parsed.rows] == ["M00001", "M00002", "M00003"]
+    assert [(e.line, e.reason) for e in parsed.errors] == errors
+    assert [p.line for p in parsed.rows] == kept
+
+
+@pytest.mark.parametrize(
+    "count, repeat, errors, kept",
+    [
+        pytest.param(
+            4,
+            "m00002 ",
+            [(5, "practice M00002 is already on line 3")],
+            ["M00001", "M00002", "M00003"],
+            id="the same code once stripped and upper-cased",
+        ),
+        pytest.param(
+            3,
+            "M00001",
+            [(4, "practice M00001 is already on line 2")],
+            ["M00001", "M00002"],
+            id="the same code as written",
+        ),
+    ],
+)
+def test_a_repeated_practice_is_an_error_on_the_second_line_naming_the_first(
+    count, repeat, errors, kept
+):
+    rows = practices(count)
+    rows[-1]["Practice_Code"] = repeat
+    parsed = parse_practice_file(csv_file(rows))
+    assert [(e.line, e.reason) for e in parsed.errors] == errors
+    assert [p.practice_code for p in parsed.rows] == kept
 
 
 def test_a_repeat_of_a_bad_row_is_still_called_a_repeat():
@@ -223,14 +332,35 @@ def test_a_row_with_the_wrong_number_of_fields_is_reported():
     assert len(parsed.rows) == 2
 
 
-def test_a_quoted_field_over_several_lines_keeps_later_lines_right():
-    rows = practices(4)
-    rows[0]["GP_Practice_Name"] = "The Surgery\nAnnexe\nBranch"  # lines 2 to 4
-    rows[2]["Rcode"] = "bad"  # so this row starts on line 6
+@pytest.mark.parametrize(
+    "count, name, bad, errors, kept",
+    [
+        pytest.param(
+            4,
+            "The Surgery\nAnnexe\nBranch",  # lines 2 to 4
+            {"Rcode": "bad"},  # so this row starts on line 6
+            [6],
+            [2, 5, 7],
+            id="a name over three lines",
+        ),
+        pytest.param(
+            3,
+            "The Surgery\nAnnexe",  # lines 2 and 3
+            {"Practice_Code": "bad"},  # so this row starts on line 5
+            [5],
+            [2, 4],
+            id="a name over two lines",
+        ),
+    ],
+)
+def test_a_quoted_field_over_several_lines_keeps_later_lines_right(count, name, bad, errors, kept):
+    rows = practices(count)
+    rows[0]["GP_Practice_Name"] = name
+    rows[2].update(bad)
     parsed = parse_practice_file(csv_file(rows))
-    assert [e.line for e in parsed.errors] == [6]
-    assert [p.line for p in parsed.rows] == [2, 5, 7]
-    assert parsed.rows[0].practice_name == "The Surgery\nAnnexe\nBranch"
+    assert [e.line for e in parsed.errors] == errors
+    assert [p.line for p in parsed.rows] == kept
+    assert parsed.rows[0].practice_name == name
 
 
 def test_blank_lines_at_the_end_are_ignored():
@@ -238,9 +368,21 @@ def test_blank_lines_at_the_end_are_ignored():
     assert parsed.errors == [] and len(parsed.rows) == 2
 
 
-def test_bytes_that_are_not_utf8_are_refused_naming_the_line():
-    data = csv_file(practices(2)).replace(b"Surgery M00002", "Café M00002".encode("cp1252"))
-    with pytest.raises(SourceError, match="not UTF-8 text: byte .* on line 3"):
+@pytest.mark.parametrize(
+    "data, line",
+    [
+        pytest.param(
+            csv_file(practices(2)).replace(b"Surgery M00002", "Café M00002".encode("cp1252")),
+            3,
+            id="in a data row",
+        ),
+        pytest.param(
+            "Practice_Code\nA81001,Café\n".encode("cp1252"), 2, id="before the header is checked"
+        ),
+    ],
+)
+def test_bytes_that_are_not_utf8_are_refused_naming_the_line(data, line):
+    with pytest.raises(SourceError, match=f"not UTF-8 text: byte .* on line {line}"):
         parse_practice_file(data)
 
 
@@ -251,9 +393,33 @@ def test_an_unreadable_csv_record_is_refused_with_its_line():
         parse_practice_file(csv_file(rows))
 
 
-def test_numbers_are_exact_decimals_never_floats():
-    rows = [row("M00001", Population="0.1", Latitude="52.123456789", **{"CS WP": "1,234.5"})]
-    [practice] = parse_practice_file(csv_file(rows)).rows
+@pytest.mark.parametrize(
+    "cells, expected",
+    [
+        pytest.param(
+            {heading: "1234.567" for heading in COLUMNS[19:]},  # Patients onwards
+            {"registered_patients": Decimal("1234.567"), "core": Decimal("1234.567")},
+            id="every figure to three places",
+        ),
+        pytest.param(
+            {"Population": "0.1", "Latitude": "52.123456789", "CS WP": "1,234.5"},
+            {
+                "population": Decimal("0.1"),
+                "population + 0.2": Decimal("0.3"),  # a float would not be
+                "latitude": Decimal("52.123456789"),
+                "community": Decimal("1234.5"),
+            },
+            id="a tenth, a long latitude and a thousands comma",
+        ),
+    ],
+)
+def test_a_2025_26_row_is_read_in_exact_decimals_never_floats(cells, expected):
+    parsed = parse_practice_file(csv_file([row("M87001", **cells)]))
+    assert parsed.layout == "nhse-place-tool-2025/26"
+    assert parsed.errors == []
+    [practice] = parsed.rows
+    assert (practice.line, practice.practice_code, practice.icb_code) == (2, "M87001", "QUA")
+    assert set(practice.weighted) == WEIGHTED_NAMES
     values = [
         practice.population,
         practice.registered_patients,
@@ -261,9 +427,14 @@ def test_numbers_are_exact_decimals_never_floats():
         *practice.weighted.values(),
     ]
     assert all(type(value) is Decimal for value in values)
-    assert practice.population + Decimal("0.2") == Decimal("0.3")  # a float would not be
-    assert practice.latitude == Decimal("52.123456789")
-    assert practice.weighted["community"] == Decimal("1234.5")
+    read = {
+        "registered_patients": practice.registered_patients,
+        "population": practice.population,
+        "population + 0.2": practice.population + Decimal("0.2"),
+        "latitude": practice.latitude,
+        **practice.weighted,
+    }
+    assert {key: read[key] for key in expected} == expected
 
 
 def test_blank_coordinates_are_none():
@@ -282,13 +453,26 @@ def test_codes_are_stripped_and_upper_cased():
     assert (practice.lad_code, practice.pcn_code) == ("E08000027", "U12345")
 
 
-def test_a_bare_u_pcn_means_no_pcn_and_is_said_once():
-    rows = [row(f"M0000{i}", PCN_Code="U", PCN_Name="Unallocated") for i in (1, 2)]
+@pytest.mark.parametrize(
+    "count, note",
+    [
+        pytest.param(
+            2,
+            "2 rows (first on line 2): PCN code is a bare 'U' (unallocated), read as no PCN",
+            id="two practices",
+        ),
+        pytest.param(
+            1,
+            "1 row (first on line 2): PCN code is a bare 'U' (unallocated), read as no PCN",
+            id="one practice",
+        ),
+    ],
+)
+def test_a_bare_u_pcn_means_no_pcn_and_is_said_once(count, note):
+    rows = [row(f"M0000{i}", PCN_Code="U", PCN_Name="Unallocated") for i in range(1, count + 1)]
     parsed = parse_practice_file(csv_file(rows))
-    assert [(p.pcn_code, p.pcn_name) for p in parsed.rows] == [("", ""), ("", "")]
-    assert parsed.notes == [
-        "2 rows (first on line 2): PCN code is a bare 'U' (unallocated), read as no PCN"
-    ]
+    assert [(p.pcn_code, p.pcn_name) for p in parsed.rows] == [("", "")] * count
+    assert parsed.notes == [note]
 
 
 def test_a_blank_patients_column_takes_the_population_and_says_so():
@@ -305,10 +489,27 @@ def test_patients_and_population_both_blank_is_an_error():
     assert [e.reason for e in errors] == ["Patients is empty; Population is empty"]
 
 
-def test_a_blank_weight_counts_as_zero_and_is_noted_with_its_line():
-    parsed = parse_practice_file(csv_file([row("M00001"), row("M00002", **{"Mat WP": ""})]))
-    assert parsed.rows[1].weighted["maternity"] == Decimal(0)
-    assert parsed.notes == ["line 3: maternity weighted population blank, taken as 0"]
+@pytest.mark.parametrize(
+    "rows, index, note",
+    [
+        pytest.param(
+            [row("M00001"), row("M00002", **{"Mat WP": ""})],
+            1,
+            "line 3: maternity weighted population blank, taken as 0",
+            id="on a later line",
+        ),
+        pytest.param(
+            [row("M87001", **{"Mat WP": ""})],
+            0,
+            "line 2: maternity weighted population blank, taken as 0",
+            id="on the only line",
+        ),
+    ],
+)
+def test_a_blank_weight_counts_as_zero_and_is_noted_with_its_line(rows, index, note):
+    parsed = parse_practice_file(csv_file(rows))
+    assert parsed.rows[index].weighted["maternity"] == Decimal(0)
+    assert parsed.notes == [note]
 
 
 def test_a_district_given_as_an_upper_tier_is_dropped_as_in_2024_25():
