@@ -7,6 +7,7 @@ from ninja import Router, Schema
 from ninja.errors import HttpError
 from ninja.pagination import LimitOffsetPagination, paginate
 
+from openics.kernel.years import FinancialYear
 from openics.organisations.models import Organisation
 from openics.organisations.selectors import OrganisationNotFound, organisation_by_code
 from openics.population import selectors as population_selectors
@@ -74,8 +75,19 @@ def list_organisations(request, kind: str | None = None, q: str | None = None):
     return orgs
 
 
+def _year(text: str | None) -> str | None:
+    """A ?year= as stored (2025/26), written either way; anything else is a 400."""
+    if not text:
+        return None
+    try:
+        return FinancialYear.parse(text).label
+    except ValueError as exc:
+        raise HttpError(400, str(exc)) from None
+
+
 @router.get("/icbs", response=list[IcbOut], summary="Every ICB with its registered population")
 def list_icbs(request, year: str | None = None):
+    year = _year(year)
     return [
         {
             "code": s.icb.code,
@@ -117,6 +129,7 @@ def organisation_detail(request, kind: str, code: str):
 )
 @paginate(LimitOffsetPagination)
 def populations(request, kind: str, code: str, year: str | None = None):
+    year = _year(year)
     try:
         org = organisation_by_code(code, kind=kind)
     except (OrganisationNotFound, ValueError) as exc:

@@ -10,6 +10,7 @@ import click
 from openics.cli.runtime import (
     FILE,
     REASON,
+    YEAR,
     cli_actor,
     fail,
     financial_year,
@@ -38,7 +39,9 @@ def import_allocations(file: Path, reason: str | None) -> None:
 
 
 @allocation_group.command("verify")
-@click.option("--year", help="Financial year, e.g. 2024/25 (default: every year loaded).")
+@click.option(
+    "--year", type=YEAR, help="Financial year, e.g. 2024-25 (default: every year loaded)."
+)
 def allocation_verify(year: str | None) -> None:
     """Recompute every published distance from target and recurrent allocation."""
     setup_django()
@@ -64,7 +67,9 @@ def allocation_verify(year: str | None) -> None:
 
 @allocation_group.command("places")
 @click.option("--icb", "icb_code", required=True, help="ICB ODS code, e.g. QUA.")
-@click.option("--year", required=True, help="Financial year of the populations, e.g. 2025/26.")
+@click.option(
+    "--year", type=YEAR, required=True, help="Financial year of the populations, e.g. 2025-26."
+)
 @click.option("--budget", required=True, help="The ICB's budget for the line, e.g. £2,500,000,000.")
 @click.option(
     "--component",
@@ -147,7 +152,9 @@ def _print_run(run) -> None:
 
 @allocation_group.command("explain")
 @click.option("--icb", "icb_code", required=True, help="ICB ODS code, e.g. QUA.")
-@click.option("--year", required=True, help="Financial year of the populations, e.g. 2025/26.")
+@click.option(
+    "--year", type=YEAR, required=True, help="Financial year of the populations, e.g. 2025-26."
+)
 @click.option(
     "--total",
     help="National total to share, e.g. £100,000,000,000.00 (default: "
@@ -193,10 +200,13 @@ def _money_option(text: str):
 @allocation_group.command("pace")
 @click.option(
     "--baseline-year",
+    type=YEAR,
     required=True,
-    help="Year whose published allocations are the baselines, e.g. 2024/25.",
+    help="Year whose published allocations are the baselines, e.g. 2024-25.",
 )
-@click.option("--population-year", required=True, help="Year of the weighted populations.")
+@click.option(
+    "--population-year", type=YEAR, required=True, help="Year of the weighted populations."
+)
 @click.option("--total", required=True, help="Next year's national total, e.g. £105,000,000,000.")
 @click.option("--base-growth", required=True, help="Base growth as a rate, e.g. 0.04.")
 @click.option(
@@ -252,7 +262,7 @@ def allocation_pace(baseline_year, population_year, total, base_growth, on) -> N
 
 
 @allocation_group.command("set-total")
-@click.option("--year", required=True, help="Financial year, e.g. 2025/26.")
+@click.option("--year", type=YEAR, required=True, help="Financial year, e.g. 2025-26.")
 @click.option(
     "--line",
     default="core",
@@ -338,7 +348,9 @@ def _tool_failed(exc) -> None:
 
 
 @allocate_group.command("national")
-@click.option("--year", required=True, help="Financial year of the populations, e.g. 2025-26.")
+@click.option(
+    "--year", type=YEAR, required=True, help="Financial year of the populations, e.g. 2025-26."
+)
 @click.option(
     "--totals",
     type=FILE,
@@ -365,7 +377,9 @@ def allocate_national(year, totals, fmt, out) -> None:
 
 @allocate_group.command("places")
 @click.option("--icb", "icb_code", required=True, help="ICB ODS code, e.g. QUA.")
-@click.option("--year", required=True, help="Financial year of the populations, e.g. 2025-26.")
+@click.option(
+    "--year", type=YEAR, required=True, help="Financial year of the populations, e.g. 2025-26."
+)
 @click.option(
     "--by",
     "by",

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from openics.cli.runtime import cli_actor, fail, financial_year, organisation, setup_django
+from openics.cli.runtime import YEAR, cli_actor, fail, financial_year, organisation, setup_django
 
 
 @click.group("ledger")
@@ -18,7 +18,7 @@ def ledger_group() -> None:
 
 @ledger_group.command("balance")
 @click.option("--icb", "code", required=True, help="ICB code, e.g. QUA.")
-@click.option("--year", required=True, help="Financial year, e.g. 2025-26.")
+@click.option("--year", type=YEAR, required=True, help="Financial year, e.g. 2025-26.")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
 def balance(code: str, year: str, fmt: str) -> None:
     """The ICB's duty to break even, its providers' surplus or deficit, and the system's."""
@@ -99,7 +99,7 @@ def export_beancount(out: Path) -> None:
 
 @export_group.command("spend-over-25k")
 @click.option("--body", "code", required=True, help="The paying body's code, e.g. QUA.")
-@click.option("--year", required=True, help="Financial year, e.g. 2025-26.")
+@click.option("--year", type=YEAR, required=True, help="Financial year, e.g. 2025-26.")
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path), default=None)
 def export_spend(code: str, year: str, out: Path | None) -> None:
     """HM Treasury's "spend over £25,000" file for one body and year (CSV)."""
@@ -155,7 +155,7 @@ def money_group() -> None:
     required=True,
     help="nhse, dhsc, icb:CODE, place:NAME, provider:CODE or account:KEY.",
 )
-@click.option("--year", required=True, help="Financial year, e.g. 2025-26.")
+@click.option("--year", type=YEAR, required=True, help="Financial year, e.g. 2025-26.")
 @click.option(
     "--reverse", is_flag=True, help="Where the money came from, instead of where it went."
 )

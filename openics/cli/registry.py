@@ -11,6 +11,7 @@ from openics.cli.runtime import (
     ON,
     REASON,
     WHY,
+    YEAR,
     cli_actor,
     fail,
     import_group,
@@ -25,7 +26,8 @@ from openics.cli.runtime import (
 @click.argument("file", type=FILE)
 @click.option(
     "--year",
-    help="Financial year the populations apply to, e.g. 2025/26 "
+    type=YEAR,
+    help="Financial year the populations apply to, e.g. 2025-26 "
     "(read from the file name when it holds one, like 2025_2026.csv).",
 )
 @REASON
@@ -87,17 +89,16 @@ def import_deprivation(file: Path, reason: str | None) -> None:
 
 @main.command("responsibility")
 @click.option("--icb", "icb_code", required=True, help="ICB ODS code, e.g. QUA.")
-@click.option("--year", help="Financial year, e.g. 2025/26 (default: the latest loaded).")
+@click.option(
+    "--year", type=YEAR, help="Financial year, e.g. 2025-26 (default: the latest loaded)."
+)
 def responsibility(icb_code: str, year: str | None) -> None:
     """Whom an ICB is responsible for, and for what, with how each figure was found."""
     setup_django()
-    from openics.organisations.models import Organisation
     from openics.population import selectors as population_selectors
     from openics.population.responsibility import responsibility_for_icb
 
-    icb = Organisation.objects.filter(kind="icb", code=icb_code.upper()).first()
-    if icb is None:
-        fail(f"no ICB with code {icb_code}")
+    icb = organisation(icb_code, kind="icb")
     year = year or population_selectors.latest_financial_year()
     if not year:
         fail("no populations are loaded; run `openics import practices FILE` first")

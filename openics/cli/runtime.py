@@ -43,6 +43,24 @@ def import_group() -> None:
 
 
 FILE = click.Path(exists=True, dir_okay=False, path_type=Path)
+
+
+class FinancialYearType(click.ParamType):
+    """A financial year as people write it (2025-26 or 2025/26), given to the command as
+    stored (2025/26); anything else is a usage error naming the text."""
+
+    name = "year"
+
+    def convert(self, value, param, ctx):
+        from openics.kernel.years import FinancialYear
+
+        try:
+            return FinancialYear.parse(value).label
+        except ValueError as exc:
+            self.fail(str(exc), param, ctx)
+
+
+YEAR = FinancialYearType()
 REASON = click.option("--reason", help="Why you are importing (kept in the audit log).")
 WHY = click.option("--reason", required=True, help="Why (kept in the audit log).")
 ON = click.option(

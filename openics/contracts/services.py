@@ -27,7 +27,7 @@ def value_over_term(annual: Money, start: date, end: date, extension_months: int
     return Money(int(pence))
 
 
-@service("commissioning.register_service")
+@service("contracts.register_service")
 def register_service(
     *,
     code: str,
@@ -52,7 +52,7 @@ def register_service(
     if Service.objects.filter(code=code).exists():
         problems.append(f"there is already a service {code}")
     if problems:
-        raise Refused(problems, asked={"code": code}, object_type="commissioning.service")
+        raise Refused(problems, asked={"code": code}, object_type="contracts.service")
     svc = Service.objects.create(
         code=code,
         name=name,

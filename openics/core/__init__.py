@@ -1,1 +1,1 @@
-"""core: what every bounded context shares — base model, money, audit, roles and permissions."""
+"""core: Django's shared kernel, knowing no context (base model, audit, roles, imports, checks)."""

@@ -1,7 +1,7 @@
 """Named reads of boards, meetings, the register of interests, powers from above and the
 record of decisions, for the portal and the read API. Each reads in a fixed number of
 queries, however many boards, members, items or entries there are, except where it calls
-the checks in `checks.py`, which read one board or the whole register on their own."""
+the checks in `compliance.py`, which read one board or the whole register on their own."""
 
 from __future__ import annotations
 

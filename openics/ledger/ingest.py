@@ -24,7 +24,7 @@ from django.utils import timezone
 
 from openics.contracts.models import Contract
 from openics.core.audit import Auditor, service
-from openics.core.imports import ImportRejected
+from openics.core.imports import ImportRejected, ImportReport, record_import
 from openics.core.models import ImportRun
 from openics.kernel.money import Money
 from openics.kernel.years import FinancialYear
@@ -314,17 +314,14 @@ def _import(*, rows, errors, source_name, sha256, audit: Auditor) -> PaymentImpo
     payers = _Payers(found)
     payers.contracts = contracts
     total = Money(sum(r.pence for r in rows))
-    run = ImportRun.objects.create(
-        kind="ledger-payments",
-        source_name=source_name,
-        sha256=sha256,
-        layout="payments-csv-1",
-        rows=len(rows),
-        created=len(rows),
-        actor_label=str(audit.actor),
+    run = record_import(
+        audit,
+        ImportReport(
+            "ledger-payments", source_name, "payments-csv-1", len(rows), created=len(rows)
+        ),
+        sha256,
     )
     _write(payers, providers, audit, run)
-    audit.created(run)
     audit.record(
         object_type="ledger.transaction",
         object_id=str(run.pk),

@@ -24,8 +24,38 @@ _CRUMBS = [{"href": "/", "text": "Home"}, {"href": "/money/", "text": "Money"}]
 # -- fair shares and place budgets ----------------------------------------------------------
 
 
+class _BadYear(Exception):
+    pass
+
+
+def _asked_year(request, default=None):
+    """The ?year= of a page as stored (2025/26), whichever way it was written; a text that is
+    not a financial year is a 400 with the reason."""
+    asked = request.GET.get("year", "").strip()
+    if not asked:
+        return default
+    try:
+        return FinancialYear.parse(asked).label
+    except ValueError as exc:
+        raise _BadYear(str(exc)) from None
+
+
+def _refuse_bad_years(view):
+    import functools
+
+    @functools.wraps(view)
+    def checked(request, *args, **kwargs):
+        try:
+            return view(request, *args, **kwargs)
+        except _BadYear as exc:
+            return HttpResponse(str(exc), status=400, content_type="text/plain; charset=utf-8")
+
+    return checked
+
+
+@_refuse_bad_years
 def allocations(request):
-    year = request.GET.get("year") or None
+    year = _asked_year(request)
     rows = shares.reproduce_published(year)
     years = sorted({r.published.financial_year for r in rows})
     return render(
@@ -108,7 +138,7 @@ def _fair_share_inputs(request):
     """The populations year and the total to share: from the query, or the latest loaded."""
     from openics.population.selectors import latest_financial_year
 
-    year = request.GET.get("year") or latest_financial_year()
+    year = _asked_year(request) or latest_financial_year()
     total_text = request.GET.get("total", "").strip()
     if total_text:
         try:
@@ -125,6 +155,7 @@ def _fair_share_inputs(request):
     return year, total.amount, f"England's {total.financial_year} total: {total.source}"
 
 
+@_refuse_bad_years
 def fair_shares(request):
     year, total, total_source = _fair_share_inputs(request)
     rows = shares.national_fair_shares(year, total) if (year and total) else []
@@ -142,6 +173,7 @@ def fair_shares(request):
     )
 
 
+@_refuse_bad_years
 def fair_share_explained(request, icb_code: str):
     year, total, total_source = _fair_share_inputs(request)
     rows = shares.national_fair_shares(year, total) if (year and total) else []
@@ -169,13 +201,7 @@ def _years() -> list[str]:
 
 
 def _year(request, years: list[str]) -> str:
-    asked = request.GET.get("year")
-    if asked:
-        try:
-            return FinancialYear.parse(asked).label
-        except ValueError as exc:
-            raise Http404(str(exc)) from None
-    return years[-1] if years else ""
+    return _asked_year(request) or (years[-1] if years else "")
 
 
 def _node(account: Account) -> tuple[str, str]:
@@ -234,6 +260,7 @@ def _starts() -> list[dict]:
     return starts
 
 
+@_refuse_bad_years
 def follow_money(request):
     years = _years()
     year = _year(request, years)

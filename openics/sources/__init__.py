@@ -1,4 +1,4 @@
-"""Readers for the public files the registry is built from. Pure: bytes in, rows and errors out.
+"""sources: pure readers of published files (registry, populations, allocations, payments).
 
 Each reader recognises the layout of its file by the published meaning of its columns,
 refuses a layout it does not know with a clear SourceError, and reports every bad row

@@ -216,7 +216,7 @@ def _the_demo_decisions_export_as_valid_ocds():
     import tempfile
 
     from openics.arranging.models import Process, SelectionDecision
-    from openics.arranging.ocds_validation import check_release_package
+    from tests.ocds_validation import check_release_package
 
     decisions = SelectionDecision.objects.all()
     assert decisions.count() >= 10 and not decisions.filter(illustrative=False).exists()

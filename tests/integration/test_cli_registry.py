@@ -27,6 +27,14 @@ def test_import_practices_then_responsibility(tmp_path):
     assert result.exit_code == 0, result.output
     assert "Registered with one of its practices: 4,000" in result.output
     assert "not known" in result.output
+    # a year is read as people write it, either way, and anything else is refused
+    for spelling in ("2025-26", "2025/26"):
+        again = runner.invoke(main, ["responsibility", "--icb", "QUA", "--year", spelling])
+        assert again.exit_code == 0 and again.output == result.output
+    wrong = runner.invoke(main, ["responsibility", "--icb", "QUA", "--year", "2025-27"])
+    assert wrong.exit_code == 2 and "not a financial year: '2025-27'" in wrong.output
+    unknown = runner.invoke(main, ["responsibility", "--icb", "QZZ"])
+    assert unknown.exit_code == 1 and "no icb organisation with the code 'QZZ'" in unknown.output
 
 
 def test_a_bad_row_is_reported_by_line_and_the_exit_code_says_so(tmp_path):

@@ -8,9 +8,9 @@ import pytest
 
 from openics.arranging import services as arranging
 from openics.arranging.ocds import dumps, release_package
-from openics.arranging.ocds_validation import check_release_package
 from openics.contracts.models import Contract
 from openics.kernel.money import Money
+from tests.ocds_validation import check_release_package
 from tests.psr_world import ACTOR, build_psr_world, decide
 
 pytestmark = pytest.mark.django_db

@@ -5,7 +5,7 @@ import socket
 
 import pytest
 
-from openics.arranging.ocds_validation import (
+from tests.ocds_validation import (
     STANDARD_ZIP,
     check_release_package,
     validate_release_package,
