@@ -2,33 +2,12 @@
 
 Before: a contract named the decision that awarded it, and an agenda item named the
 decision it took. Arranging sits above contracts and governance, so the decision now names
-both; the data moves with the links.
+both. The data moves in the next migration and the old links go after it, each in a
+transaction of its own (PostgreSQL will not alter a table with updates pending).
 """
 
 import django.db.models.deletion
 from django.db import migrations, models
-
-
-def links_to_the_decision(apps, schema_editor):
-    Contract = apps.get_model("commissioning", "Contract")
-    SelectionDecision = apps.get_model("commissioning", "SelectionDecision")
-    AgendaItem = apps.get_model("governance", "AgendaItem")
-    for contract in Contract.objects.exclude(decision=None).order_by("-created_at"):
-        # The earliest contract a decision led to is its contract (as the old property had it).
-        SelectionDecision.objects.filter(pk=contract.decision_id).update(contract=contract)
-    items = AgendaItem.objects.exclude(selection_decision=None).order_by("meeting__held_on")
-    for item in items:
-        SelectionDecision.objects.filter(pk=item.selection_decision_id).update(agenda_item=item)
-
-
-def links_to_the_contract(apps, schema_editor):
-    Contract = apps.get_model("commissioning", "Contract")
-    SelectionDecision = apps.get_model("commissioning", "SelectionDecision")
-    AgendaItem = apps.get_model("governance", "AgendaItem")
-    for decision in SelectionDecision.objects.exclude(contract=None):
-        Contract.objects.filter(pk=decision.contract_id).update(decision=decision)
-    for decision in SelectionDecision.objects.exclude(agenda_item=None):
-        AgendaItem.objects.filter(pk=decision.agenda_item_id).update(selection_decision=decision)
 
 
 class Migration(migrations.Migration):
@@ -62,6 +41,4 @@ class Migration(migrations.Migration):
                 to="governance.agendaitem",
             ),
         ),
-        migrations.RunPython(links_to_the_decision, links_to_the_contract),
-        migrations.RemoveField(model_name="contract", name="decision"),
     ]

@@ -16,7 +16,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ("organisations", "0002_owned_by"),
-        ("commissioning", "0003_decision_points_at_contract_and_item"),
+        ("commissioning", "0005_contract_forgets_its_decision"),
     ]
 
     operations = [

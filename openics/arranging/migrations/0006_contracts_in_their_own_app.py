@@ -7,10 +7,10 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("commissioning", "0003_decision_points_at_contract_and_item"),
+        ("commissioning", "0005_contract_forgets_its_decision"),
         ("contracts", "0001_initial"),
         ("ledger", "0004_contracts_in_their_own_app"),
-        ("governance", "0002_item_names_its_provider"),
+        ("governance", "0004_item_forgets_its_decision"),
     ]
 
     operations = [
