@@ -12,6 +12,7 @@ from openics.allocation.models import PlaceAllocationRun, PublishedAllocation, R
 from openics.organisations import selectors as registry
 from openics.organisations.models import Organisation, Relationship, RelationshipKind
 from openics.population.models import WEIGHTED_FIELDS, PracticePopulation
+from openics.population.selectors import populations_by_icb
 from openics.regimes.vocabulary import BodyKind
 
 NOT_IN_A_PLACE = "not-in-a-place"
@@ -88,15 +89,8 @@ def place_inputs(
 
 def icb_weighted_totals(financial_year: str):
     """Per ICB: practices, registered and core weighted population (for the national view)."""
-    return (
-        PracticePopulation.objects.for_year(financial_year)
-        .filter(
-            practice__parent_links__kind=RelationshipKind.WITHIN,
-            practice__parent_links__active_to__isnull=True,
-            practice__parent_links__parent__kind=BodyKind.ICB.value,
-        )
-        .values("practice__parent_links__parent")
-        .annotate(practices=Count("id"), registered=Sum("registered"), weighted=Sum("wp_core"))
+    return populations_by_icb(financial_year).annotate(
+        practices=Count("id"), registered=Sum("registered"), weighted=Sum("wp_core")
     )
 
 
@@ -112,15 +106,8 @@ COMPONENT_FIELDS = {"registered": "registered", **WEIGHTED_FIELDS}
 
 def icb_components(financial_year: str) -> dict:
     """ICB id → practices, registered population and each weighted component, in one query."""
-    rows = (
-        PracticePopulation.objects.for_year(financial_year)
-        .filter(
-            practice__parent_links__kind=RelationshipKind.WITHIN,
-            practice__parent_links__active_to__isnull=True,
-            practice__parent_links__parent__kind=BodyKind.ICB.value,
-        )
-        .values("practice__parent_links__parent")
-        .annotate(practices=Count("id"), **{k: Sum(f) for k, f in COMPONENT_FIELDS.items()})
+    rows = populations_by_icb(financial_year).annotate(
+        practices=Count("id"), **{k: Sum(f) for k, f in COMPONENT_FIELDS.items()}
     )
     return {r.pop("practice__parent_links__parent"): r for r in rows}
 

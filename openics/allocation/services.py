@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 
@@ -16,13 +17,14 @@ from openics.allocation.models import (
     RunStatus,
 )
 from openics.core.audit import Auditor, Refused, service, snapshot
-from openics.core.imports import ImportRejected, ImportReport, record_import
+from openics.core.imports import ImportRejected, ImportReport, create_or_update, record_import
 from openics.kernel.money import Money
 from openics.kernel.years import FinancialYear
+from openics.organisations.importers import unknown_icb_rows
 from openics.organisations.models import Organisation
 from openics.population.models import WEIGHTED_FIELDS
 from openics.regimes.vocabulary import BodyKind
-from openics.sources.base import RowError, SourceError
+from openics.sources.base import SourceError
 
 
 class AllocationError(Refused, ValueError):
@@ -52,26 +54,19 @@ def _apply_published(*, parsed, source_name: str, sha256: str, audit: Auditor) -
             "recurrent_k": row.recurrent_k,
         }
         values = {k: PublishedAllocation._meta.get_field(k).quantize(v) for k, v in values.items()}
-        current = existing.get((row.icb_code, row.financial_year, row.line_item))
-        if current is None:
-            created = PublishedAllocation.objects.create(
+        create_or_update(
+            existing.get((row.icb_code, row.financial_year, row.line_item)),
+            values,
+            create=functools.partial(
+                PublishedAllocation.objects.create,
                 icb=icbs[row.icb_code],
                 financial_year=row.financial_year,
                 line=row.line_item,
                 source_name=source_name,
-                **values,
-            )
-            changes.append({"obj": created, "after": snapshot(created)})
-            report.created += 1
-        elif any(getattr(current, k) != v for k, v in values.items()):
-            before = snapshot(current)
-            for k, v in values.items():
-                setattr(current, k, v)
-            current.save()
-            changes.append({"obj": current, "before": before, "after": snapshot(current)})
-            report.changed += 1
-        else:
-            report.unchanged += 1
+            ),
+            report=report,
+            changes=changes,
+        )
     audit.record_many(changes)
     _record_published_totals(parsed.rows, source_name, audit)
     record_import(audit, report, sha256)
@@ -112,14 +107,9 @@ def import_published_allocations(data: bytes, *, source_name: str, actor, reason
         parsed = parse_allocations_workbook(data, source_name)
     except SourceError as exc:
         raise ImportRejected(source_name, message=f"{source_name} was rejected: {exc}") from exc
-    known = set(Organisation.objects.filter(kind=BodyKind.ICB.value).values_list("code", flat=True))
-    errors = parsed.errors + [
-        RowError(
-            r.line, f"{r.sheet}: unknown ICB code {r.icb_code}; import the practice file first"
-        )
-        for r in parsed.rows
-        if r.icb_code not in known
-    ]
+    errors = parsed.errors + unknown_icb_rows(
+        parsed.rows, "{row.sheet}: unknown ICB code {row.icb_code}; import the practice file first"
+    )
     if errors:
         raise ImportRejected(source_name, sorted(errors, key=lambda e: e.line))
     return _apply_published(

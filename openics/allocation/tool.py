@@ -20,19 +20,8 @@ from openics.organisations.models import Organisation, Relationship, Relationshi
 from openics.population.models import WEIGHTED_FIELDS, PracticePopulation
 from openics.regimes.vocabulary import BodyKind
 from openics.sources.base import Parsed, RowError, SourceError, decode
+from openics.sources.practice_file import WEIGHTED_HEADINGS
 
-# Our component names → the column headings of NHS England's practice file.
-COMPONENT_HEADINGS = {
-    "general_and_acute": "G&A WP",
-    "community": "CS WP",
-    "mental_health": "MH WP",
-    "maternity": "Mat WP",
-    "health_inequalities": "Health Ineq WP",
-    "prescribing": "Prescr WP",
-    "core": "Final WP",
-    "primary_medical_care": "Primary Medical Care WP",
-    "primary_medical_care_final": "Final PMC WP",
-}
 LINES = {"core": "core", "primary_medical_care": "primary_medical_care_final"}
 
 
@@ -261,7 +250,7 @@ def place_rows(
             place[component] += values[field]
     whole_pop = sum(p["registered"] for p in places.values())
     rows = []
-    for component, heading in COMPONENT_HEADINGS.items():
+    for component, heading in WEIGHTED_HEADINGS.items():  # as the practice file heads them
         whole_wp = sum(p[component] for p in places.values())
         for code in sorted(places):
             p = places[code]

@@ -306,6 +306,15 @@ def _who(membership) -> dict:
     }
 
 
+def _concerns(x) -> dict:
+    """The board, meeting and agenda item a power used, or an entry of the record, concerns."""
+    return {
+        "board": x.board.slug if x.board_id else None,
+        "meeting": x.item.meeting.reference if x.item_id else None,
+        "item": x.item.number if x.item_id else None,
+    }
+
+
 def _intervention(i, today: date) -> dict:
     return {
         "reference": i.reference,
@@ -318,9 +327,7 @@ def _intervention(i, today: date) -> dict:
         "addressed_to": i.addressed_to.name,
         "subject": i.subject,
         "blocks": i.blocks,
-        "board": i.board.slug if i.board_id else None,
-        "meeting": i.item.meeting.reference if i.item_id else None,
-        "item": i.item.number if i.item_id else None,
+        **_concerns(i),
         "window_ends": i.window_ends,
         "ended_on": i.ended_on,
         "outcome": i.outcome,
@@ -554,9 +561,7 @@ def record(request, page: Query[RecordQuery]):
                 "sequence": e.sequence,
                 "entered_at": e.entered_at,
                 "kind": e.kind,
-                "board": e.board.slug if e.board_id else None,
-                "meeting": e.item.meeting.reference if e.item_id else None,
-                "item": e.item.number if e.item_id else None,
+                **_concerns(e),
                 "corrects": e.corrects_id,
                 "corrected_by": found.corrected_by.get(e.sequence, []),
                 "body": e.body,

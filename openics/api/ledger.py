@@ -64,30 +64,9 @@ def balance(request, code: str, year: str):
         body = organisation_by_code(code)
     except OrganisationNotFound as exc:
         raise HttpError(404, str(exc)) from None
-    result = selectors.icb_balance(body, _year(year))
-    return {
-        "body": body.code,
-        "year": result.year,
-        "received": result.received.format_plain(),
-        "spent": result.spent.format_plain(),
-        "surplus": result.surplus.format_plain(),
-        "committed_unpaid": result.committed_unpaid.format_plain(),
-        "unspent_budget": result.unspent.format_plain(),
-        "breaks_even": result.breaks_even,
-        "duty": result.duty_source,
-        "breaches": result.duty,
-        "providers": [
-            {
-                "code": p.organisation.code,
-                "name": p.organisation.name,
-                "income": p.income.format_plain(),
-                "expenditure": p.expenditure.format_plain(),
-                "surplus": p.surplus.format_plain(),
-            }
-            for p in result.providers
-        ],
-        "system_surplus": result.system_surplus.format_plain(),
-    }
+    data = selectors.icb_balance(body, _year(year)).as_data()
+    data["body"] = data.pop("icb")
+    return data
 
 
 @router.get("/trace", response=TraceOut, summary="Follow the money from (or back to) an account")

@@ -9,15 +9,15 @@ import click
 
 from openics.cli.runtime import (
     FILE,
-    REASON,
+    ICB,
+    POPULATION_YEAR,
     YEAR,
     cli_actor,
     fail,
+    file_import,
     financial_year,
-    import_group,
     main,
     organisation,
-    run_import,
     setup_django,
 )
 
@@ -27,15 +27,13 @@ def allocation_group() -> None:
     """Fair shares: NHS England's published allocations, and budgets shared between places."""
 
 
-@import_group.command("allocations")
-@click.argument("file", type=FILE)
-@REASON
-def import_allocations(file: Path, reason: str | None) -> None:
+@file_import(
+    "allocations",
+    "published allocations",
+    "openics.allocation.services.import_published_allocations",
+)
+def import_allocations():
     """NHS England's ICB allocations workbook (baselines, targets, growth, allocations)."""
-    setup_django()
-    from openics.allocation.services import import_published_allocations
-
-    run_import("published allocations", import_published_allocations, file, reason)
 
 
 @allocation_group.command("verify")
@@ -66,10 +64,8 @@ def allocation_verify(year: str | None) -> None:
 
 
 @allocation_group.command("places")
-@click.option("--icb", "icb_code", required=True, help="ICB ODS code, e.g. QUA.")
-@click.option(
-    "--year", type=YEAR, required=True, help="Financial year of the populations, e.g. 2025-26."
-)
+@ICB
+@POPULATION_YEAR
 @click.option("--budget", required=True, help="The ICB's budget for the line, e.g. £2,500,000,000.")
 @click.option(
     "--component",
@@ -151,10 +147,8 @@ def _print_run(run) -> None:
 
 
 @allocation_group.command("explain")
-@click.option("--icb", "icb_code", required=True, help="ICB ODS code, e.g. QUA.")
-@click.option(
-    "--year", type=YEAR, required=True, help="Financial year of the populations, e.g. 2025-26."
-)
+@ICB
+@POPULATION_YEAR
 @click.option(
     "--total",
     help="National total to share, e.g. £100,000,000,000.00 (default: "
@@ -348,9 +342,7 @@ def _tool_failed(exc) -> None:
 
 
 @allocate_group.command("national")
-@click.option(
-    "--year", type=YEAR, required=True, help="Financial year of the populations, e.g. 2025-26."
-)
+@POPULATION_YEAR
 @click.option(
     "--totals",
     type=FILE,
@@ -376,10 +368,8 @@ def allocate_national(year, totals, fmt, out) -> None:
 
 
 @allocate_group.command("places")
-@click.option("--icb", "icb_code", required=True, help="ICB ODS code, e.g. QUA.")
-@click.option(
-    "--year", type=YEAR, required=True, help="Financial year of the populations, e.g. 2025-26."
-)
+@ICB
+@POPULATION_YEAR
 @click.option(
     "--by",
     "by",

@@ -27,34 +27,7 @@ def balance(code: str, year: str, fmt: str) -> None:
 
     result = icb_balance(organisation(code), financial_year(year))
     if fmt == "json":
-        click.echo(
-            json.dumps(
-                {
-                    "icb": result.icb.code,
-                    "year": result.year,
-                    "received": str(result.received.to_decimal()),
-                    "spent": str(result.spent.to_decimal()),
-                    "surplus": str(result.surplus.to_decimal()),
-                    "committed_unpaid": str(result.committed_unpaid.to_decimal()),
-                    "unspent_budget": str(result.unspent.to_decimal()),
-                    "breaks_even": result.breaks_even,
-                    "duty": result.duty_source,
-                    "breaches": result.duty,
-                    "providers": [
-                        {
-                            "code": p.organisation.code,
-                            "name": p.organisation.name,
-                            "income": str(p.income.to_decimal()),
-                            "expenditure": str(p.expenditure.to_decimal()),
-                            "surplus": str(p.surplus.to_decimal()),
-                        }
-                        for p in result.providers
-                    ],
-                    "system_surplus": str(result.system_surplus.to_decimal()),
-                },
-                indent=2,
-            )
-        )
+        click.echo(json.dumps(result.as_data(), indent=2))
         return
     click.echo(f"{result.icb.name} ({result.icb.code}), {result.year}")
     rows = [

@@ -8,12 +8,14 @@ import click
 
 from openics.cli.runtime import (
     FILE,
+    ICB,
     ON,
     REASON,
     WHY,
     YEAR,
     cli_actor,
     fail,
+    file_import,
     import_group,
     main,
     organisation,
@@ -43,52 +45,30 @@ def import_practices(file: Path, year: str | None, reason: str | None) -> None:
     run_import("practices", import_practice_file, file, reason, financial_year=year)
 
 
-@import_group.command("ods")
-@click.argument("file", type=FILE)
-@REASON
-def import_ods(file: Path, reason: str | None) -> None:
+@file_import("ods", "ODS organisations", "openics.organisations.ods_import.import_ods_file")
+def import_ods():
     """An ODS file: GP practices (epraccur.csv), NHS trusts (etr.csv) or PCNs (ePCN.xlsx)."""
-    setup_django()
-    from openics.organisations.ods_import import import_ods_file
-
-    run_import("ODS organisations", import_ods_file, file, reason)
 
 
-@import_group.command("practice-map")
-@click.argument("file", type=FILE)
-@REASON
-def import_practice_map_command(file: Path, reason: str | None) -> None:
+@file_import("practice-map", "practice map", "openics.organisations.ods_import.import_practice_map")
+def import_practice_map_command():
     """NHS Digital's map of practices to PCNs, sub-ICB locations, ICBs and regions."""
-    setup_django()
-    from openics.organisations.ods_import import import_practice_map
-
-    run_import("practice map", import_practice_map, file, reason)
 
 
-@import_group.command("geography")
-@click.argument("file", type=FILE)
-@REASON
-def import_geography(file: Path, reason: str | None) -> None:
+@file_import("geography", "geography", "openics.population.importers.import_lsoa_lookup")
+def import_geography():
     """ONS lookup of small areas (LSOA) to ICBs and local authorities: who covers where."""
-    setup_django()
-    from openics.population.importers import import_lsoa_lookup
-
-    run_import("geography", import_lsoa_lookup, file, reason)
 
 
-@import_group.command("deprivation")
-@click.argument("file", type=FILE)
-@REASON
-def import_deprivation(file: Path, reason: str | None) -> None:
+@file_import(
+    "deprivation", "deprivation", "openics.population.importers.import_deprivation_summary"
+)
+def import_deprivation():
     """Indices of Deprivation 2025 summaries for local authorities or ICBs."""
-    setup_django()
-    from openics.population.importers import import_deprivation_summary
-
-    run_import("deprivation", import_deprivation_summary, file, reason)
 
 
 @main.command("responsibility")
-@click.option("--icb", "icb_code", required=True, help="ICB ODS code, e.g. QUA.")
+@ICB
 @click.option(
     "--year", type=YEAR, help="Financial year, e.g. 2025-26 (default: the latest loaded)."
 )
@@ -254,7 +234,7 @@ def organisations_dissolve(code, successor, on, reason) -> None:
 
 
 @organisations_group.command("create-places")
-@click.option("--icb", "icb_code", required=True, help="ICB ODS code, e.g. QUA.")
+@ICB
 @ON
 @WHY
 def organisations_create_places(icb_code, on, reason) -> None:

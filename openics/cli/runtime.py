@@ -61,6 +61,10 @@ class FinancialYearType(click.ParamType):
 
 
 YEAR = FinancialYearType()
+ICB = click.option("--icb", "icb_code", required=True, help="ICB ODS code, e.g. QUA.")
+POPULATION_YEAR = click.option(
+    "--year", type=YEAR, required=True, help="Financial year of the populations, e.g. 2025-26."
+)
 REASON = click.option("--reason", help="Why you are importing (kept in the audit log).")
 WHY = click.option("--reason", required=True, help="Why (kept in the audit log).")
 ON = click.option(
@@ -106,6 +110,27 @@ def run_import(label: str, function, path: Path, reason: str | None, **kwargs) -
     click.echo(report.summary())
     for note in report.notes:
         click.echo(f"  note: {note}")
+
+
+def file_import(name: str, label: str, importer: str):
+    """Makes the decorated function `openics import NAME FILE [--reason]`, its docstring the
+    command's help: the file is handed by run_import to `importer`, a dotted path imported
+    once Django is set up."""
+
+    def decorate(described) -> click.Command:
+        @import_group.command(name, help=described.__doc__)
+        @click.argument("file", type=FILE)
+        @REASON
+        def command(file: Path, reason: str | None) -> None:
+            import importlib
+
+            setup_django()
+            module, function = importer.rsplit(".", 1)
+            run_import(label, getattr(importlib.import_module(module), function), file, reason)
+
+        return command
+
+    return decorate
 
 
 def organisation(code: str, *, kind: str | None = None):

@@ -8,9 +8,11 @@ and the record of imports is one table.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 
-from openics.core.audit import Auditor
+from django.db import models
+
+from openics.core.audit import Auditor, snapshot
 from openics.core.models import ImportRun
 from openics.sources.base import Parsed, RowError, SourceError
 
@@ -54,33 +56,56 @@ class ImportReport:
 
 def record_import(audit: Auditor, report: ImportReport, sha256: str) -> ImportRun:
     """Records one import of a file (what it was, what it changed, who ran it), audited."""
-    run = ImportRun.objects.create(
-        kind=report.kind,
-        source_name=report.source_name,
-        sha256=sha256,
-        layout=report.layout,
-        rows=report.rows,
-        created=report.created,
-        changed=report.changed,
-        unchanged=report.unchanged,
-        closed=report.closed,
-        actor_label=str(audit.actor),
-    )
+    fields = {name: value for name, value in asdict(report).items() if name != "notes"}
+    run = ImportRun.objects.create(**fields, sha256=sha256, actor_label=str(audit.actor))
     audit.created(run)
     return run
 
 
 def parse_or_reject(
-    parser: Callable[[bytes, str], Parsed], data: bytes, source_name: str, *, what: str = "rows"
+    parser: Callable[[bytes, str], Parsed],
+    data: bytes,
+    source_name: str,
+    *,
+    what: str = "rows",
+    check: Callable[[Parsed], list[RowError]] | None = None,
 ) -> Parsed:
-    """Runs a pure reader; a file it cannot read, with any bad row, or with nothing of the
-    kind it claims to hold, is refused whole with every bad line."""
+    """Runs a pure reader; a file it cannot read, with any bad row (the reader's, or those
+    `check` finds in what it read), or with nothing of the kind it claims to hold, is
+    refused whole with every bad line."""
     try:
         parsed = parser(data, source_name)
     except SourceError as exc:
         raise ImportRejected(source_name, message=f"{source_name} was rejected: {exc}") from exc
-    if parsed.errors:
-        raise ImportRejected(source_name, sorted(parsed.errors, key=lambda e: e.line))
+    errors = parsed.errors + (check(parsed) if check else [])
+    if errors:
+        raise ImportRejected(source_name, sorted(errors, key=lambda e: e.line))
     if not parsed.rows:
         raise ImportRejected(source_name, message=f"{source_name} has no {what}")
     return parsed
+
+
+def create_or_update(
+    current: models.Model | None,
+    values: dict,
+    *,
+    create: Callable[..., models.Model],
+    report: ImportReport,
+    changes: list[dict],
+) -> None:
+    """One record a file holds: created from `values` when there is none yet (`create`
+    takes them as keywords), updated when any value differs, counted as unchanged
+    otherwise. Each write is added to `changes`, for one audit of the whole file."""
+    if current is None:
+        created = create(**values)
+        changes.append({"obj": created, "after": snapshot(created)})
+        report.created += 1
+    elif any(getattr(current, k) != v for k, v in values.items()):
+        before = snapshot(current)
+        for k, v in values.items():
+            setattr(current, k, v)
+        current.save()
+        changes.append({"obj": current, "before": before, "after": snapshot(current)})
+        report.changed += 1
+    else:
+        report.unchanged += 1

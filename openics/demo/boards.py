@@ -12,7 +12,9 @@ through the audited services, including an appointment the independence bar refu
 from __future__ import annotations
 
 import contextlib
+import json
 from datetime import date
+from pathlib import Path
 
 from openics.arranging import services as arranging
 from openics.arranging.models import SelectionDecision
@@ -76,6 +78,8 @@ ICB_BOARD = [
 ]
 ESTABLISHED = date(2022, 7, 1)
 FIRST_TERM_ENDS = date(2027, 6, 30)
+# The register of interests, and the boards besides the ICB's, with their members.
+BOARDS = Path(__file__).parent / "data" / "boards.json"
 
 
 def load(actor, reason: str) -> dict:
@@ -107,6 +111,8 @@ def load(actor, reason: str) -> dict:
     )
     dhsc = Organisation.objects.get(kind="dhsc")
     parent = _parent_company(named["imaging"], who)
+    bodies = {**org, **las, **named, "icb": icb, "parent": parent, "collaborative": collaborative}
+    data = json.loads(BOARDS.read_text(encoding="utf-8"))
 
     people = {}
 
@@ -114,9 +120,6 @@ def load(actor, reason: str) -> dict:
         if key not in people:
             people[key] = gov.register_person(slug=key, name=name, illustrative=True, **who)
         return people[key]
-
-    def body(code):
-        return org.get(code) or las.get(code)
 
     # -- the ICB board ------------------------------------------------------------------
     board = gov.establish_board(
@@ -135,7 +138,7 @@ def load(actor, reason: str) -> dict:
         p = person(key, name)
         for code, post_title, since in posts:
             gov.record_post(
-                person=p, organisation=body(code), title=post_title, starts=since, **who
+                person=p, organisation=bodies[code], title=post_title, starts=since, **who
             )
         seat = gov.add_seat(board=board, title=title, role=role, **who)
         starts = ESTABLISHED if key != "leo-notreal" else date(2025, 4, 1)
@@ -166,7 +169,7 @@ def load(actor, reason: str) -> dict:
             starts=starts,
             term_ends=FIRST_TERM_ENDS,
             appointed_by=icb,
-            nominated_by=body(posts[0][0]) if posts else None,
+            nominated_by=bodies[posts[0][0]] if posts else None,
             deputy_chair=deputy,
             illustrative=True,
             **who,
@@ -196,116 +199,16 @@ def load(actor, reason: str) -> dict:
         )
 
     # -- the register of interests ---------------------------------------------------------
-    def declare(key, organisation, category, nature, arose, declared, **extra):
-        gov.declare_interest(
-            person=people[key],
-            organisation=organisation,
-            category=category,
-            nature=nature,
-            arose_on=arose,
-            declared_on=declared,
-            illustrative=True,
-            **extra,
-            **who,
-        )
-
-    declare(
-        "ada-example",
-        org["RL4"],
-        "financial",
-        "Sessional GP for the out-of-hours service (paid sessions)",
-        date(2023, 10, 1),
-        date(2023, 10, 9),
-    )
-    declare(
-        "leo-notreal",
-        parent,
-        "non_financial_professional",
-        "Trustee of a charity that Midlands Diagnostics Group funds",
-        date(2024, 6, 1),
-        date(2025, 3, 10),
-    )
-    declare(
-        "iris-fictional",
-        named["homecare"],
-        "indirect",
-        "Her son is a care coordinator employed by the company",
-        date(2025, 9, 1),
-        date(2025, 9, 15),
-        related_person="son",
-    )
-    declare(
-        "omar-testcase",
-        collaborative,
-        "non_financial_professional",
-        "Clinical adviser to the collaborative's elective recovery programme (unpaid)",
-        date(2026, 1, 5),
-        date(2026, 2, 20),
-    )
-    declare(
-        "pat-imaginary",
-        las["E08000027"],
-        "non_financial_professional",
-        "Elected member and cabinet member of Dudley Council",
-        date(2021, 5, 10),
-        date(2022, 7, 1),
-    )
+    for fields in data["declarations"]:
+        gov.declare_interest(**_values(fields, people, bodies), illustrative=True, **who)
     for key, *_ in ICB_BOARD:
         made = date(2026, 5, 20) if key == "pat-imaginary" else date(2026, 4, 1)
         for day in (date(2025, 4, 1), made):
             has = people[key].declarations.filter(arose_on__lte=day).exists()
             gov.make_return(person=people[key], made_on=day, nil=not has, **who)
 
-    def gift(key, kind, description, pounds, on, **extra):
-        gov.record_gift(
-            person=people[key],
-            kind=kind,
-            description=description,
-            value=Money.parse(pounds),
-            received_on=on,
-            illustrative=True,
-            **extra,
-            **who,
-        )
-
-    gift(
-        "priya-sample",
-        "hospitality",
-        "Dinner at a regional NHS finance conference",
-        "45",
-        date(2026, 3, 12),
-        source=named["imaging"],
-        declared_on=date(2026, 3, 16),
-    )
-    gift(
-        "sam-specimen",
-        "gift",
-        "Christmas hamper",
-        "35",
-        date(2025, 12, 19),
-        source=named["homecare"],
-        from_supplier=True,
-        declared_on=date(2026, 1, 5),
-    )
-    gift(
-        "grace-dummy",
-        "gift",
-        "Flowers and chocolates from a patient's family",
-        "20",
-        date(2026, 2, 14),
-        source_name="A patient's family",
-        from_patient=True,
-        declared_on=date(2026, 2, 16),
-    )
-    gift(
-        "tariq-invented",
-        "hospitality",
-        "Tickets and dinner at a football match",
-        "120",
-        date(2026, 4, 25),
-        source=parent,
-        accepted=False,
-    )
+    for fields in data["gifts"]:
+        gov.record_gift(**_values(fields, people, bodies), illustrative=True, **who)
 
     # -- the year's meetings ------------------------------------------------------------
     everyone = list(members)
@@ -389,8 +292,24 @@ def load(actor, reason: str) -> dict:
     )
     gov.record_not_taken(item=stroke, **who)
 
-    _other_boards(icb, people, person, las, who)
+    _other_boards(data["other_boards"], bodies, people, person, who)
     return {"boards": Board.objects.filter(illustrative=True).count()}
+
+
+def _values(fields: dict, people: dict, bodies: dict) -> dict:
+    """The data's values as the services take them: people, bodies, days and money."""
+    values = {}
+    for key, value in fields.items():
+        if key == "person":
+            value = people[value]
+        elif key in ("organisation", "source"):
+            value = bodies[value]
+        elif key.endswith("_on") or key == "active_from":
+            value = date.fromisoformat(value)
+        elif key in ("value", "pooled_budget"):
+            value = Money.parse(value)
+        values[key] = value
+    return values
 
 
 def _item(meeting, number, spec, members, who):
@@ -456,7 +375,7 @@ def _parent_company(imaging: Organisation, who) -> Organisation:
     return parent
 
 
-def _other_boards(icb, people, person, las, who):
+def _other_boards(boards, bodies, people, person, who):
     from openics.organisations.lifecycle import establish
 
     def seat_and_appoint(board, key, name, title, role, appointed_by, voting=True):
@@ -474,116 +393,27 @@ def _other_boards(icb, people, person, las, who):
             **who,
         )
 
-    # The integrated care partnership: a joint committee of the ICB and the four councils.
-    icp_body = establish(
-        kind="icp",
-        name="Black Country Integrated Care Partnership",
-        ownership="nhs",
-        legal_form="Joint committee (LGPIHA 2007 s116ZA)",
-        active_from=date(2022, 7, 1),
-        **who,
-    )
-    icp = gov.establish_board(
-        slug="black-country-icp",
-        name="Black Country Integrated Care Partnership",
-        kind="icp",
-        organisation=icp_body,
-        established_on=date(2023, 4, 1),
-        illustrative=True,
-        purpose="Prepares the integrated care strategy for the Black Country.",
-        quorum={
-            "more_than": "1/2",
-            "requires": [],
-            "source": "partnership terms of reference (illustrative)",
-        },
-        **who,
-    )
-    seat_and_appoint(
-        icp, "morgan-placeholder", "Morgan Placeholder", "Member appointed by the ICB", "other", icb
-    )
-    for code, key, name, place in [
-        ("E08000027", "pat-imaginary", "Cllr Pat Imaginary", "Dudley"),
-        ("E08000028", "robin-pretend", "Cllr Robin Pretend", "Sandwell"),
-        ("E08000030", "jo-hypothesis", "Cllr Jo Hypothesis", "Walsall"),
-        ("E08000031", "kim-fable", "Cllr Kim Fable", "Wolverhampton"),
-    ]:
-        seat_and_appoint(
-            icp,
-            key,
-            name,
-            f"Member appointed by {place} Council",
-            "local_authority_member",
-            las[code],
-        )
-    seat_and_appoint(
-        icp,
-        "val-storybook",
-        "Val Storybook",
-        "Healthwatch representative",
-        "other",
-        icb,
-        voting=False,
-    )
-
-    # Dudley's place committee, a committee of the ICB board with its own quorum.
-    place = gov.establish_board(
-        slug="qua-dudley-place",
-        name="Dudley place committee",
-        kind="place_committee",
-        organisation=icb,
-        parent=Board.objects.get(slug="qua-board"),
-        established_on=date(2022, 7, 1),
-        illustrative=True,
-        purpose="Takes the decisions the ICB board delegates for Dudley's services.",
-        quorum={
-            "more_than": "1/2",
-            "requires": [],
-            "source": "Dudley place committee terms of reference (illustrative)",
-        },
-        **who,
-    )
-    seat_and_appoint(place, "iris-fictional", "Iris Fictional", "Chair", "chair", icb)
-    seat_and_appoint(place, "una-pseudonym", "Una Pseudonym", "Dudley place director", "other", icb)
-    seat_and_appoint(
-        place,
-        "pat-imaginary",
-        "Cllr Pat Imaginary",
-        "Dudley Council member",
-        "partner_local_authority",
-        las["E08000027"],
-    )
-
-    # The West Midlands joint committee for specialised services, with a pooled budget.
-    region = list(
-        Organisation.objects.filter(kind="icb", code__in=["QHL", "QWU", "QGH", "QOC", "QNC"])
-    )
-    joint = gov.establish_board(
-        slug="wm-specialised-joint-committee",
-        name="West Midlands joint committee for specialised services",
-        kind="joint_committee",
-        organisation=icb,
-        bodies=region,
-        established_on=date(2025, 4, 1),
-        pooled_budget=Money.parse("1650000000"),
-        illustrative=True,
-        purpose="Commissions the specialised services delegated to the six West Midlands ICBs "
-        "from a pooled budget (the amount is illustrative).",
-        quorum={
-            "more_than": "1/2",
-            "requires": [],
-            "source": "joint committee terms of reference (illustrative)",
-        },
-        **who,
-    )
-    seat_and_appoint(
-        joint, "sam-specimen", "Sam Specimen", "Member for NHS Black Country ICB", "other", icb
-    )
-    for i, body in enumerate(sorted(region, key=lambda o: o.code), start=1):
-        seat_and_appoint(
-            joint,
-            f"wm-member-{i}",
-            f"Member {i} Placeholder",
-            f"Member for {body.name}",
-            "other",
-            body,
-        )
+    for spec in boards:
+        fields = _values(spec["board"], people, bodies)
+        if "body" in spec:  # a body of its own, established with the board
+            fields["organisation"] = establish(**_values(spec["body"], people, bodies), **who)
+        if "parent" in fields:
+            fields["parent"] = Board.objects.get(slug=fields["parent"])
+        if "bodies" in fields:
+            fields["bodies"] = list(
+                Organisation.objects.filter(kind="icb", code__in=fields["bodies"])
+            )
+        quorum = {"more_than": "1/2", "requires": [], "source": spec["terms"]}
+        board = gov.establish_board(**fields, quorum=quorum, illustrative=True, **who)
+        for key, name, title, role, appointed_by, *voting in spec["members"]:
+            seat_and_appoint(board, key, name, title, role, bodies[appointed_by], *voting)
+        prefix = spec.get("a_member_for_each_body")
+        for i, body in enumerate(sorted(fields.get("bodies", ()), key=lambda o: o.code), start=1):
+            seat_and_appoint(
+                board,
+                f"{prefix}-{i}",
+                f"Member {i} Placeholder",
+                f"Member for {body.name}",
+                "other",
+                body,
+            )

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import contextlib
 import csv
+import json
 from datetime import date, timedelta
 from decimal import Decimal
 from pathlib import Path
@@ -24,7 +25,7 @@ from openics.core.audit import Actor, Auditor, Refused, service
 from openics.kernel.money import Money
 from openics.ledger import services as books
 from openics.ledger.models import Account, Purpose, Transaction
-from openics.organisations.models import Organisation, OwnershipClass, Relationship
+from openics.organisations.models import Organisation, Relationship
 from openics.regimes.vocabulary import PaymentMechanism, Sector
 
 YEAR_START = date(2025, 4, 1)
@@ -34,7 +35,8 @@ ILLUSTRATIVE = "(illustrative)"
 # Each place's acute trust, and the share of the place budget each kind of contract takes.
 PLACE_TRUSTS = {"Dudley": "RNA", "Sandwell": "RXK", "Walsall": "RBK", "Wolverhampton": "RL4"}
 SHARES = {"acute": Decimal("0.62"), "mental_health": Decimal("0.15"), "community": Decimal("0.13")}
-MENTAL_HEALTH_TRUST = ("TAJ", "Black Country Healthcare NHS Foundation Trust")
+# The bodies the books need besides the registry's, and the subcontracts (synthetic).
+BOOKS = Path(__file__).parent / "data" / "books.json"
 
 
 def _month_ends() -> list[date]:
@@ -52,72 +54,19 @@ def _share(amount: Money, fraction: Decimal) -> Money:
 
 @service("demo.establish_providers")
 def _establish_providers(*, audit: Auditor) -> dict[str, Organisation]:
+    """The bodies the books need besides the registry's (data/books.json): each one
+    found by its kind and name (or code) when it is already there, established otherwise."""
     from openics.organisations.lifecycle import establish
 
-    wanted = {
-        "nhse": dict(
-            kind="nhs_england",
-            code="X24",
-            name="NHS England",
-            ownership="nhs",
-            legal_form="Statutory body (NHS Act 2006)",
-        ),
-        "dhsc": dict(
-            kind="dhsc",
-            code="",
-            name="Department of Health and Social Care",
-            ownership="nhs",
-            legal_form="Ministerial department",
-        ),
-        "TAJ": dict(
-            kind="foundation_trust",
-            code=MENTAL_HEALTH_TRUST[0],
-            name=MENTAL_HEALTH_TRUST[1],
-            ownership="nhs",
-            legal_form="NHS foundation trust",
-        ),
-        "imaging": dict(
-            kind="independent_provider",
-            code="",
-            name=f"Black Country Imaging Ltd {ILLUSTRATIVE}",
-            ownership=OwnershipClass.INDEPENDENT,
-            legal_form="Private limited company",
-            company_number="00000001",
-        ),
-        "beds": dict(
-            kind="independent_provider",
-            code="",
-            name=f"Midlands Mental Health Beds Ltd {ILLUSTRATIVE}",
-            ownership=OwnershipClass.INDEPENDENT,
-            legal_form="Private limited company",
-            company_number="00000002",
-        ),
-        "voluntary": dict(
-            kind="voluntary_provider",
-            code="",
-            name=f"Dudley Community Links {ILLUSTRATIVE}",
-            ownership=OwnershipClass.VOLUNTARY,
-            legal_form="Registered charity",
-            charity_number="0000001",
-        ),
-        "homecare": dict(
-            kind="independent_provider",
-            code="",
-            name=f"Black Country Home Care Ltd {ILLUSTRATIVE}",
-            ownership=OwnershipClass.INDEPENDENT,
-            legal_form="Private limited company",
-            company_number="00000003",
-        ),
-    }
     found = {}
-    for key, fields in wanted.items():
+    for fields in json.loads(BOOKS.read_text(encoding="utf-8"))["providers"]:
+        key = fields.pop("key")
+        active_from = date.fromisoformat(fields.pop("active_from"))
         existing = Organisation.objects.filter(kind=fields["kind"], name=fields["name"]).first()
         if existing is None and fields["code"]:
             existing = Organisation.objects.filter(kind=fields["kind"], code=fields["code"]).first()
         found[key] = existing or establish.__wrapped__(
-            active_from=date(2013, 4, 1) if key in ("nhse", "dhsc") else date(2020, 4, 1),
-            audit=audit,
-            **fields,
+            active_from=active_from, audit=audit, **fields
         )
     return found
 
@@ -128,6 +77,20 @@ def _contract(*, actor, reason, **fields) -> Contract:
     if existing:
         return existing
     return contracts.enter_contract(**fields, actor=actor, reason=reason)
+
+
+def _block_contract(source: Account, annual: Money, who, **fields) -> None:
+    """A one-year block contract paid in twelve equal months, committed in full from `source`."""
+    contract = _contract(
+        start=YEAR_START,
+        end=YEAR_END,
+        annual_value=annual,
+        payment_mechanism=PaymentMechanism.BLOCK,
+        fixed_monthly=Money(annual.pence // 12),
+        **fields,
+        **who,
+    )
+    books.commit(contract=contract, source=source, amount=annual, on=YEAR_START, **who)
 
 
 def _practice_payments(path: Path) -> dict[str, Money]:
@@ -233,54 +196,24 @@ def _place_contracts(icb, places, orgs, who):
                 **who,
             )
             books.commit(contract=contract, source=budget, amount=annual, on=YEAR_START, **who)
-    rna = Contract.objects.get(reference="QUA-DUD-ACU-2526")
-    sub_imaging = _contract(
-        reference="RNA-IMG-2526",
-        title=f"Diagnostic imaging subcontract {ILLUSTRATIVE}",
-        commissioner=rna.provider,
-        provider=orgs["imaging"],
-        prime=rna,
-        sector="acute",
-        place=rna.place,
-        start=YEAR_START,
-        end=YEAR_END,
-        annual_value=_share(rna.annual_value, Decimal("0.015")),
-        payment_mechanism=PaymentMechanism.BLOCK,
-        fixed_monthly=_share(rna.annual_value, Decimal("0.015") / 12),
-        **who,
-    )
-    mh = Contract.objects.get(reference="QUA-DUD-MEN-2526")
-    sub_beds = _contract(
-        reference="TAJ-BED-2526",
-        title=f"Out-of-area mental health beds {ILLUSTRATIVE}",
-        commissioner=mh.provider,
-        provider=orgs["beds"],
-        prime=mh,
-        sector="mental_health",
-        place=mh.place,
-        start=YEAR_START,
-        end=YEAR_END,
-        annual_value=_share(mh.annual_value, Decimal("0.04")),
-        payment_mechanism=PaymentMechanism.BLOCK,
-        fixed_monthly=_share(mh.annual_value, Decimal("0.04") / 12),
-        **who,
-    )
-    _contract(
-        reference="BED-VOL-2526",
-        title=f"Carer support, sub-subcontract {ILLUSTRATIVE}",
-        commissioner=sub_beds.provider,
-        provider=orgs["voluntary"],
-        prime=sub_beds,
-        sector="mental_health",
-        place=mh.place,
-        start=YEAR_START,
-        end=YEAR_END,
-        annual_value=_share(sub_beds.annual_value, Decimal("0.1")),
-        payment_mechanism=PaymentMechanism.BLOCK,
-        fixed_monthly=_share(sub_beds.annual_value, Decimal("0.1") / 12),
-        **who,
-    )
-    del sub_imaging
+    for sub in json.loads(BOOKS.read_text(encoding="utf-8"))["subcontracts"]:
+        prime = Contract.objects.get(reference=sub["prime"])
+        share = Decimal(sub["share"])
+        _contract(
+            reference=sub["reference"],
+            title=sub["title"],
+            commissioner=prime.provider,
+            provider=orgs[sub["provider"]],
+            prime=prime,
+            sector=sub["sector"],
+            place=prime.place,
+            start=YEAR_START,
+            end=YEAR_END,
+            annual_value=_share(prime.annual_value, share),
+            payment_mechanism=PaymentMechanism.BLOCK,
+            fixed_monthly=_share(prime.annual_value, share / 12),
+            **who,
+        )
 
 
 def _primary_care(icb, places, pmc_amount, data_dir, who):
@@ -307,21 +240,17 @@ def _primary_care(icb, places, pmc_amount, data_dir, who):
         value = payments.get(practice.code)
         if not value:
             continue
-        contract = _contract(
+        _block_contract(
+            budget,
+            value,
+            who,
             reference=f"PMS-{practice.code}-2526",
             title="Primary medical services (value: the practice's 2022-23 total NHS payments)",
             commissioner=icb,
             provider=practice,
             sector=Sector.PRIMARY,
             place=in_place[practice],
-            start=YEAR_START,
-            end=YEAR_END,
-            annual_value=value,
-            payment_mechanism=PaymentMechanism.BLOCK,
-            fixed_monthly=Money(value.pence // 12),
-            **who,
         )
-        books.commit(contract=contract, source=budget, amount=value, on=YEAR_START, **who)
 
 
 @service("demo.open_programme")
@@ -356,21 +285,16 @@ def _public_health_and_pool(icb, dudley, orgs, who):
             "£4,800,000.00",
         ),
     ):
-        annual = Money.parse(value)
-        contract = _contract(
+        _block_contract(
+            grant,
+            Money.parse(value),
+            who,
             reference=reference,
             title=title,
             commissioner=council,
             provider=provider,
             sector=Sector.PUBLIC_HEALTH,
-            start=YEAR_START,
-            end=YEAR_END,
-            annual_value=annual,
-            payment_mechanism=PaymentMechanism.BLOCK,
-            fixed_monthly=Money(annual.pence // 12),
-            **who,
         )
-        books.commit(contract=contract, source=grant, amount=annual, on=YEAR_START, **who)
     pool = books.create_ring_fence(
         name="Dudley Better Care Fund pooled budget 2025/26",
         kind="section_75_pool",
@@ -388,22 +312,17 @@ def _public_health_and_pool(icb, dudley, orgs, who):
         **who,
     )
     pooled = Account.objects.get(ring_fence=pool, purpose=Purpose.POOLED_FUND)
-    annual = Money.parse("£24,000,000.00")
-    contract = _contract(
+    _block_contract(
+        pooled,
+        Money.parse("£24,000,000.00"),
+        who,
         reference="DMBC-REA-2526",
         title=f"Reablement and home care {ILLUSTRATIVE}",
         commissioner=council,
         provider=orgs["homecare"],
         sector=Sector.SOCIAL_CARE,
         place=dudley,
-        start=YEAR_START,
-        end=YEAR_END,
-        annual_value=annual,
-        payment_mechanism=PaymentMechanism.BLOCK,
-        fixed_monthly=Money(annual.pence // 12),
-        **who,
     )
-    books.commit(contract=contract, source=pooled, amount=annual, on=YEAR_START, **who)
 
 
 def _pay_the_year(who):

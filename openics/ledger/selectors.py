@@ -80,6 +80,32 @@ class IcbBalance:
     def system_surplus(self) -> Money:
         return self.surplus + sum((p.surplus for p in self.providers), Money(0))
 
+    def as_data(self) -> dict:
+        """The balance as plain data, amounts as two-place decimal strings (CLI and API)."""
+        return {
+            "icb": self.icb.code,
+            "year": self.year,
+            "received": self.received.format_plain(),
+            "spent": self.spent.format_plain(),
+            "surplus": self.surplus.format_plain(),
+            "committed_unpaid": self.committed_unpaid.format_plain(),
+            "unspent_budget": self.unspent.format_plain(),
+            "breaks_even": self.breaks_even,
+            "duty": self.duty_source,
+            "breaches": self.duty,
+            "providers": [
+                {
+                    "code": p.organisation.code,
+                    "name": p.organisation.name,
+                    "income": p.income.format_plain(),
+                    "expenditure": p.expenditure.format_plain(),
+                    "surplus": p.surplus.format_plain(),
+                }
+                for p in self.providers
+            ],
+            "system_surplus": self.system_surplus.format_plain(),
+        }
+
 
 def icb_balance(icb: Organisation, year: str) -> IcbBalance:
     year = FinancialYear.parse(year).label

@@ -15,13 +15,16 @@ from datetime import date
 from django.db import models
 
 from openics.core.audit import Auditor, snapshot
+from openics.core.imports import ImportReport
 from openics.kernel.years import FinancialYear
 from openics.organisations.models import (
     LocalAuthorityTier,
     Organisation,
+    OwnershipClass,
     Relationship,
 )
 from openics.regimes.vocabulary import BodyKind
+from openics.sources.base import RowError
 
 ICBS_ESTABLISHED = date(2022, 7, 1)
 
@@ -38,6 +41,15 @@ def financial_year_from_name(name: str) -> str | None:
         return FinancialYear.parse(f"{match[1]}/{match[2]}").label
     except ValueError:
         return None
+
+
+def unknown_icb_rows(rows: Iterable, message: str) -> list[RowError]:
+    """A bad row for each row naming an ICB code the registry does not hold; `message` is
+    formatted with the row, e.g. "unknown ICB code {row.icb_code}"."""
+    known = set(Organisation.objects.filter(kind=BodyKind.ICB.value).values_list("code", flat=True))
+    return [
+        RowError(row.line, message.format(row=row)) for row in rows if row.icb_code not in known
+    ]
 
 
 def ics_name_of(icb_name: str) -> str:
@@ -99,6 +111,55 @@ class RegistryChanges:
         self._dirty[id(org)] = (org, before, list(changes))
         return org
 
+    def upsert_ods(self, kind: BodyKind, row, *, ownership: str, legal_form: str) -> Organisation:
+        """A body as an ODS file lists it: code, name, postcode, opening and closing days."""
+        return self.upsert(
+            kind,
+            row.code,
+            code=row.code,
+            name=row.name,
+            postcode=row.postcode,
+            ownership=ownership,
+            legal_form=legal_form,
+            active_from=row.open_date,
+            active_to=row.close_date,
+        )
+
+    def upsert_practice(self, code: str, create_only: dict | None = None, **fields) -> Organisation:
+        """A GP practice, keyed by its ODS code: a contract held by a GP partnership."""
+        return self.upsert(
+            BodyKind.GP_PRACTICE,
+            code,
+            create_only,
+            code=code,
+            **fields,
+            ownership=OwnershipClass.GP_PARTNERSHIP,
+            legal_form="GP practice (contract holder)",
+        )
+
+    def upsert_pcn(self, code: str, name: str) -> Organisation:
+        """A primary care network named by a file about its practices (its code if no name)."""
+        return self.upsert(
+            BodyKind.PCN,
+            code,
+            code=code,
+            name=name or code,
+            ownership=OwnershipClass.GP_PARTNERSHIP,
+            legal_form="Primary care network",
+        )
+
+    def upsert_local_authority(self, ons_code: str, name: str, tier: str) -> Organisation:
+        """A local authority, keyed by its ONS code."""
+        return self.upsert(
+            BodyKind.LOCAL_AUTHORITY,
+            ons_code,
+            ons_code=ons_code,
+            name=name,
+            ownership=OwnershipClass.LOCAL_AUTHORITY,
+            legal_form="Local authority",
+            local_authority_tier=tier,
+        )
+
     def save(self) -> None:
         Organisation.objects.bulk_create(self._new, batch_size=2000)
         changed = [entry for entry in self._dirty.values() if entry]
@@ -145,6 +206,15 @@ class RegistryChanges:
     def flush_audit(self) -> None:
         self.audit.record_many(self._audits)
         self._audits = []
+
+    def finish(self, report: ImportReport, audit_changes: list[dict]) -> None:
+        """Audits the bodies, then the file's other changes, and counts the bodies created,
+        changed and unchanged into the report."""
+        self.flush_audit()
+        self.audit.record_many(audit_changes)
+        report.created += self.report_created
+        report.changed += self.report_changed
+        report.unchanged += self.report_unchanged
 
 
 def sync_relationships(

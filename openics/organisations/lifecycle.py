@@ -88,6 +88,23 @@ def _check_kind_exists(kind: str, on: date) -> None:
         raise LifecycleError(result.violations[0].explanation)
 
 
+def _end_link(link: Relationship, on: date, audit: Auditor) -> None:
+    """Ends a link the day before `on`; it stays on the record with its dates."""
+    before = snapshot(link)
+    link.active_to = on - timedelta(days=1)
+    link.save(update_fields=["active_to", "updated_at"])
+    audit.changed(link, before, action="relationships.end")
+
+
+def _hand_over(source: Organisation, successor: Organisation, on: date, audit: Auditor) -> None:
+    """What a closing body holds, its links and its staff, all go to its successor."""
+    _move_holdings(source, successor, audit)
+    _move_links(source, successor, on, audit)
+    successor.refresh_from_db()
+    _move_staff(source, successor, source.staff_count or 0, audit)
+    source.refresh_from_db()
+
+
 def _move_links(source: Organisation, target: Organisation, on: date, audit: Auditor) -> int:
     """Re-points the source's current links to the target: old link ended, new one made."""
     moved = 0
@@ -96,10 +113,7 @@ def _move_links(source: Organisation, target: Organisation, on: date, audit: Aud
     ):
         child = target if link.child_id == source.pk else link.child
         parent = target if link.parent_id == source.pk else link.parent
-        before = snapshot(link)
-        link.active_to = on - timedelta(days=1)
-        link.save(update_fields=["active_to", "updated_at"])
-        audit.changed(link, before, action="relationships.end")
+        _end_link(link, on, audit)
         if child.pk == parent.pk:
             continue  # a merger of a body into its own parent leaves no link to remake
         duplicate = Relationship.objects.current().filter(
@@ -195,11 +209,7 @@ def merge(
         source.refresh_from_db()
         if source.active_to is not None:
             raise LifecycleError(f"{source.name} already closed on {source.active_to}")
-        _move_holdings(source, into, audit)
-        _move_links(source, into, on, audit)
-        into.refresh_from_db()
-        _move_staff(source, into, source.staff_count or 0, audit)
-        source.refresh_from_db()
+        _hand_over(source, into, on, audit)
         _close(source, on, into, audit)
     return into
 
@@ -239,10 +249,7 @@ def transfer(
         if not links.exists():
             raise LifecycleError(f"{child.name} does not belong to {source.name}")
         for link in links:
-            before = snapshot(link)
-            link.active_to = on - timedelta(days=1)
-            link.save(update_fields=["active_to", "updated_at"])
-            audit.changed(link, before, action="relationships.end")
+            _end_link(link, on, audit)
             if (
                 Relationship.objects.current()
                 .filter(child=child, parent=target, kind=link.kind)
@@ -274,18 +281,11 @@ def dissolve(
     if successor is not None:
         if successor.active_to is not None:
             raise LifecycleError(f"{successor.name} is closed and cannot take over")
-        _move_holdings(organisation, successor, audit)
-        _move_links(organisation, successor, on, audit)
-        successor.refresh_from_db()
-        _move_staff(organisation, successor, organisation.staff_count or 0, audit)
-        organisation.refresh_from_db()
+        _hand_over(organisation, successor, on, audit)
     else:
         # Links where it is the child (e.g. a PCN's membership) simply end.
         for link in Relationship.objects.current().filter(child=organisation):
-            before = snapshot(link)
-            link.active_to = on - timedelta(days=1)
-            link.save(update_fields=["active_to", "updated_at"])
-            audit.changed(link, before, action="relationships.end")
+            _end_link(link, on, audit)
     _close(organisation, on, successor, audit)
 
 
@@ -326,7 +326,4 @@ def leave(
     if not links:
         raise LifecycleError(f"{child.name} is not {kind} {parent.name}")
     for link in links:
-        before = snapshot(link)
-        link.active_to = on - timedelta(days=1)
-        link.save(update_fields=["active_to", "updated_at"])
-        audit.changed(link, before, action="relationships.end")
+        _end_link(link, on, audit)

@@ -6,8 +6,8 @@ import hashlib
 from datetime import date
 
 from openics.core.audit import Auditor, service
-from openics.core.imports import ImportRejected, ImportReport, record_import
-from openics.organisations.importers import RegistryChanges, sync_relationships
+from openics.core.imports import ImportRejected, ImportReport, parse_or_reject, record_import
+from openics.organisations.importers import RegistryChanges, sync_relationships, unknown_icb_rows
 from openics.organisations.models import Organisation, OwnershipClass, RelationshipKind
 from openics.regimes.vocabulary import BodyKind
 from openics.sources.base import ODS_PRACTICE, RowError, SourceError
@@ -36,31 +36,22 @@ def _apply_ods(
     links = []
     for row in rows:
         if kind == "practices":
-            org = registry.upsert(
+            org = registry.upsert_ods(
                 BodyKind.GP_PRACTICE,
-                row.code,
-                code=row.code,
-                name=row.name,
-                postcode=row.postcode,
+                row,
                 ownership=OwnershipClass.GP_PARTNERSHIP,
                 legal_form="GP practice (contract holder)",
-                active_from=row.open_date,
-                active_to=row.close_date,
+            )
+        elif "FOUNDATION TRUST" in row.name.upper():
+            org = registry.upsert_ods(
+                BodyKind.FOUNDATION_TRUST,
+                row,
+                ownership=OwnershipClass.NHS,
+                legal_form="NHS foundation trust (public benefit corporation)",
             )
         else:
-            foundation = "FOUNDATION TRUST" in row.name.upper()
-            org = registry.upsert(
-                BodyKind.FOUNDATION_TRUST if foundation else BodyKind.NHS_TRUST,
-                row.code,
-                code=row.code,
-                name=row.name,
-                postcode=row.postcode,
-                ownership=OwnershipClass.NHS,
-                legal_form="NHS foundation trust (public benefit corporation)"
-                if foundation
-                else "NHS trust",
-                active_from=row.open_date,
-                active_to=row.close_date,
+            org = registry.upsert_ods(
+                BodyKind.NHS_TRUST, row, ownership=OwnershipClass.NHS, legal_form="NHS trust"
             )
         if row.close_date is None and row.icb_code in icbs:
             links.append((org, icbs[row.icb_code], RelationshipKind.WITHIN))
@@ -78,11 +69,7 @@ def _apply_ods(
         )
         report.created += made
         report.changed += ended
-    registry.flush_audit()
-    audit.record_many(audit_changes)
-    report.created += registry.report_created
-    report.changed += registry.report_changed
-    report.unchanged += registry.report_unchanged
+    registry.finish(report, audit_changes)
     report.closed = registry.report_closed
     record_import(audit, report, sha256)
     return report
@@ -96,16 +83,11 @@ def _apply_pcns(
     report = ImportReport("ods-pcns", source_name, layout, len(pcns) + len(members))
     by_code = {}
     for row in pcns:
-        by_code[row.code] = registry.upsert(
+        by_code[row.code] = registry.upsert_ods(
             BodyKind.PCN,
-            row.code,
-            code=row.code,
-            name=row.name,
-            postcode=row.postcode,
+            row,
             ownership=OwnershipClass.GP_PARTNERSHIP,
             legal_form="Primary care network",
-            active_from=row.open_date,
-            active_to=row.close_date,
         )
     registry.save()
     practices = {o.code: o for o in Organisation.objects.filter(kind=BodyKind.GP_PRACTICE.value)}
@@ -122,11 +104,8 @@ def _apply_pcns(
     made, ended = sync_relationships(
         links, {RelationshipKind.MEMBER.value}, BodyKind.GP_PRACTICE.value, None, audit_changes
     )
-    registry.flush_audit()
-    audit.record_many(audit_changes)
-    report.created = registry.report_created + made
-    report.changed = registry.report_changed + ended
-    report.unchanged = registry.report_unchanged
+    report.created, report.changed = made, ended
+    registry.finish(report, audit_changes)
     if unknown:
         report.notes.append(
             f"{len(unknown)} partner practice code(s) are not in the registry and were left out "
@@ -168,15 +147,12 @@ def import_ods_file(data: bytes, *, source_name: str, actor, reason: str) -> Imp
     rows = parsed.rows
     if kind == "practices":
         rows = [r for r in rows if r.setting == GP_PRACTICE_SETTING]
-    known = set(Organisation.objects.filter(kind=BodyKind.ICB.value).values_list("code", flat=True))
-    errors = [
-        RowError(r.line, f"unknown ICB code {r.icb_code} (not in the registry, and not Q99)")
-        for r in rows
-        if r.close_date is None
-        and r.icb_code
-        and r.icb_code != NOT_APPLICABLE_ICB
-        and r.icb_code not in known
+    linked = [
+        r for r in rows if r.close_date is None and r.icb_code and r.icb_code != NOT_APPLICABLE_ICB
     ]
+    errors = unknown_icb_rows(
+        linked, "unknown ICB code {row.icb_code} (not in the registry, and not Q99)"
+    )
     _reject_if(source_name, errors)
     return _apply_ods(
         rows=rows,
@@ -190,33 +166,19 @@ def import_ods_file(data: bytes, *, source_name: str, actor, reason: str) -> Imp
 
 
 @service("organisations.import_practice_map")
-def _apply_practice_map(
-    *, rows, source_name: str, sha256: str, layout: str, audit: Auditor
-) -> ImportReport:
+def _apply_practice_map(*, data: bytes, source_name: str, parsed, audit: Auditor) -> ImportReport:
+    rows = parsed.rows
     registry = RegistryChanges(audit)
     icbs = {o.code: o for o in Organisation.objects.filter(kind=BodyKind.ICB.value)}
-    report = ImportReport("practice-map", source_name, layout, len(rows))
+    report = ImportReport("practice-map", source_name, parsed.layout, len(rows))
     icb_links, pcn_links = [], []
     for row in rows:
-        practice = registry.upsert(
-            BodyKind.GP_PRACTICE,
-            row.practice_code,
-            code=row.practice_code,
-            name=row.practice_name,
-            postcode=row.postcode,
-            ownership=OwnershipClass.GP_PARTNERSHIP,
-            legal_form="GP practice (contract holder)",
+        practice = registry.upsert_practice(
+            row.practice_code, name=row.practice_name, postcode=row.postcode
         )
         icb_links.append((practice, icbs[row.icb_code], RelationshipKind.WITHIN))
         if row.pcn_code:
-            pcn = registry.upsert(
-                BodyKind.PCN,
-                row.pcn_code,
-                code=row.pcn_code,
-                name=row.pcn_name or row.pcn_code,
-                ownership=OwnershipClass.GP_PARTNERSHIP,
-                legal_form="Primary care network",
-            )
+            pcn = registry.upsert_pcn(row.pcn_code, row.pcn_name)
             pcn_links.append((practice, pcn, RelationshipKind.MEMBER))
     registry.save()
     audit_changes: list[dict] = []
@@ -227,12 +189,8 @@ def _apply_practice_map(
         )
         report.created += made
         report.changed += ended
-    registry.flush_audit()
-    audit.record_many(audit_changes)
-    report.created += registry.report_created
-    report.changed += registry.report_changed
-    report.unchanged += registry.report_unchanged
-    record_import(audit, report, sha256)
+    registry.finish(report, audit_changes)
+    record_import(audit, report, hashlib.sha256(data).hexdigest())
     return report
 
 
@@ -240,24 +198,15 @@ def import_practice_map(data: bytes, *, source_name: str, actor, reason: str) ->
     """NHS Digital's practice → PCN → sub-ICB → ICB → region map of registered patients."""
     from openics.sources.practice_map import parse_practice_map
 
-    try:
-        parsed = parse_practice_map(data, source_name)
-    except SourceError as exc:
-        raise ImportRejected(source_name, message=f"{source_name} was rejected: {exc}") from exc
-    known = set(Organisation.objects.filter(kind=BodyKind.ICB.value).values_list("code", flat=True))
-    errors = parsed.errors + [
-        RowError(r.line, f"unknown ICB code {r.icb_code}: import the practice file first")
-        for r in parsed.rows
-        if r.icb_code not in known
-    ]
-    _reject_if(source_name, errors)
-    if not parsed.rows:
-        raise ImportRejected(source_name, message=f"{source_name} has no practices in it")
+    parsed = parse_or_reject(
+        parse_practice_map,
+        data,
+        source_name,
+        what="practices in it",
+        check=lambda parsed: unknown_icb_rows(
+            parsed.rows, "unknown ICB code {row.icb_code}: import the practice file first"
+        ),
+    )
     return _apply_practice_map(
-        rows=parsed.rows,
-        source_name=source_name,
-        sha256=hashlib.sha256(data).hexdigest(),
-        layout=parsed.layout,
-        actor=actor,
-        reason=reason,
+        data=data, source_name=source_name, parsed=parsed, actor=actor, reason=reason
     )

@@ -3,13 +3,20 @@ deprivation: all or nothing, audited."""
 
 from __future__ import annotations
 
+import functools
 import hashlib
 from collections import defaultdict
 from datetime import date
 from decimal import Decimal
 
 from openics.core.audit import Auditor, service, snapshot
-from openics.core.imports import ImportRejected, ImportReport, parse_or_reject, record_import
+from openics.core.imports import (
+    ImportRejected,
+    ImportReport,
+    create_or_update,
+    parse_or_reject,
+    record_import,
+)
 from openics.kernel.years import FinancialYear
 from openics.organisations.importers import (
     ICBS_ESTABLISHED,
@@ -33,7 +40,7 @@ from openics.population.models import (
     PracticePopulation,
 )
 from openics.regimes.vocabulary import BodyKind
-from openics.sources.base import RowError, SourceError
+from openics.sources.base import RowError
 from openics.sources.rows import PracticeRow
 
 LSOA_SOURCE = "ONS LSOA11 to sub-ICB, ICB and LAD 2022 lookup"
@@ -172,21 +179,13 @@ def _apply_deprivation(*, data: bytes, source_name: str, parsed, audit: Auditor)
             "imd_rank": row.imd_rank,
             "measures": {k: str(v) for k, v in row.extra.items()},
         }
-        current = existing.get(area.pk)
-        if current is None:
-            created = AreaDeprivation.objects.create(area=area, edition=edition, **values)
-            changes.append({"obj": created, "after": snapshot(created)})
-            report.created += 1
-            continue
-        if any(getattr(current, k) != v for k, v in values.items()):
-            before = snapshot(current)
-            for k, v in values.items():
-                setattr(current, k, v)
-            current.save()
-            changes.append({"obj": current, "before": before, "after": snapshot(current)})
-            report.changed += 1
-        else:
-            report.unchanged += 1
+        create_or_update(
+            existing.get(area.pk),
+            values,
+            create=functools.partial(AreaDeprivation.objects.create, area=area, edition=edition),
+            report=report,
+            changes=changes,
+        )
     audit.record_many(changes)
     _record_run("deprivation", source_name, data, parsed, report, audit)
     return report
@@ -219,14 +218,9 @@ def _population_values(row: PracticeRow) -> dict[str, Decimal]:
 
 @service("organisations.import_practice_file")
 def _apply_practice_file(
-    *,
-    rows: list[PracticeRow],
-    source_name: str,
-    sha256: str,
-    layout: str,
-    financial_year: str,
-    audit: Auditor,
+    *, data: bytes, source_name: str, parsed, financial_year: str, audit: Auditor
 ) -> ImportReport:
+    rows: list[PracticeRow] = parsed.rows
     registry = RegistryChanges(audit)
     notes: list[str] = []
     year_starts = date(int(financial_year[:4]), 4, 1)
@@ -262,47 +256,23 @@ def _apply_practice_file(
             active_from=ICBS_ESTABLISHED,
         )
         links.append((icb, region, RelationshipKind.WITHIN))
-        district = registry.upsert(
-            BodyKind.LOCAL_AUTHORITY,
-            row.lad_code,
-            ons_code=row.lad_code,
-            name=row.lad_name,
-            ownership=OwnershipClass.LOCAL_AUTHORITY,
-            legal_form="Local authority",
-            local_authority_tier=la_tier(row.lad_code),
+        district = registry.upsert_local_authority(
+            row.lad_code, row.lad_name, la_tier(row.lad_code)
         )
         if row.utla_code and row.utla_code != row.lad_code:
-            county = registry.upsert(
-                BodyKind.LOCAL_AUTHORITY,
-                row.utla_code,
-                ons_code=row.utla_code,
-                name=row.utla_name,
-                ownership=OwnershipClass.LOCAL_AUTHORITY,
-                legal_form="Local authority",
-                local_authority_tier=LocalAuthorityTier.UPPER,
+            county = registry.upsert_local_authority(
+                row.utla_code, row.utla_name, LocalAuthorityTier.UPPER
             )
             links.append((district, county, RelationshipKind.WITHIN))
         # ODS is the authority on a practice's name and address; this file names new ones.
-        practice = registry.upsert(
-            BodyKind.GP_PRACTICE,
-            row.practice_code,
-            create_only={"name": row.practice_name, "postcode": row.postcode},
-            code=row.practice_code,
-            ownership=OwnershipClass.GP_PARTNERSHIP,
-            legal_form="GP practice (contract holder)",
+        practice = registry.upsert_practice(
+            row.practice_code, create_only={"name": row.practice_name, "postcode": row.postcode}
         )
         practices[row.practice_code] = practice
         links.append((practice, icb, RelationshipKind.WITHIN))
         links.append((practice, district, RelationshipKind.LOCATED_IN))
         if row.pcn_code:
-            pcn = registry.upsert(
-                BodyKind.PCN,
-                row.pcn_code,
-                code=row.pcn_code,
-                name=row.pcn_name or row.pcn_code,
-                ownership=OwnershipClass.GP_PARTNERSHIP,
-                legal_form="Primary care network",
-            )
+            pcn = registry.upsert_pcn(row.pcn_code, row.pcn_name)
             links.append((practice, pcn, RelationshipKind.MEMBER))
     registry.save()
     # A practice that ODS says has closed is not linked again, whatever the file says.
@@ -335,19 +305,18 @@ def _apply_practice_file(
         links_ended += ended
 
     created_pop, changed_pop = _sync_populations(rows, practices, financial_year, audit_changes)
-    registry.flush_audit()
-    audit.record_many(audit_changes)
     report = ImportReport(
         kind="practices",
         source_name=source_name,
-        layout=layout,
+        layout=parsed.layout,
         rows=len(rows),
-        created=registry.report_created + created_pop + links_created,
-        changed=registry.report_changed + changed_pop + links_ended,
-        unchanged=registry.report_unchanged + (len(rows) - created_pop - changed_pop),
+        created=created_pop + links_created,
+        changed=changed_pop + links_ended,
+        unchanged=len(rows) - created_pop - changed_pop,
         notes=notes,
     )
-    record_import(audit, report, sha256)
+    registry.finish(report, audit_changes)
+    record_import(audit, report, hashlib.sha256(data).hexdigest())
     return report
 
 
@@ -419,15 +388,13 @@ def import_practice_file(
     """Imports NHS England's national practice file (place-based allocation tool)."""
     from openics.sources.practice_file import parse_practice_file
 
-    try:
-        parsed = parse_practice_file(data, source_name)
-    except SourceError as exc:
-        raise ImportRejected(source_name, message=f"{source_name} was rejected: {exc}") from exc
-    errors = parsed.errors + _duplicate_checks(parsed.rows)
-    if errors:
-        raise ImportRejected(source_name, sorted(errors, key=lambda e: e.line))
-    if not parsed.rows:
-        raise ImportRejected(source_name, message=f"{source_name} has no practices in it")
+    parsed = parse_or_reject(
+        parse_practice_file,
+        data,
+        source_name,
+        what="practices in it",
+        check=lambda parsed: _duplicate_checks(parsed.rows),
+    )
     year = financial_year or financial_year_from_name(source_name)
     try:
         year = FinancialYear.parse(year).label if year else None
@@ -439,10 +406,9 @@ def import_practice_file(
             message=f"cannot tell the financial year of {source_name}; give it, e.g. 2025/26",
         )
     report = _apply_practice_file(
-        rows=parsed.rows,
+        data=data,
         source_name=source_name,
-        sha256=hashlib.sha256(data).hexdigest(),
-        layout=parsed.layout,
+        parsed=parsed,
         financial_year=year,
         actor=actor,
         reason=reason,

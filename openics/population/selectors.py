@@ -39,9 +39,10 @@ class RegionGroup:
         return sum((s.registered for s in self.icbs), Decimal(0))
 
 
-def registered_by_icb(financial_year: str) -> dict:
-    """ICB id → (number of practices, registered patients) for one year, in one query."""
-    rows = (
+def populations_by_icb(financial_year: str):
+    """A year's practice populations grouped by the ICB each practice is now within (the
+    group's key is practice__parent_links__parent), for the totals to annotate."""
+    return (
         PracticePopulation.objects.for_year(financial_year)
         .filter(
             practice__parent_links__kind=RelationshipKind.WITHIN,
@@ -49,7 +50,13 @@ def registered_by_icb(financial_year: str) -> dict:
             practice__parent_links__parent__kind=BodyKind.ICB.value,
         )
         .values("practice__parent_links__parent")
-        .annotate(practices=Count("id"), registered=Sum("registered"))
+    )
+
+
+def registered_by_icb(financial_year: str) -> dict:
+    """ICB id → (number of practices, registered patients) for one year, in one query."""
+    rows = populations_by_icb(financial_year).annotate(
+        practices=Count("id"), registered=Sum("registered")
     )
     return {r["practice__parent_links__parent"]: (r["practices"], r["registered"]) for r in rows}
 

@@ -320,19 +320,16 @@ def books_index(request):
     )
 
 
-def _body(code: str) -> Organisation:
+def _body_and_year(code: str, year: str) -> tuple[Organisation, str]:
+    """The body and financial year a books address names; a 404 if either is not known."""
     try:
-        return organisation_by_code(code)
-    except OrganisationNotFound as exc:
+        return organisation_by_code(code), FinancialYear.parse(year).label
+    except (OrganisationNotFound, ValueError) as exc:
         raise Http404(str(exc)) from None
 
 
 def balance(request, code: str, year: str):
-    body = _body(code)
-    try:
-        year = FinancialYear.parse(year).label
-    except ValueError as exc:
-        raise Http404(str(exc)) from None
+    body, year = _body_and_year(code, year)
     result = books.icb_balance(body, year)
     return render(
         request,
@@ -348,11 +345,7 @@ def balance(request, code: str, year: str):
 
 
 def spend_over_25k(request, code: str, year: str):
-    body = _body(code)
-    try:
-        year = FinancialYear.parse(year).label
-    except ValueError as exc:
-        raise Http404(str(exc)) from None
+    body, year = _body_and_year(code, year)
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     name = f"spend-over-25k-{body.public_code}-{year.replace('/', '-')}.csv"
     response["Content-Disposition"] = f'attachment; filename="{name}"'

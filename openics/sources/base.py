@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import re
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Generic, TypeVar
@@ -45,6 +48,48 @@ def decode(data: bytes, source: str) -> str:
             f"{source} is not UTF-8 text: byte {exc.start} on line {line} cannot be read "
             "(save the file as UTF-8 CSV and try again)"
         ) from None
+
+
+def read_csv_rows(
+    text: str, source: str, *, keep_empty: bool = False
+) -> Iterator[tuple[int, list[str]]]:
+    """Each CSV record with the line it starts on (line 1 is the first line); empty ones
+    only if `keep_empty`.
+
+    A quoted field may run over several lines, so a record's start is where the previous
+    one ended, not the reader's line count after reading it.
+    """
+    reader = csv.reader(io.StringIO(text, newline=""))
+    start = 1
+    while True:
+        try:
+            cells = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:
+            # The csv module cannot resynchronise after this, so the file as a whole fails.
+            raise SourceError(f"{source} line {start} is not readable CSV: {exc}") from None
+        if keep_empty or any(cell.strip() for cell in cells):
+            yield start, cells
+        start = reader.line_num + 1
+
+
+def checked(problems: list[str], read: Callable[..., T], *args, **kwargs) -> T | None:
+    """What `read(*args, **kwargs)` gives, or None with the reason of its ValueError added
+    to the row's problems."""
+    try:
+        return read(*args, **kwargs)
+    except ValueError as exc:
+        problems.append(str(exc))
+        return None
+
+
+def keep_row(parsed: Parsed[T], line: int, row: T | None, problems: list[str], prefix="") -> None:
+    """A row read: kept, or, when it has problems, an error for its line naming them all."""
+    if problems or row is None:
+        parsed.errors.append(RowError(line, prefix + "; ".join(problems)))
+    else:
+        parsed.rows.append(row)
 
 
 def decimal_or_error(text: str, what: str, *, allow_negative: bool = False) -> Decimal:

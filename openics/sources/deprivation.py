@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from openics.sources.base import ONS_ICB, ONS_LA, Parsed, decimal_or_error
+from openics.sources.base import ONS_ICB, ONS_LA, Parsed, checked, decimal_or_error
 from openics.sources.geography import (
     check_code,
     check_names,
@@ -75,24 +75,19 @@ def _row(line: int, get: dict[str, str], layout: str) -> tuple[DeprivationRow | 
     check_names(problems, get, {"area_name": "area name"})
     score: Decimal | None = None
     rank: int | None = None
-    try:
-        if get["imd_score"] not in _MISSING:
-            score = decimal_or_error(get["imd_score"], "IMD average score")
-    except ValueError as exc:
-        problems.append(str(exc))
-    try:
-        if get["imd_rank"] not in _MISSING:
-            rank = whole_number(get["imd_rank"], "IMD rank of average score", minimum=1)
-    except ValueError as exc:
-        problems.append(str(exc))
+    if get["imd_score"] not in _MISSING:
+        score = checked(problems, decimal_or_error, get["imd_score"], "IMD average score")
+    if get["imd_rank"] not in _MISSING:
+        rank = checked(
+            problems, whole_number, get["imd_rank"], "IMD rank of average score", minimum=1
+        )
     extra: dict[str, Decimal] = {}
     for key, (heading, kind) in extra_columns.items():
         if get[key] in _MISSING:
             continue
-        try:
-            extra[key] = _measure(get[key], heading, kind)
-        except ValueError as exc:
-            problems.append(str(exc))
+        value = checked(problems, _measure, get[key], heading, kind)
+        if value is not None:
+            extra[key] = value
     if problems:
         return None, problems
     return DeprivationRow(

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
 import re
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass
@@ -19,8 +17,10 @@ from openics.sources.base import (
     Parsed,
     RowError,
     SourceError,
+    checked,
     decimal_or_error,
     decode,
+    read_csv_rows,
 )
 from openics.sources.rows import LsoaLookupRow
 
@@ -98,27 +98,15 @@ def read_csv_table(
     are all present is used. `build(line, cells by field, layout)` returns a row or the
     problems with it. `key(row)` gives the value that must be unique and how to name it.
     """
-    text = decode(data, source)
-    reader = csv.reader(io.StringIO(text, newline=""))
-    try:
-        header = next(reader)
-    except StopIteration:
-        raise SourceError(f"{source} is empty") from None
-    except csv.Error as exc:
-        raise SourceError(f"{source} line 1 is not readable CSV: {exc}") from None
+    records = read_csv_rows(decode(data, source), source, keep_empty=True)
+    first = next(records, None)
+    if first is None:
+        raise SourceError(f"{source} is empty")
+    _, header = first  # the first record, even an empty one
     layout, columns = _layout(header, layouts, source, what)
     parsed: Parsed[R] = Parsed(layout)
     first_seen: dict[Hashable, int] = {}
-    line = reader.line_num + 1
-    while True:
-        try:
-            cells = next(reader)
-        except StopIteration:
-            break
-        except csv.Error as exc:
-            # The csv module cannot resynchronise after this, so the file as a whole fails.
-            raise SourceError(f"{source} line {line} is not readable CSV: {exc}") from None
-        start, line = line, reader.line_num + 1  # a quoted field may span lines
+    for start, cells in records:
         if not any(cell.strip() for cell in cells):
             continue
         if len(cells) != len(header):
@@ -234,21 +222,13 @@ def _places_row(
     check_code(problems, "ICB code", icb_code, lambda c: bool(ODS_ICB.match(c)))
     check_code(problems, "local authority code", lad_code, lambda c: bool(ONS_LA.match(c)))
     check_names(problems, get, {"icb_name": "ICB name", "lad_name": "local authority name"})
-    in_icb = in_lad = share = None
-    try:
-        in_icb = whole_number(get["lsoas_in_icb"], "LSOAs in ICB", minimum=1)
-    except ValueError as exc:
-        problems.append(str(exc))
-    try:
-        in_lad = whole_number(get["lsoas_in_lad"], "LSOAs in local authority", minimum=1)
-    except ValueError as exc:
-        problems.append(str(exc))
-    try:
-        share = decimal_or_error(get["share"], "share")
-        if share > 1:
-            problems.append(f"share {get['share']} is more than 1")
-    except ValueError as exc:
-        problems.append(str(exc))
+    in_icb = checked(problems, whole_number, get["lsoas_in_icb"], "LSOAs in ICB", minimum=1)
+    in_lad = checked(
+        problems, whole_number, get["lsoas_in_lad"], "LSOAs in local authority", minimum=1
+    )
+    share = checked(problems, decimal_or_error, get["share"], "share")
+    if share is not None and share > 1:
+        problems.append(f"share {get['share']} is more than 1")
     if in_icb is not None and in_lad is not None:
         if in_icb > in_lad:
             problems.append(f"LSOAs in ICB ({in_icb}) exceed LSOAs in local authority ({in_lad})")

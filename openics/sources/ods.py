@@ -15,8 +15,9 @@ from openics.sources.base import (
     RowError,
     SourceError,
     decode,
+    keep_row,
+    read_csv_rows,
 )
-from openics.sources.practice_file import read_csv_rows
 from openics.sources.rows import OdsOrganisationRow, PcnMemberRow, PcnRow
 
 LEGACY_LAYOUT = "ods-legacy-27"
@@ -168,10 +169,7 @@ def parse_ods_csv(data: bytes, source: str = "ODS file") -> Parsed[OdsOrganisati
             problems.append(f"code {code} is already on line {first_seen[code]}")
         elif code:
             first_seen[code] = line
-        if problems or row is None:
-            parsed.errors.append(RowError(line, "; ".join(problems)))
-            continue
-        parsed.rows.append(row)
+        keep_row(parsed, line, row, problems)
     return parsed
 
 
@@ -249,10 +247,7 @@ def _read_pcns(workbook, source: str) -> tuple[Parsed[PcnRow], set[str]]:
             problems.append(f"PCN {code} is already on row {first_seen[code]}")
         elif code:
             first_seen[code] = line
-        if problems or row is None:
-            pcns.errors.append(RowError(line, f"{PCN_SHEET}: " + "; ".join(problems)))
-            continue
-        pcns.rows.append(row)
+        keep_row(pcns, line, row, problems, f"{PCN_SHEET}: ")
     return pcns, set(first_seen)
 
 
@@ -273,10 +268,7 @@ def _read_members(workbook, source: str, pcn_codes: set[str]) -> Parsed[PcnMembe
             )
         elif key:
             first_seen[key] = line
-        if problems or row is None:
-            members.errors.append(RowError(line, f"{PARTNER_SHEET}: " + "; ".join(problems)))
-            continue
-        members.rows.append(row)
+        keep_row(members, line, row, problems, f"{PARTNER_SHEET}: ")
     return members
 
 

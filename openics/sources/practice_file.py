@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import csv
-import io
 import re
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -21,9 +18,22 @@ from openics.sources.base import (
     SourceError,
     decimal_or_error,
     decode,
+    read_csv_rows,
 )
 from openics.sources.rows import WEIGHTED_COMPONENTS, PracticeRow
 
+# Each weighted population component (WEIGHTED_COMPONENTS) → its column heading.
+WEIGHTED_HEADINGS = {
+    "general_and_acute": "G&A WP",
+    "community": "CS WP",
+    "mental_health": "MH WP",
+    "maternity": "Mat WP",
+    "health_inequalities": "Health Ineq WP",
+    "prescribing": "Prescr WP",
+    "core": "Final WP",
+    "primary_medical_care": "Primary Medical Care WP",
+    "primary_medical_care_final": "Final PMC WP",
+}
 # Headings every published year shares: our field name → the column heading.
 _COMMON = {
     "practice_code": "Practice_Code",
@@ -34,15 +44,7 @@ _COMMON = {
     "pcn_code": "PCN_Code",
     "pcn_name": "PCN_Name",
     "registered_patients": "Patients",
-    "general_and_acute": "G&A WP",
-    "community": "CS WP",
-    "mental_health": "MH WP",
-    "maternity": "Mat WP",
-    "health_inequalities": "Health Ineq WP",
-    "prescribing": "Prescr WP",
-    "core": "Final WP",
-    "primary_medical_care": "Primary Medical Care WP",
-    "primary_medical_care_final": "Final PMC WP",
+    **WEIGHTED_HEADINGS,
 }
 
 # Each published layout: our field name → heading. The 2023/24 and 2024/25 files kept the
@@ -153,27 +155,6 @@ def _tally(readings: list[_Reading]) -> list[str]:
         f"{count} row{'s' if count != 1 else ''} (first on line {first}): {oddity}"
         for oddity, (count, first) in seen.items()
     ]
-
-
-def read_csv_rows(text: str, source: str) -> Iterator[tuple[int, list[str]]]:
-    """Each non-empty CSV record with the line it starts on (line 1 is the first line).
-
-    A quoted field may run over several lines, so a record's start is where the previous
-    one ended, not the reader's line count after reading it.
-    """
-    reader = csv.reader(io.StringIO(text, newline=""))
-    start = 1
-    while True:
-        try:
-            cells = next(reader)
-        except StopIteration:
-            return
-        except csv.Error as exc:
-            # The csv module cannot resynchronise after this, so the file as a whole fails.
-            raise SourceError(f"{source} line {start} is not readable CSV: {exc}") from None
-        if any(cell.strip() for cell in cells):
-            yield start, cells
-        start = reader.line_num + 1
 
 
 def _layout(header: list[str], source: str) -> tuple[str, dict[str, int]]:

@@ -13,6 +13,7 @@ from openics.sources.base import (
     ODS_REGION,
     ONS_ICB,
     Parsed,
+    checked,
 )
 from openics.sources.geography import (
     check_code,
@@ -92,11 +93,7 @@ def _map_row(
         # A bare U (named "Unallocated") means the practice is in no PCN, not a PCN called U.
         codes["pcn_code"], pcn_name = "", ""
     problems: list[str] = []
-    extracted = None
-    try:
-        extracted = extract_date(get["extract_date"])
-    except ValueError as exc:
-        problems.append(str(exc))
+    extracted = checked(problems, extract_date, get["extract_date"])
     check_code(
         problems, "practice code", codes["practice_code"], lambda c: bool(ODS_PRACTICE.match(c))
     )
@@ -175,11 +172,7 @@ def _count_row(
 ) -> tuple[RegisteredCountRow | None, list[str]]:
     practice_code, sex, age = (get[k].upper() for k in ("practice_code", "sex", "age_band"))
     problems: list[str] = []
-    extracted = patients = None
-    try:
-        extracted = extract_date(get["extract_date"])
-    except ValueError as exc:
-        problems.append(str(exc))
+    extracted = checked(problems, extract_date, get["extract_date"])
     if get["type"].upper() != "GP":
         # Other TYPEs would be area totals, whose CODE is not a practice.
         problems.append(f"TYPE {get['type']!r} is not GP (a practice)")
@@ -188,10 +181,7 @@ def _count_row(
         problems.append(f"SEX {get['sex']!r} is not one of {', '.join(sorted(SEXES))}")
     if not _AGE_BAND.match(age):
         problems.append(f"AGE {get['age_band']!r} is not ALL, an age or an age band")
-    try:
-        patients = whole_number(get["patients"], "number of patients")
-    except ValueError as exc:
-        problems.append(str(exc))
+    patients = checked(problems, whole_number, get["patients"], "number of patients")
     if problems or extracted is None or patients is None:
         return None, problems
     return RegisteredCountRow(
