@@ -5,6 +5,8 @@ parameters in YAML and rule functions with citations. Every other part of OpenIC
 this package what the rules are on a given day; nothing here touches Django models.
 """
 
+# After the registry: evaluate reads the catalogue and the loaded regimes.
+from openics.regimes.evaluate import evaluate_rule, explain_rule  # noqa: E402
 from openics.regimes.model import (
     Citation,
     Parameter,
@@ -25,6 +27,8 @@ __all__ = [
     "RuleResult",
     "Violation",
     "all_regimes",
+    "evaluate_rule",
+    "explain_rule",
     "get_regime",
     "regime_in_force_on",
 ]

@@ -54,6 +54,24 @@ class Parameter:
         return current
 
 
+class Note(str):
+    """A line a rule says that is not a breach: good practice, or a figure it worked out.
+
+    A rule function yields plain strings for breaches of the law; it yields a `Note` for
+    advice the law does not make a condition (so it never makes a result "not allowed").
+    """
+
+
+@dataclass(frozen=True)
+class ParameterUse:
+    """One parameter a rule read: its value on the day and since when that value applies."""
+
+    name: str
+    value: Any
+    applies_from: date
+    citation: Citation | None
+
+
 @dataclass(frozen=True)
 class Violation:
     rule_id: str
@@ -70,6 +88,8 @@ class RuleResult:
     on: date
     violations: tuple[Violation, ...] = ()
     notes: tuple[str, ...] = ()
+    parameters: tuple[ParameterUse, ...] = ()
+    regime_version: str = ""
 
     @property
     def allowed(self) -> bool:
@@ -89,15 +109,27 @@ class RuleContext:
 
     regime: Regime
     on: date
+    # Which parameters the rule read, and the value of each (shared by `at`); not compared.
+    used: dict = field(default_factory=dict, compare=False, repr=False)
 
     def param(self, name: str) -> Any:
         parameter = self.regime.parameter(name)
         first_day = parameter.values[0][0]
+        day = self.on
         if self.on < first_day and not self.regime.in_force(self.on):
             # A regime asked about a day it never governed (a proposal, or a law checked
             # against an earlier decision) is applied as first written.
-            return parameter.at(first_day)
-        return parameter.at(self.on)
+            day = first_day
+        value = parameter.at(day)
+        applies_from = max(starts for starts, _ in parameter.values if starts <= day)
+        self.used.setdefault(
+            (name, applies_from), ParameterUse(name, value, applies_from, parameter.citation)
+        )
+        return value
+
+    def at(self, day: date) -> RuleContext:
+        """The same regime on another day (a transitional rule, or the day a power was used)."""
+        return RuleContext(self.regime, day, self.used)
 
 
 RuleFunction = Callable[..., Iterable[str]]
@@ -123,9 +155,22 @@ class Rule:
                 f"{regime.title} was not in force on {on}; the rule is applied as written, "
                 "to show what it would say"
             )
-        explanations = self.function(RuleContext(regime, on), **facts)
-        violations = tuple(Violation(self.id, self.citation, text) for text in explanations)
-        return RuleResult(self.id, regime.id, on, violations, tuple(notes))
+        ctx = RuleContext(regime, on)
+        violations: list[Violation] = []
+        for text in self.function(ctx, **facts):
+            if isinstance(text, Note):
+                notes.append(str(text))
+            else:
+                violations.append(Violation(self.id, self.citation, text))
+        return RuleResult(
+            self.id,
+            regime.id,
+            on,
+            tuple(violations),
+            tuple(notes),
+            tuple(ctx.used.values()),
+            regime.version,
+        )
 
 
 @dataclass(frozen=True)
@@ -141,6 +186,8 @@ class Regime:
     citations: tuple[Citation, ...]
     parameters: Mapping[str, Parameter]
     rules: Mapping[str, Rule] = field(default_factory=dict)
+    # The rulebook's own version: changed whenever its parameters or rules are corrected.
+    version: str = ""
 
     def in_force(self, on: date) -> bool:
         if self.in_force_from is None or on < self.in_force_from:

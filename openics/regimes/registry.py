@@ -60,7 +60,7 @@ def parse_regime(data: dict, source: str = "<regime>") -> Regime:
                 title=spec.get("title", known.title),
                 citation=_citation(spec["citation"], f"{source} {rule_id}"),
                 function=known.function,
-                facts=known.facts,
+                facts=known.fact_names,
             )
         in_force = data.get("in_force") or {}
         return Regime(
@@ -75,6 +75,7 @@ def parse_regime(data: dict, source: str = "<regime>") -> Regime:
             citations=tuple(_citation(c, source) for c in data.get("citations", [])),
             parameters=parameters,
             rules=rules,
+            version=str(data.get("version", "")),
         )
     except KeyError as exc:
         raise RegimeError(f"{source}: missing required key {exc.args[0]!r}") from exc

@@ -30,6 +30,10 @@ WP = get_regime("white-paper-2021")
 ON = date(2026, 6, 1)
 CCG_DAY = date(2020, 6, 1)
 WP_DAY = date(2021, 6, 1)
+# The 2021 board design dates from the ICS design framework of 16 June 2021.
+WP_BOARD_DAY = date(2021, 6, 16)
+# NHS England's 2022 model constitution was the test for ICB boards until 2025.
+MODEL_DAY = date(2024, 6, 1)
 
 
 def violations(rule, on=ON, regime=HCA, **facts):
@@ -79,32 +83,52 @@ def governing_body(without=()) -> Board:
 
 
 def test_the_full_icb_board_of_ten_is_allowed():
-    result = HCA.evaluate("governance.composition", ON, board=icb_board())
+    result = HCA.evaluate("governance.composition", MODEL_DAY, board=icb_board())
     assert result.allowed
     assert result.notes == ()
 
 
 def test_an_icb_board_needs_two_non_executives():
-    [why] = violations("governance.composition", board=icb_board(without=("ne2",)))
+    [why] = violations("governance.composition", MODEL_DAY, board=icb_board(without=("ne2",)))
     assert "at least two non-executive members" in why
     assert "but has 1 (Fay)" in why
-    assert "NHS England model ICB constitution [S]" in why
+    assert "NHS England model ICB constitution (2022) [S]" in why
 
 
 def test_an_icb_board_needs_a_partner_member_from_the_trusts_and_three_partners():
-    why = violations("governance.composition", board=icb_board(without=("pt",)))
+    why = violations("governance.composition", MODEL_DAY, board=icb_board(without=("pt",)))
     assert len(why) == 2
     trusts, three = why
     assert "a partner member nominated by the NHS trusts and foundation trusts" in trusts
-    assert "but has 0 (none)" in trusts and "Sch 1B para 8" in trusts
+    assert "but has 0 (none)" in trusts and "Sch 1B para 8(2)(a)" in trusts
     assert "at least three partner members" in three
     assert "but has 2 (Ivy, Jo)" in three
 
 
 def test_an_empty_icb_board_falls_short_of_every_requirement():
-    why = violations("governance.composition", board=icb_board(without=EVERYONE))
+    why = violations("governance.composition", MODEL_DAY, board=icb_board(without=EVERYONE))
     assert len(why) == 11
     assert any("at least three ordinary members" in w for w in why)
+    # Board membership is Sch 1B para 3 (para 2 is the name and area).
+    assert any("Sch 1B para 3(1)(a)" in w for w in why)
+    assert not any("para 2" in w for w in why)
+
+
+def test_after_2025_the_statutory_minimum_and_the_boards_own_constitution_are_the_test():
+    # North East London-style board: no medical or nursing director, agreed locally.
+    board = icb_board(without=("md", "nd"))
+    result = HCA.evaluate("governance.composition", ON, board=board)
+    assert result.allowed
+    assert any("own constitution" in n and "Superseded" in n for n in result.notes)
+    own = ({"title": "a medical director", "roles": ["medical_director"], "at_least": 1},)
+    [why] = violations(
+        "governance.composition", ON, board=icb_board(without=("md",), requirements=own)
+    )
+    assert "needs a medical director but has 0" in why and "the board's constitution" in why
+    assert violations("governance.composition", ON, board=icb_board(requirements=own)) == []
+    # The statute still bites: six members short of its partner members.
+    why = violations("governance.composition", ON, board=icb_board(without=("pt",)))
+    assert len(why) == 1 and "Sch 1B para 8(2)(a)" in why[0]
 
 
 @pytest.mark.parametrize("on", [ON, CCG_DAY])
@@ -147,18 +171,26 @@ def test_a_ccg_governing_body_needs_a_nurse_and_a_secondary_care_doctor():
 
 
 def test_the_2021_design_has_nine_requirements():
-    result = WP.evaluate("governance.composition", WP_DAY, board=icb_board())
+    day = WP_BOARD_DAY
+    result = WP.evaluate("governance.composition", day, board=icb_board())
     assert result.allowed
     assert any("was not in force" in note for note in result.notes)
-    empty = violations("governance.composition", WP_DAY, WP, board=icb_board(without=EVERYONE))
+    empty = violations("governance.composition", day, WP, board=icb_board(without=EVERYONE))
     assert len(empty) == 9
     assert all("ICS design framework (2021) [S]" in w for w in empty)
 
 
+def test_the_2021_board_design_dates_from_june_not_february():
+    empty = icb_board(without=EVERYONE)
+    assert violations("governance.composition", date(2021, 6, 15), WP, board=empty) == []
+    assert len(violations("governance.composition", date(2021, 6, 16), WP, board=empty)) == 9
+
+
 def test_the_2021_design_had_no_three_partner_minimum():
-    [why] = violations("governance.composition", WP_DAY, WP, board=icb_board(without=("pt",)))
+    day = WP_BOARD_DAY
+    [why] = violations("governance.composition", day, WP, board=icb_board(without=("pt",)))
     assert "a partner member from the NHS trusts" in why
-    [why] = violations("governance.composition", WP_DAY, WP, board=icb_board(without=("ne1",)))
+    [why] = violations("governance.composition", day, WP, board=icb_board(without=("ne1",)))
     assert "at least two non-executive members" in why and "(Gus)" in why
 
 
@@ -531,11 +563,13 @@ def test_cash_is_never_accepted():
     assert gift(pence=100, cash_or_voucher=True, accepted=False) == []
 
 
-def test_hospitality_over_25_pounds_is_declared():
+def test_hospitality_of_25_pounds_or_more_is_declared():
+    # NHS England: under £25 need not be declared; £25 to £75 must be.
     [why] = gift("hospitality", 5000)
-    assert why.startswith("hospitality worth over £25 must be declared")
+    assert why.startswith("hospitality worth £25 or more must be declared")
     assert gift("hospitality", 5000, declared=True) == []
-    assert gift("hospitality", 2500) == []
+    assert gift("hospitality", 2499) == []
+    assert len(gift("hospitality", 2500)) == 1
     assert gift("hospitality", 5000, accepted=False) == []
 
 
@@ -584,7 +618,7 @@ def test_a_declaration_is_due_28_days_after_appointment():
     assert violations("governance.declarations", date(2025, 3, 29), declarant=person) == []
     [why] = violations("governance.declarations", date(2025, 3, 30), declarant=person)
     assert why.startswith("Nia: declaration on appointment was due by 2025-03-29")
-    assert "Managing conflicts of interest in the NHS (September 2024) [S]" in why
+    assert "s14Z30(3)(b)" in why and "[S]" not in why
 
 
 def test_after_a_return_the_next_is_due_in_twelve_months():
@@ -652,7 +686,8 @@ def test_the_call_in_power_starts_on_31_january_2024():
     assert "Local authority referral of a substantial variation" in why
     call_in = Power("reconfiguration_call_in", date(2024, 1, 31))
     assert power("reconfiguration_call_in", date(2024, 1, 31)) == []
-    assert power_window_ends(RuleContext(HCA, date(2024, 1, 31)), call_in) == date(2024, 7, 31)
+    # Six months "beginning with" the direction: 31 January to 30 July 2024.
+    assert power_window_ends(RuleContext(HCA, date(2024, 1, 31)), call_in) == date(2024, 7, 30)
 
 
 def test_only_the_call_in_has_a_decision_window():
@@ -661,16 +696,18 @@ def test_only_the_call_in_has_a_decision_window():
     assert power_window_ends(ctx, Power("no_such_power", ON)) is None
 
 
-def test_the_2012_act_had_no_power_to_direct_nhs_england():
+def test_the_2012_act_had_only_a_failure_direction_power():
     [why] = power("sos_direction", CCG_DAY, HSCA)
-    assert "mandate" in why
+    assert "mandate" in why and "s13Z2" in why
     assert "Health and Social Care Act 2012" in why
+    assert power("sos_failure_direction", CCG_DAY, HSCA) == []
     assert power("la_referral", CCG_DAY, HSCA) == []
 
 
 def test_local_authority_referrals_end_on_31_january_2024():
     [why] = power("la_referral", date(2024, 2, 1))
-    assert "SI 2024/15" in why
+    assert "SI 2024/16" in why and "SI 2024/15" not in why
+    assert "saves referrals made before" in why
     assert "Secretary of State call-in of a reconfiguration" in why
     assert power("la_referral", date(2023, 6, 1)) == []
     assert power("la_referral", date(2024, 1, 30)) == []

@@ -44,6 +44,7 @@ def full(process="direct_award_c", **changes) -> DecisionFacts:
         service_description="Community nursing",
         cpv_code="85141000-9",
         reasons="Working well",
+        decision_process="Executive committee on officers' advice",
         decision_makers=("Executive committee",),
         assessments=tuple(
             Assessment(k, "high", "why")
@@ -215,7 +216,7 @@ def test_subcontracting_checks_apply_from_24_february_2025():
     facts = full(exclusions=Exclusions(subcontracting_asked=False))
     assert violations("procurement.selection", on=date(2025, 2, 23), decision=facts) == []
     [why] = violations("procurement.selection", on=date(2025, 2, 24), decision=facts)
-    assert "reg 20A" in why
+    assert "regs 20A to 20D" in why
 
 
 def test_an_excluded_provider_needs_an_overriding_public_interest():
@@ -233,7 +234,7 @@ def test_a_recused_member_cannot_be_a_decision_maker():
 
 def test_the_record_needs_its_decision_makers():
     [why] = violations("procurement.decision-record", decision=full(decision_makers=()))
-    assert "individuals making the decision" in why and "reg 24" in why
+    assert "identity of the individuals making the decision" in why and "reg 24(d)" in why
 
 
 # --- modifications -----------------------------------------------------------------------

@@ -15,9 +15,10 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
 from fractions import Fraction
+from typing import ClassVar
 
 from openics.kernel.money import Money
-from openics.regimes.model import RuleContext
+from openics.regimes.model import Note, RuleContext
 from openics.regimes.rules.organisations import body_kind_exists
 from openics.regimes.vocabulary import BOARD_HOST_KIND, BOARD_ROLE_LABELS, INTEREST_LABELS
 
@@ -28,6 +29,22 @@ def add_months(day: date, months: int) -> date:
     year = day.year + month // 12
     month = month % 12 + 1
     return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def months_beginning_with(day: date, months: int) -> date:
+    """The last day of a period of `months` months beginning with `day` (the day counts).
+
+    The period ends the day before the corresponding day `months` later; where that month
+    has no corresponding day (31 August to February), it ends on that month's last day.
+    So six months beginning with 31 January 2024 end on 30 July 2024.
+    """
+    month = day.month - 1 + months
+    year = day.year + month // 12
+    month = month % 12 + 1
+    last = calendar.monthrange(year, month)[1]
+    if day.day > last:
+        return date(year, month, last)
+    return date(year, month, day.day) - timedelta(days=1)
 
 
 def money(pence: int) -> str:
@@ -45,6 +62,19 @@ class Link:
     starts: date | None = None
     ends: date | None = None
     independent_healthcare: bool = False  # the organisation is a private healthcare provider
+
+    meanings: ClassVar[dict[str, str]] = {
+        "organisation": "the organisation's id",
+        "organisation_name": "the organisation's name",
+        "category": (
+            "financial, non_financial_professional, non_financial_personal, indirect, or post "
+            "(a position held there)"
+        ),
+        "nature": "what the interest or post is",
+        "starts": "the day it began",
+        "ends": "the day it ended",
+        "independent_healthcare": "the organisation is a private healthcare provider",
+    }
 
     def active_on(self, day: date) -> bool:
         return (self.starts is None or self.starts <= day) and (
@@ -71,6 +101,29 @@ class Member:
     starts: date | None = None
     fppt: tuple[date, ...] = ()  # the days fit and proper person assessments were completed
     links: tuple[Link, ...] = ()
+    # Knowledge and experience of services for the prevention, diagnosis and treatment of
+    # mental illness (Sch 1B para 8(6)).
+    mental_health_expertise: bool = False
+
+    meanings: ClassVar[dict[str, str]] = {
+        "key": "the member's id",
+        "name": "the member's name",
+        "role": (
+            "chair, chief_executive, finance_director, medical_director, nursing_director, "
+            "non_executive, partner_trusts, partner_primary_medical, partner_local_authority, "
+            "lay_member, registered_nurse, secondary_care_doctor or other"
+        ),
+        "voting": "the member votes",
+        "deputy_chair": "the member is the deputy chair",
+        "appointed_by": "the kind of body that appointed them",
+        "starts": "the day their term began",
+        "fppt": "the days fit and proper person assessments were completed",
+        "links": "their declared interests and posts",
+        "mental_health_expertise": (
+            "has knowledge and experience of services for the prevention, diagnosis and "
+            "treatment of mental illness"
+        ),
+    }
 
     @property
     def described(self) -> str:
@@ -83,6 +136,22 @@ class Board:
     name: str
     members: tuple[Member, ...]
     quorum: dict | None = None  # the board's own quorum; None means the regime's model
+    # The membership the board's own constitution requires (each like the regime's:
+    # {title, roles, at_least, source}); None where not given.
+    requirements: tuple[dict, ...] | None = None
+
+    meanings: ClassVar[dict[str, str]] = {
+        "kind": (
+            "icb_board, icb_committee, icp, place_committee, joint_committee or ccg_governing_body"
+        ),
+        "name": "the board's name",
+        "members": "its members on the day",
+        "quorum": "its own quorum ({more_than, requires}); null for the regime's model",
+        "requirements": (
+            "the membership its own constitution requires, each {title, roles, at_least, "
+            "source}; null if not given"
+        ),
+    }
 
 
 @dataclass(frozen=True)
@@ -92,6 +161,12 @@ class Affected:
     organisation: str
     name: str
     why: str  # "the provider", "the parent of …", "a subcontractor to …", "a collaborative …"
+
+    meanings: ClassVar[dict[str, str]] = {
+        "organisation": "the organisation's id",
+        "name": "its name",
+        "why": "why it is affected (the provider, the parent of the provider, ...)",
+    }
 
 
 @dataclass(frozen=True)
@@ -106,6 +181,22 @@ class Gift:
     senior_approval: bool = False
     from_patient: bool = False
     same_source_12_months_pence: int = 0  # other gifts from the same source in the last year
+    # A gift over the personal limit may be accepted only on behalf of the organisation.
+    accepted_personally: bool = False
+
+    meanings: ClassVar[dict[str, str]] = {
+        "kind": "gift or hospitality",
+        "value_pence": "its value in pence",
+        "received_on": "the day it was offered or received",
+        "from_supplier": "it is from a supplier or contractor",
+        "cash_or_voucher": "it is cash or a voucher",
+        "accepted": "it was accepted",
+        "declared": "it was declared",
+        "senior_approval": "a senior officer approved it in advance",
+        "from_patient": "it is from a patient or their family",
+        "same_source_12_months_pence": "other gifts from the same source in the last 12 months",
+        "accepted_personally": "it was kept personally rather than on behalf of the organisation",
+    }
 
 
 @dataclass(frozen=True)
@@ -116,6 +207,13 @@ class Declarant:
     appointed_on: date
     returns: tuple[date, ...] = ()  # days a full declaration (or a nil return) was made
     interests: tuple[tuple[date, date | None], ...] = ()  # (arose on, declared on)
+
+    meanings: ClassVar[dict[str, str]] = {
+        "name": "the person's name",
+        "appointed_on": "the day they were appointed",
+        "returns": "days a full declaration or nil return was made",
+        "interests": "each interest as [the day it arose, the day it was declared or null]",
+    }
 
 
 @dataclass(frozen=True)
@@ -129,6 +227,11 @@ class Due:
 class Power:
     kind: str
     made_on: date
+
+    meanings: ClassVar[dict[str, str]] = {
+        "kind": "sos_direction, nhse_direction, la_referral, reconfiguration_call_in, ...",
+        "made_on": "the day the power was used (a referral: the day it was made)",
+    }
 
 
 # -- constitutions ---------------------------------------------------------------------------
@@ -157,7 +260,17 @@ def composition(ctx: RuleContext, *, board: Board) -> Iterator[str]:
     spec = _requirements(ctx, board.kind)
     if not spec:
         return
-    for need in spec["requirements"]:
+    needs = list(spec["requirements"])
+    if spec.get("own_constitution"):
+        if board.requirements is None:
+            yield Note(
+                f"{board.name}: beyond the statutory minimum, the board's own constitution is "
+                f"the test ({spec['own_constitution_basis']}); it was not given, so only the "
+                f"statutory minimum is checked. Superseded: {spec['superseded_model']}"
+            )
+        else:
+            needs += list(board.requirements)
+    for need in needs:
         holders = [
             m
             for m in board.members
@@ -166,10 +279,8 @@ def composition(ctx: RuleContext, *, board: Board) -> Iterator[str]:
         ]
         if len(holders) < int(need["at_least"]):
             names = ", ".join(m.name for m in holders) or "none"
-            yield (
-                f"{board.name} needs {need['title']} but has {len(holders)} ({names}) "
-                f"({_source(need)})"
-            )
+            source = _source(need) if "source" in need else "the board's constitution"
+            yield f"{board.name} needs {need['title']} but has {len(holders)} ({names}) ({source})"
 
 
 def fit_and_proper(ctx: RuleContext, *, board: Board) -> Iterator[str]:
@@ -215,6 +326,7 @@ def eligibility(
     bar = ctx.param("governance.independence")
     if not bar or board_kind not in bar["board_kinds"]:
         return
+    basis = (bar.get("basis_by_kind") or {}).get(board_kind, bar["basis"])
     for link in candidate.links:
         if (
             link.independent_healthcare
@@ -224,7 +336,7 @@ def eligibility(
             yield (
                 f"{candidate.name} cannot be appointed: their {link.describe()} is involvement "
                 f"with the private healthcare sector that could reasonably be regarded as "
-                f"undermining the independence of the health service ({bar['basis']})"
+                f"undermining the independence of the health service ({basis})"
             )
 
 
@@ -288,7 +400,7 @@ def gift_breaches(ctx: RuleContext, *, gift: Gift) -> Iterator[str]:
         if gift.cash_or_voucher and gift.accepted:
             yield f"cash and vouchers are never accepted ({basis})"
             return
-        if gift.from_supplier:
+        if gift.from_supplier and spec.get("supplier_promotional_max_pence") is not None:
             limit = int(spec["supplier_promotional_max_pence"])
             if gift.accepted and gift.value_pence > limit:
                 yield (
@@ -296,6 +408,17 @@ def gift_breaches(ctx: RuleContext, *, gift: Gift) -> Iterator[str]:
                     f"over the {money(limit)} allowed for promotional items: decline it ({basis})"
                 )
             return
+        personal = spec.get("gift_personal_max_pence")
+        if (
+            personal is not None
+            and gift.accepted
+            and gift.accepted_personally
+            and gift.value_pence > int(personal)
+        ):
+            yield (
+                f"a gift worth {money(gift.value_pence)} is over {money(int(personal))}: it "
+                f"may be accepted only on behalf of the organisation, not personally ({basis})"
+            )
         limit = int(spec["gift_declare_over_pence"])
         total = gift.value_pence + gift.same_source_12_months_pence
         must_declare = total > limit or (gift.from_patient and spec.get("patient_gifts_declared"))
@@ -307,15 +430,15 @@ def gift_breaches(ctx: RuleContext, *, gift: Gift) -> Iterator[str]:
                 f"months) is over {money(limit)} and must be declared ({basis})"
             )
         return
-    free = int(spec["hospitality_no_declaration_max_pence"])
+    declare_from = int(spec["hospitality_declare_from_pence"])
     refuse = int(spec["hospitality_refuse_over_pence"])
     if gift.accepted and gift.value_pence > refuse and not gift.senior_approval:
         yield (
             f"hospitality worth {money(gift.value_pence)} is over {money(refuse)}: refuse it "
             f"unless a senior officer approves in advance ({basis})"
         )
-    if gift.accepted and gift.value_pence > free and not gift.declared:
-        yield f"hospitality worth over {money(free)} must be declared ({basis})"
+    if gift.accepted and gift.value_pence >= declare_from and not gift.declared:
+        yield f"hospitality worth {money(declare_from)} or more must be declared ({basis})"
 
 
 def declarations_due(ctx: RuleContext, declarant: Declarant) -> list[Due]:
@@ -352,15 +475,17 @@ def powers_available(ctx: RuleContext) -> dict:
 
 
 def power_window_ends(ctx: RuleContext, power: Power) -> date | None:
-    spec = powers_available(RuleContext(ctx.regime, power.made_on)).get(power.kind)
+    spec = powers_available(ctx.at(power.made_on)).get(power.kind)
     if not spec or not spec.get("window_months"):
         return None
+    if spec.get("window_counts") == "beginning_with":
+        return months_beginning_with(power.made_on, int(spec["window_months"]))
     return add_months(power.made_on, int(spec["window_months"]))
 
 
 def power_exists(ctx: RuleContext, *, power: Power) -> Iterator[str]:
     """The power used exists under the regime on the day it was used."""
-    ctx = RuleContext(ctx.regime, power.made_on)  # the powers of the day it was used
+    ctx = ctx.at(power.made_on)  # the powers of the day it was used
     available = powers_available(ctx)
     if power.kind in available:
         return

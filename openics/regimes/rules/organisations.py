@@ -1,8 +1,10 @@
-"""Which kinds of body exist under a regime, and which may commission (arrange) services."""
+"""Which kinds of body exist under a regime, which may commission (arrange) services, and
+whether a foundation trust keeps to its principal purpose."""
 
 from collections.abc import Iterator
 
-from openics.regimes.model import RuleContext
+from openics.kernel.money import Money
+from openics.regimes.model import Note, RuleContext
 from openics.regimes.vocabulary import BodyKind
 
 
@@ -39,4 +41,27 @@ def may_commission(ctx: RuleContext, *, kind: str) -> Iterator[str]:
         yield (
             f"{_a(kind)} does not commission services under {ctx.regime.title}; "
             f"the commissioners are: {named}"
+        )
+
+
+def ft_principal_purpose(
+    ctx: RuleContext, *, trust: str, health_service_england_income: Money, other_income: Money
+) -> Iterator[str]:
+    """A foundation trust earns more in the year from the health service in England than
+    from everything else together (exactly half is not enough)."""
+    spec = ctx.param("organisations.ft_principal_purpose")
+    if not spec:
+        return
+    total = health_service_england_income.pence + other_income.pence
+    if total:
+        tenths = (health_service_england_income.pence * 1000 + total // 2) // total
+        yield Note(
+            f"{trust}: {tenths // 10}.{tenths % 10}% of its income is from the health service "
+            "in England"
+        )
+    if health_service_england_income.pence <= other_income.pence:
+        yield (
+            f"{trust} received {health_service_england_income} from the health service in "
+            f"England and {other_income} from elsewhere: its principal purpose requires the "
+            f"first to be greater ({spec['basis']})"
         )

@@ -13,10 +13,12 @@ from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass, field, fields
 from datetime import date, timedelta
 from fractions import Fraction
+from typing import ClassVar
 
 from openics.kernel.money import Money
 from openics.kernel.working_days import working_days_after
-from openics.regimes.model import RuleContext
+from openics.kernel.years import FinancialYear
+from openics.regimes.model import Note, RegimeError, RuleContext
 
 IMPORTANCE = ("high", "medium", "low")
 # How a process is named when the regime at hand does not have it.
@@ -54,6 +56,52 @@ class Situation:
     urgent_delay_risks_safety: bool = False
     restricts_competition: bool = False
     restriction_in_patients_interest: bool = False
+    # SI 2023/1348 reg 6(6): the authority's view that it can identify the most suitable
+    # provider without a competition. Not recorded means not shown, so MSP is not open.
+    most_suitable_provider_identifiable: bool = False
+    # SI 2013/500 reg 5: the services can be provided only by one provider (any provider,
+    # not only the incumbent).
+    only_one_provider_capable: bool = False
+
+    meanings: ClassVar[dict[str, str]] = {
+        "existing_provider": "there is an existing provider of the services",
+        "only_existing_provider_capable": (
+            "the authority is satisfied that, because of the nature of the services, only the "
+            "existing provider can provide them (PSR reg 6(3)(b))"
+        ),
+        "patient_choice": "patients are offered a choice of provider",
+        "providers_unrestricted": "the authority does not restrict the number of providers",
+        "all_eligible_offered": "every provider meeting the requirements is offered a contract",
+        "expressions_of_interest": "there are arrangements for providers to express interest",
+        "framework": "the award would conclude a framework agreement",
+        "existing_contract_expiring": "an existing contract is due to expire and be replaced",
+        "incumbent_satisfactory": (
+            "the existing provider satisfies the existing contract and is likely to satisfy "
+            "the proposed one to a sufficient standard"
+        ),
+        "materially_different": (
+            "the proposed arrangements are materially different in character from the "
+            "existing contract"
+        ),
+        "change_attributable_to_authority": "any change in value follows the authority's decision",
+        "existing_lifetime_value_pence": (
+            "lifetime value of the existing contract when entered into"
+        ),
+        "proposed_lifetime_value_pence": "lifetime value of the proposed arrangements",
+        "urgent_not_foreseeable": "the urgency could not have been foreseen",
+        "urgent_not_attributable": "the urgency is not attributable to the authority",
+        "urgent_delay_risks_safety": "following the regime would risk patient or public safety",
+        "restricts_competition": "the arrangement restricts competition (2013 regulations)",
+        "restriction_in_patients_interest": "that restriction is in the interests of patients",
+        "most_suitable_provider_identifiable": (
+            "the authority is of the view, on the likely providers and the information it "
+            "has, that it can identify the most suitable provider (PSR reg 6(6))"
+        ),
+        "only_one_provider_capable": (
+            "the commissioner is satisfied the services can be provided only by one provider "
+            "(SI 2013/500 reg 5)"
+        ),
+    }
 
     @classmethod
     def from_dict(cls, data: dict) -> Situation:
@@ -75,6 +123,12 @@ class Assessment:
     importance: str
     justification: str
 
+    meanings: ClassVar[dict[str, str]] = {
+        "criterion": "the key criterion's key",
+        "importance": "high, medium or low (good practice; the regulations give no weighting)",
+        "justification": "how the criterion was taken into account",
+    }
+
 
 @dataclass(frozen=True)
 class Conflict:
@@ -84,6 +138,13 @@ class Conflict:
     interest: str
     handling: str  # "recused" or "sole_expertise"
     mitigation: str = ""
+
+    meanings: ClassVar[dict[str, str]] = {
+        "person": "who has the conflict",
+        "interest": "what the interest is",
+        "handling": "recused, or sole_expertise (took part as the only person with the expertise)",
+        "mitigation": "the steps taken so no provider was advantaged",
+    }
 
 
 @dataclass(frozen=True)
@@ -95,7 +156,33 @@ class Exclusions:
     overriding_public_interest: str = ""
     excludable_reason_to_proceed: str = ""
     subcontracting_asked: bool = False
+    # Intended sub-contractors on the debarment list whose status is not recorded. Being on
+    # the list is not a breach by itself: the list holds excluded and excludable suppliers.
     debarred_subcontractors: tuple[str, ...] = ()
+    # Intended sub-contractors (still intended when the award is made) that are excluded,
+    # and those that are only excludable.
+    excluded_subcontractors: tuple[str, ...] = ()
+    excludable_subcontractors: tuple[str, ...] = ()
+    # The provider was told of an excluded sub-contractor and given a reasonable chance to
+    # find another one.
+    subcontractor_notice_given: bool = False
+
+    meanings: ClassVar[dict[str, str]] = {
+        "provider_excluded": "the provider is an excluded provider",
+        "provider_excludable": "the provider is an excludable provider",
+        "overriding_public_interest": "the overriding public interest for awarding anyway",
+        "excludable_reason_to_proceed": "why the authority chose not to exclude it",
+        "subcontracting_asked": "the provider was asked whether it intends to sub-contract",
+        "debarred_subcontractors": (
+            "intended sub-contractors on the debarment list, status not recorded"
+        ),
+        "excluded_subcontractors": "intended sub-contractors still in the bid that are excluded",
+        "excludable_subcontractors": "intended sub-contractors that are only excludable",
+        "subcontractor_notice_given": (
+            "the provider was told and given a reasonable chance to replace an excluded "
+            "sub-contractor"
+        ),
+    }
 
 
 @dataclass(frozen=True)
@@ -118,6 +205,45 @@ class DecisionFacts:
     exceptional_term_justification: str = ""
     intention_published_on: date | None = None
     contract_entered_on: date | None = None
+    # The decision-making process followed (PSR reg 24(d)): who decided, at which meeting,
+    # on what advice. Not only the names.
+    decision_process: str = ""
+    # The day the selection process began: a process under way before 24 February 2025
+    # keeps the rules as they were (SI 2025/163 reg 34).
+    process_started_on: date | None = None
+    # The items the 2013 regulations' record of contracts needs (SI 2013/500 reg 9(2)).
+    amount_payable_pence: int | None = None
+    services_start_on: date | None = None
+    services_end_on: date | None = None
+    process_description: str = ""
+
+    meanings: ClassVar[dict[str, str]] = {
+        "process": (
+            "the process chosen: direct_award_a, direct_award_b, direct_award_c, "
+            "most_suitable_provider, competitive, urgent_award or single_tender"
+        ),
+        "situation": "the facts about the service and its market",
+        "provider_name": "name of the provider chosen",
+        "provider_address": "its registered office or principal place of business",
+        "service_description": "description of the services (needed for notices)",
+        "cpv_code": "CPV code of the services (needed for notices, not the reg 24 record)",
+        "reasons": "reasons for the process chosen",
+        "decision_makers": "the individuals (or committee) who made the decision",
+        "assessments": "how each key criterion was taken into account",
+        "basic_selection": "how the provider was assessed against the basic selection criteria",
+        "exclusions": "the checks for grounds to exclude the provider and its sub-contractors",
+        "conflicts": "conflicts of interest declared and how each was managed",
+        "term_months": "length of a framework agreement, in months",
+        "exceptional_term_justification": "why a framework may run beyond the limit",
+        "intention_published_on": "the day the notice of intention was published",
+        "contract_entered_on": "the day the contract was, or would be, entered into",
+        "decision_process": "the decision-making process followed (PSR reg 24(d))",
+        "process_started_on": "the day the selection process began",
+        "amount_payable_pence": "total amount to be paid under the contract (SI 2013/500 reg 9)",
+        "services_start_on": "first day the services are to be provided (SI 2013/500 reg 9)",
+        "services_end_on": "last day the services are to be provided (SI 2013/500 reg 9)",
+        "process_description": "description of the process adopted (SI 2013/500 reg 9)",
+    }
 
 
 @dataclass(frozen=True)
@@ -129,6 +255,18 @@ class ModificationFacts:
     cumulative_change_pence: int
     this_change_pence: int
     successor_meets_basic_selection: bool = False
+
+    meanings: ClassVar[dict[str, str]] = {
+        "awarded_by": "the process the contract was awarded by",
+        "grounds": "provided_for, succession, external_factors or authority_decision",
+        "materially_different": "the change makes the contract materially different in character",
+        "original_lifetime_value_pence": "the contract's lifetime value when entered into",
+        "cumulative_change_pence": "the cumulative change in lifetime value since then",
+        "this_change_pence": "the change in value of this modification",
+        "successor_meets_basic_selection": (
+            "a successor provider meets the basic selection criteria"
+        ),
+    }
 
 
 @dataclass(frozen=True)
@@ -248,6 +386,19 @@ _CONDITIONS: dict[str, Callable[[RuleContext, Situation], str]] = {
         if s.urgent_delay_risks_safety
         else "the delay of following the regime would not put patients or the public at risk"
     ),
+    "most_suitable_provider_identifiable": lambda ctx, s: (
+        ""
+        if s.most_suitable_provider_identifiable
+        else "the authority has not recorded that, taking into account the likely providers "
+        "and the information available to it, it is likely to be able to identify the most "
+        "suitable provider"
+    ),
+    "single_capable_provider": lambda ctx, s: (
+        ""
+        if s.only_one_provider_capable or s.only_existing_provider_capable
+        else "the commissioner is not satisfied that the services can be provided only by "
+        "a single provider"
+    ),
     "competition_not_restricted": lambda ctx, s: (
         ""
         if not s.restricts_competition or s.restriction_in_patients_interest
@@ -321,13 +472,18 @@ def process_permitted(ctx: RuleContext, *, decision: DecisionFacts) -> Iterator[
             failure = _failure(ctx, s, condition)
         if failure:
             yield f"{spec['title']} cannot be used: {failure} ({spec['basis']})"
-    if s.framework and "procurement.framework" in ctx.regime.parameters:
-        allowed = ctx.param("procurement.framework")["processes"]
+    framework = (
+        ctx.param("procurement.framework")
+        if s.framework and "procurement.framework" in ctx.regime.parameters
+        else None
+    )
+    if framework:
+        allowed = framework["processes"]
         if decision.process not in allowed:
             titles = " or ".join(process_title(ctx, p) for p in allowed)
             yield (
                 f"a framework agreement may be concluded only by the {titles}; "
-                f"{spec['title']} was chosen ({ctx.param('procurement.framework')['basis']})"
+                f"{spec['title']} was chosen ({framework['basis']})"
             )
 
 
@@ -336,6 +492,8 @@ def framework_term(ctx: RuleContext, *, decision: DecisionFacts) -> Iterator[str
     if not decision.situation.framework or "procurement.framework" not in ctx.regime.parameters:
         return
     rule = ctx.param("procurement.framework")
+    if not rule:
+        return
     limit = int(rule["max_years"]) * 12
     if decision.term_months > limit and not decision.exceptional_term_justification.strip():
         yield (
@@ -349,7 +507,12 @@ def framework_term(ctx: RuleContext, *, decision: DecisionFacts) -> Iterator[str
 
 
 def key_criteria(ctx: RuleContext, *, decision: DecisionFacts) -> Iterator[str]:
-    """Each key criterion is assessed, with its importance and a written justification."""
+    """Each key criterion is taken into account and the record says how.
+
+    An importance (high, medium or low) for each criterion is OpenICS's good practice, not
+    a condition in the regulations (which give the criteria no weighting): a missing one
+    is a note, never a breach.
+    """
     spec = ctx.param("procurement.processes").get(decision.process)
     if spec is None or not spec.get("key_criteria"):
         return
@@ -369,16 +532,28 @@ def key_criteria(ctx: RuleContext, *, decision: DecisionFacts) -> Iterator[str]:
                 f"key criterion must be taken into account and the record must say how "
                 f"({rule['basis']})"
             )
-        elif assessment.importance not in IMPORTANCE:
-            yield (
-                f"the key criterion '{title}' has no importance (one of "
-                f"{', '.join(IMPORTANCE)}) ({rule['basis']})"
-            )
         elif not assessment.justification.strip():
             yield (
                 f"the key criterion '{title}' has no written justification; the record must "
                 f"describe how it was taken into account ({rule['basis']})"
             )
+        elif assessment.importance not in IMPORTANCE:
+            yield Note(
+                f"good practice, not a legal requirement: give the key criterion '{title}' an "
+                f"importance (one of {', '.join(IMPORTANCE)}) relative to the others; the "
+                f"regulations do not weight the criteria"
+            )
+
+
+def exclusion_rules(ctx: RuleContext, decision: DecisionFacts) -> dict:
+    """The exclusion rules that govern a decision: a process already under way when the
+    rules changed keeps the rules of the day it began, where the regime says so."""
+    rule = ctx.param("procurement.exclusions")
+    changed = rule.get("transitional_from")
+    started = decision.process_started_on
+    if changed and started is not None and started < date.fromisoformat(str(changed)):
+        return ctx.at(started).param("procurement.exclusions")
+    return rule
 
 
 def selection_and_exclusions(ctx: RuleContext, *, decision: DecisionFacts) -> Iterator[str]:
@@ -386,7 +561,14 @@ def selection_and_exclusions(ctx: RuleContext, *, decision: DecisionFacts) -> It
     spec = ctx.param("procurement.processes").get(decision.process)
     if spec is None:
         return
-    rule = ctx.param("procurement.exclusions")
+    rule = exclusion_rules(ctx, decision)
+    if rule is not ctx.param("procurement.exclusions"):
+        yield Note(
+            f"the process began on {decision.process_started_on}, before the amended rules "
+            f"came in, so the earlier rules apply ({rule['basis']}; "
+            f"{ctx.param('procurement.exclusions').get('transitional_basis', '')})"
+        )
+    provider = decision.provider_name or "the provider"
     if spec.get("basic_selection") and not decision.basic_selection.strip():
         yield (
             f"the record does not describe how the provider was assessed against the basic "
@@ -395,25 +577,47 @@ def selection_and_exclusions(ctx: RuleContext, *, decision: DecisionFacts) -> It
     ex = decision.exclusions
     if ex.provider_excluded and not ex.overriding_public_interest.strip():
         yield (
-            f"{decision.provider_name or 'the provider'} is an excluded provider and no "
-            f"overriding reason of public interest is recorded ({rule['basis']})"
+            f"{provider} is an excluded provider and no overriding reason of public interest "
+            f"is recorded ({rule['basis']})"
         )
     if ex.provider_excludable and not ex.excludable_reason_to_proceed.strip():
         yield (
-            f"{decision.provider_name or 'the provider'} is an excludable provider; the "
-            f"record must say why the authority chose not to exclude it ({rule['basis']})"
+            f"{provider} is an excludable provider; the record must say why the authority "
+            f"chose not to exclude it ({rule['basis']})"
         )
-    if rule.get("subcontractor_checks"):
-        if not ex.subcontracting_asked:
+    if not rule.get("subcontractor_checks"):
+        return
+    basis = rule["subcontractor_basis"]
+    if not ex.subcontracting_asked:
+        yield (
+            "the provider was not asked whether it intends to sub-contract, as it must be "
+            f"since 24 February 2025 ({basis})"
+        )
+    for name in ex.excluded_subcontractors:
+        if not ex.subcontractor_notice_given:
             yield (
-                "the provider was not asked whether it intends to subcontract, as it must be "
-                f"since 24 February 2025 ({rule['subcontractor_basis']})"
+                f"the intended sub-contractor {name} is excluded: the authority must tell "
+                f"{provider} and give it a reasonable chance to find another sub-contractor "
+                f"before deciding ({basis})"
             )
-        for name in ex.debarred_subcontractors:
+        elif not ex.overriding_public_interest.strip():
             yield (
-                f"the intended subcontractor {name} is on the debarment list "
-                f"({rule['subcontractor_basis']})"
+                f"{provider} kept the excluded sub-contractor {name} after being told, so "
+                f"{provider} must itself be treated as excluded unless awarding is needed to "
+                f"protect public health or another overriding public interest, and none is "
+                f"recorded ({basis})"
             )
+    for name in ex.excludable_subcontractors:
+        yield Note(
+            f"the intended sub-contractor {name} is excludable: the authority may exclude "
+            f"{provider}, and should record why it did or did not ({basis})"
+        )
+    for name in ex.debarred_subcontractors:
+        yield Note(
+            f"the intended sub-contractor {name} is on the debarment list, which holds "
+            f"excluded and excludable suppliers: record which it is, so the rules for each "
+            f"can be applied ({basis})"
+        )
 
 
 def decision_record(ctx: RuleContext, *, decision: DecisionFacts) -> Iterator[str]:
@@ -423,8 +627,10 @@ def decision_record(ctx: RuleContext, *, decision: DecisionFacts) -> Iterator[st
         value = getattr(decision, item["field"], "")
         if isinstance(value, str):
             value = value.strip()
-        if not value:
-            yield f"the decision record has no {item['title']} ({rule['basis']})"
+        if value is None or value == "" or value == ():
+            mark = item.get("confidence", "C")
+            source = item.get("basis", rule["basis"]) + ("" if mark == "C" else f" [{mark}]")
+            yield f"the decision record has no {item['title']} ({source})"
 
 
 def conflicts(ctx: RuleContext, *, decision: DecisionFacts) -> Iterator[str]:
@@ -469,7 +675,7 @@ def standstill_period(ctx: RuleContext, published_on: date) -> Standstill:
 
 
 def further_wait_ends(ctx: RuleContext, told_on: date) -> date:
-    """After a review of representations, the wait before the standstill may close."""
+    """The further wait's basis is NHS England's statutory guidance, not reg 12 itself."""
     return working_days_after(told_on, int(ctx.param("procurement.standstill")["further_wait"]))
 
 
@@ -510,6 +716,16 @@ def notice_due(ctx: RuleContext, kind: str, on: date) -> date | None:
 def modification(ctx: RuleContext, *, change: ModificationFacts) -> Iterator[str]:
     """A contract is changed in its term only on the grounds the regime allows."""
     rule = ctx.param("procurement.modification")
+    if not rule:
+        why = (
+            ctx.param("procurement.modification_absent")
+            if ("procurement.modification_absent" in ctx.regime.parameters)
+            else ""
+        )
+        raise RegimeError(
+            f"{ctx.regime.title} has no modification rules in OpenICS on {ctx.on}"
+            f"{': ' + why if why else ''}"
+        )
     basis = rule["basis"]
     titles = rule["grounds"]
     if change.grounds not in titles:
@@ -544,4 +760,156 @@ def modification(ctx: RuleContext, *, change: ModificationFacts) -> Iterator[str
 
 def modification_needs_notice(ctx: RuleContext, change: ModificationFacts) -> bool:
     rule = ctx.param("procurement.modification")
+    if not rule:
+        return False
     return abs(change.this_change_pence) >= int(rule["notice_threshold_pence"])
+
+
+# --- the annual summary (reg 25) ----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SummaryEntry:
+    """One decision or change of the year, as the annual summary counts it."""
+
+    reference: str
+    process: str
+    awarded_on: date
+    framework: bool = False
+    call_off: bool = False
+    urgent: bool = False
+    modification: bool = False
+    new_provider: bool = False
+    provider_lost: bool = False
+    standstill_ends_on: date | None = None
+    representations: int = 0
+    representations_summary: str = ""
+
+    meanings: ClassVar[dict[str, str]] = {
+        "reference": "the decision's reference",
+        "process": "the process it was awarded by (as in a decision)",
+        "awarded_on": "the day the contract was awarded, or the change made",
+        "framework": "it concluded a framework agreement",
+        "call_off": "it is a call-off from a framework agreement",
+        "urgent": "an urgent award or urgent modification (reg 14)",
+        "modification": "a modification of an existing contract rather than an award",
+        "new_provider": "the provider was not providing these services to the authority before",
+        "provider_lost": "an existing provider of these services lost them by this decision",
+        "standstill_ends_on": "the day its standstill ended, if it had one",
+        "representations": "how many written representations were made in its standstill",
+        "representations_summary": "the nature of those representations and their effect",
+    }
+
+
+@dataclass(frozen=True)
+class AnnualSummary:
+    period_from: date
+    period_to: date
+    by_process: tuple[tuple[str, int], ...]
+    frameworks: int
+    call_offs: int
+    urgent: int
+    new_providers: int
+    providers_lost: int
+    representations: int
+    representation_summaries: tuple[str, ...]
+    basis: str
+
+    def rows(self) -> list[tuple[str, str]]:
+        """The summary as (item, value) rows, as it is published (and written as CSV)."""
+        out = [("period", f"{self.period_from.isoformat()} to {self.period_to.isoformat()}")]
+        out += [(f"contracts awarded by {title}", str(n)) for title, n in self.by_process]
+        out += [
+            ("framework agreements concluded", str(self.frameworks)),
+            ("contracts awarded under framework agreements", str(self.call_offs)),
+            ("urgent awards and urgent modifications", str(self.urgent)),
+            ("new providers", str(self.new_providers)),
+            ("providers that lost services", str(self.providers_lost)),
+            ("representations received during standstill periods", str(self.representations)),
+        ]
+        out += [("representation", text) for text in self.representation_summaries]
+        return out
+
+
+def summary_period(ctx: RuleContext, year: FinancialYear) -> tuple[date, date] | None:
+    """The days a year's summary covers (the first one ran from the regime's start)."""
+    rule = ctx.param("procurement.annual_summary")
+    if not rule:
+        return None
+    first_from = date.fromisoformat(str(rule["first_period_from"]))
+    first_to = date.fromisoformat(str(rule["first_period_to"]))
+    starts, ends = date(year.start, 4, 1), date(year.start + 1, 3, 31)
+    if ends < first_from or starts > first_to:
+        return (starts, ends) if starts > first_to else None
+    return first_from, first_to
+
+
+def annual_summary(
+    ctx: RuleContext, year: FinancialYear, entries: tuple[SummaryEntry, ...]
+) -> AnnualSummary | None:
+    """Builds the reg 25 summary of one year's decisions; None if the year has none."""
+    period = summary_period(ctx, year)
+    if period is None:
+        return None
+    rule = ctx.param("procurement.annual_summary")
+    start, end = period
+    inside = [e for e in entries if start <= e.awarded_on <= end]
+    awards = [e for e in inside if not (e.framework or e.call_off or e.modification)]
+    processes = ctx.param("procurement.processes")
+    by_process = tuple(
+        (spec["title"], sum(1 for e in awards if e.process == key))
+        for key, spec in processes.items()
+        if key != "urgent_award"
+    )
+    standstills = [
+        e
+        for e in entries
+        if e.standstill_ends_on is not None and start <= e.standstill_ends_on <= end
+    ]
+    return AnnualSummary(
+        start,
+        end,
+        by_process,
+        sum(1 for e in inside if e.framework),
+        sum(1 for e in inside if e.call_off),
+        sum(1 for e in inside if e.urgent or e.process == "urgent_award"),
+        sum(1 for e in inside if e.new_provider),
+        sum(1 for e in inside if e.provider_lost),
+        sum(e.representations for e in standstills),
+        tuple(
+            f"{e.reference}: {e.representations_summary.strip()}"
+            for e in standstills
+            if e.representations and e.representations_summary.strip()
+        ),
+        rule["basis"],
+    )
+
+
+def summary_published(
+    ctx: RuleContext,
+    *,
+    year: str,
+    entries: tuple[SummaryEntry, ...] = (),
+    published_on: date | None = None,
+) -> Iterator[str]:
+    """The year's summary, worked out from its decisions, and whether it is published."""
+    fy = FinancialYear.parse(year)
+    summary = annual_summary(ctx, fy, entries)
+    if summary is None:
+        yield Note(f"no annual summary covers {fy.label} under {ctx.regime.title}")
+        return
+    for item, value in summary.rows():
+        yield Note(f"{item}: {value}")
+    missing = [
+        e.reference for e in entries if e.representations and not e.representations_summary.strip()
+    ]
+    for ref in missing:
+        yield (
+            f"{ref} had representations in its standstill but no summary of their nature and "
+            f"effect, which the annual summary must give ({summary.basis})"
+        )
+    if published_on is None and ctx.on > summary.period_to:
+        yield Note(
+            f"the summary for {summary.period_from} to {summary.period_to} is not recorded as "
+            f"published on a public website ({summary.basis}; the deadline is not encoded)"
+        )
