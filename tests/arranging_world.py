@@ -85,7 +85,7 @@ def build_register() -> Register:
         services=[therapy],
         process="most_suitable_provider",
         existing_contract=None,
-        situation={},
+        situation={"most_suitable_provider_identifiable": True},
         decided_on=date(2026, 3, 20),
         proposed_start=date(2026, 6, 1),
         proposed_end=date(2030, 5, 31),

@@ -77,6 +77,7 @@ def build_governance_world() -> GovernanceWorld:
         kind="icb_board",
         organisation=icb,
         established_on=date(2022, 7, 1),
+        requirements=own_constitution("NHS Testshire ICB constitution (test)"),
         **WHO,
     )
     world = GovernanceWorld(icb, trust, company, parent, subcontractor, collaborative, board)
@@ -105,3 +106,33 @@ def build_governance_world() -> GovernanceWorld:
         **WHO,
     )
     return world
+
+
+def own_constitution(source: str) -> list[dict]:
+    """The membership an ICB's constitution asks for beyond the Act, as the 2022 model had it."""
+    return [
+        {
+            "title": "a director of finance",
+            "roles": ["finance_director"],
+            "at_least": 1,
+            "source": source,
+        },
+        {
+            "title": "a medical director",
+            "roles": ["medical_director"],
+            "at_least": 1,
+            "source": source,
+        },
+        {
+            "title": "a director of nursing",
+            "roles": ["nursing_director"],
+            "at_least": 1,
+            "source": source,
+        },
+        {
+            "title": "at least two non-executive members",
+            "roles": ["non_executive"],
+            "at_least": 2,
+            "source": source,
+        },
+    ]

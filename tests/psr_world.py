@@ -111,6 +111,7 @@ def decide(world: PsrWorld, **overrides):
         payment_mechanism="block",
         reasons="The incumbent is meeting the contract and the service is not changing.",
         decision_makers=["ICB Executive Committee"],
+        decision_process="Decided by the ICB Executive Committee on the commissioning paper.",
         situation={"existing_contract_expiring": True, "incumbent_satisfactory": True},
         assessments=FIVE_CRITERIA,
         basic_selection="Registered with the CQC; accounts for 2023/24 reviewed.",

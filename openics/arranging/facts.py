@@ -11,6 +11,7 @@ from datetime import date
 
 from openics.regimes.model import RuleContext, RuleResult
 from openics.regimes.registry import all_regimes, get_regime
+from openics.regimes.rules.duties import DecisionRegard, Regard
 from openics.regimes.rules.procurement import (
     Assessment,
     Conflict,
@@ -70,7 +71,40 @@ def facts_of(decision, *, contract_entered_on: date | None = None) -> DecisionFa
         term_months=decision.framework_term_months,
         intention_published_on=decision.intention_published_on,
         contract_entered_on=contract_entered_on or decision.awarded_on,
+        decision_process=decision.decision_process,
+        process_started_on=decision.process_started_on,
+        # What the 2013 regulations' record of a contract holds (SI 2013/500 reg 9(2)).
+        amount_payable_pence=decision.lifetime_value.pence,
+        services_start_on=decision.proposed_start,
+        services_end_on=decision.proposed_end,
+        process_description=decision.decision_process or decision.reasons,
     )
+
+
+def regard_of(decision) -> DecisionRegard:
+    """What the decision's record says about the strategy and the wider effects it weighed."""
+    return DecisionRegard(
+        title=decision.title,
+        body_kind=decision.commissioner.kind,
+        decided_on=decision.decided_on,
+        regard=tuple(Regard(to, str(how)) for to, how in sorted((decision.regard or {}).items())),
+    )
+
+
+REGARD_RULES = ("duties.strategy-regard", "duties.triple-aim")
+
+
+def regard_flags(decision) -> list[str]:
+    """Where the record shows no regard to what the law in force asks it to weigh (flagged on
+    the decision's page and by `openics check`, not refused: the duty is to have regard)."""
+    regime = get_regime(decision.regime_id)
+    facts = regard_of(decision)
+    flags = []
+    for rule_id in REGARD_RULES:
+        if rule_id in regime.rules:
+            result = regime.evaluate(rule_id, decision.decided_on, decision=facts)
+            flags += [f"{v.explanation} [{v.rule_id}]" for v in result.violations]
+    return flags
 
 
 def check(regime_id: str, on: date, facts: DecisionFacts) -> list[RuleResult]:

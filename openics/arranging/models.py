@@ -106,6 +106,22 @@ class SelectionDecision(BaseModel):
     payment_mechanism = models.CharField(max_length=12, choices=choices_of(PaymentMechanism))
     reasons = models.TextField(help_text="Why this process, and why this provider")
     decision_makers = models.JSONField(default=list)
+    decision_process = models.TextField(
+        blank=True,
+        help_text="How the decision was made: who decided, at which meeting, on what advice",
+    )
+    process_started_on = models.DateField(
+        null=True,
+        blank=True,
+        help_text="When the selection process began (one begun before 24 February 2025 keeps "
+        "the rules as they were)",
+    )
+    regard = models.JSONField(
+        default=dict,
+        blank=True,
+        help_text="How the decision had regard to the integrated care strategy and the "
+        "wider effects of decisions (the triple aim)",
+    )
     basic_selection = models.TextField(blank=True)
     situation = models.JSONField(default=dict)
     exclusions = models.JSONField(default=dict)

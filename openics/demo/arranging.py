@@ -68,6 +68,17 @@ STANDARD_CRITERIA = _criteria(
 )
 
 
+# How each illustrative decision had regard to the Black Country's integrated care strategy and
+# to the triple aim (the record a real ICB keeps in its decision papers).
+DEMO_REGARD = {
+    "integrated_care_strategy": "The strategy's aim of care closer to home in each place was "
+    "weighed in choosing the provider and the place (illustrative).",
+    "health_and_wellbeing": "Expected to keep patients' access and outcomes at least as good "
+    "as today's (illustrative).",
+    "quality": "The provider's quality reports and CQC rating were reviewed (illustrative).",
+    "sustainability": "The price was tested against the ICB's financial plan (illustrative).",
+}
+
 CRITERIA = {"standard": STANDARD_CRITERIA}
 # Which values in data/decisions.json are days, and which amounts of money.
 DAYS = {
@@ -204,6 +215,13 @@ class _Year:
         fields["services"] = services
         fields.setdefault("commissioner", self.icb)
         fields.setdefault("decision_makers", COMMITTEE)
+        fields.setdefault(
+            "decision_process",
+            f"Decided by the ICB's commissioning committee at its meeting of "
+            f"{fields['decided_on']:%-d %B %Y}, on the commissioning team's assessment of the "
+            "key criteria and the basic selection criteria (illustrative).",
+        )
+        fields.setdefault("regard", dict(DEMO_REGARD))
         fields.setdefault("payment_mechanism", "block")
         fields.setdefault("exclusions", {"subcontracting_asked": True})
         fields.setdefault(

@@ -82,6 +82,32 @@ FIRST_TERM_ENDS = date(2027, 6, 30)
 BOARDS = Path(__file__).parent / "data" / "boards.json"
 
 
+# What the demonstration ICB's own constitution asks of its board beyond the Act (as NHS
+# England's 2022 model did; from June 2025 each ICB's constitution is the test). Illustrative.
+_OWN = "NHS Black Country ICB constitution (illustrative)"
+QUA_CONSTITUTION = [
+    {
+        "title": "a director of finance",
+        "roles": ["finance_director"],
+        "at_least": 1,
+        "source": _OWN,
+    },
+    {"title": "a medical director", "roles": ["medical_director"], "at_least": 1, "source": _OWN},
+    {
+        "title": "a director of nursing",
+        "roles": ["nursing_director"],
+        "at_least": 1,
+        "source": _OWN,
+    },
+    {
+        "title": "at least two non-executive members",
+        "roles": ["non_executive"],
+        "at_least": 2,
+        "source": _OWN,
+    },
+]
+
+
 def load(actor, reason: str) -> dict:
     """Loads the boards, people, declarations and meetings; does nothing the second time."""
     if Board.objects.filter(slug="qua-board").exists():
@@ -131,6 +157,7 @@ def load(actor, reason: str) -> dict:
         illustrative=True,
         purpose="The unitary board of the integrated care board: its statutory decisions, "
         "its constitution and the arrangements it makes for its population.",
+        requirements=QUA_CONSTITUTION,
         **who,
     )
     members: dict[str, Membership] = {}

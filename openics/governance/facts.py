@@ -65,12 +65,16 @@ def members_on(board: Board, on: date):
     )
 
 
-def board_of(board: Board, on: date) -> rules.Board:
+def board_of(board: Board, on: date, *, members=None) -> rules.Board:
+    """The board as the rules read it; `members` where the caller has read them already."""
+    if members is None:
+        members = tuple(member_of(m, on) for m in members_on(board, on))
     return rules.Board(
         kind=board.kind,
         name=board.name,
-        members=tuple(member_of(m, on) for m in members_on(board, on)),
+        members=tuple(members),
         quorum=board.quorum or None,
+        requirements=tuple(board.requirements) if board.requirements else None,
     )
 
 

@@ -45,6 +45,12 @@ class Board(BaseModel):
     quorum = models.JSONField(
         null=True, blank=True, help_text="Its constitution's own quorum; empty means the model"
     )
+    requirements = models.JSONField(
+        null=True,
+        blank=True,
+        help_text="The membership its own constitution requires beyond the law, each "
+        "{title, roles, at_least, source}; empty where not recorded",
+    )
     established_on = models.DateField()
     dissolved_on = models.DateField(null=True, blank=True)
     illustrative = models.BooleanField(default=False)

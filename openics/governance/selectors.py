@@ -125,12 +125,7 @@ def board_rows(*, today: date) -> list[BoardRow]:
     rows = []
     for board in boards:
         held = members.get(board.pk, [])
-        plain = rules.Board(
-            kind=board.kind,
-            name=board.name,
-            members=tuple(_plain_member(m, today) for m in held),
-            quorum=board.quorum or None,
-        )
+        plain = facts.board_of(board, today, members=[_plain_member(m, today) for m in held])
         rows.append(
             BoardRow(board, len(held), in_force(compliance.constitution(board, today, plain=plain)))
         )

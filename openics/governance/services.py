@@ -71,6 +71,26 @@ def _organisation(code_or_org, what: str) -> Organisation:
 
 
 # -- boards and members ----------------------------------------------------------------------
+def _requirements(requirements: list[dict] | None) -> list[dict] | None:
+    """A board's own constitution, each requirement checked for the fields the rules read."""
+    if requirements is None:
+        return None
+    problems = []
+    for n, need in enumerate(requirements, start=1):
+        if not isinstance(need, dict) or not str(need.get("title", "")).strip():
+            problems.append(f"requirement {n} of the constitution has no title")
+            continue
+        at_least = need.get("at_least")
+        if isinstance(at_least, bool) or not isinstance(at_least, int) or at_least < 1:
+            problems.append(f"requirement {n} ({need['title']}): at_least must be a whole number")
+        unknown = [r for r in need.get("roles", []) if r not in BOARD_ROLE_LABELS]
+        if unknown:
+            problems.append(f"requirement {n} ({need['title']}): no role {', '.join(unknown)}")
+    if problems:
+        raise Refused(problems)
+    return [dict(need) for need in requirements]
+
+
 @service("governance.establish_board")
 def establish_board(
     *,
@@ -84,6 +104,7 @@ def establish_board(
     purpose: str = "",
     pooled_budget: Money | None = None,
     quorum: dict | None = None,
+    requirements: list[dict] | None = None,
     illustrative: bool = False,
     audit,
 ) -> Board:
@@ -111,6 +132,7 @@ def establish_board(
         purpose=purpose,
         pooled_budget=pooled_budget,
         quorum=quorum,
+        requirements=_requirements(requirements),
         established_on=established_on,
         illustrative=illustrative,
     )

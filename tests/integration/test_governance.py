@@ -287,8 +287,9 @@ def test_a_call_in_exists_only_from_31_january_2024_and_takes_the_item_away(worl
         item=item,
         **WHO,
     )
-    assert call_in.window_ends == date(2026, 8, 1)
-    with pytest.raises(Refused, match="taken this out of the board's hands until 2026-08-01"):
+    # Six months beginning with the day it was made: 1 February to 31 July inclusive.
+    assert call_in.window_ends == date(2026, 7, 31)
+    with pytest.raises(Refused, match="taken this out of the board's hands until 2026-07-31"):
         gov.decide_item(item=item, votes=_everyone_but(world, "trusts"), resolution="Go", **WHO)
     gov.record_not_taken(item=item, **WHO)
     assert [e.kind for e in RecordEntry.objects.all()] == ["intervention", "not_taken"]
@@ -360,7 +361,7 @@ def test_rewriting_an_entry_and_its_hash_is_caught_at_the_next_link(world):
 
 
 def test_removing_a_non_executive_breaks_the_constitution_under_2022_only(world, capsys):
-    result = CliRunner().invoke(main, ["check"])
+    result = CliRunner().invoke(main, ["check", "--on", "2026-06-01"])
     assert "[ok] Constitution: NHS Testshire ICB board under hca-2022" in result.output
     assert "no declaration is overdue" in result.output
     result = CliRunner().invoke(
@@ -372,13 +373,13 @@ def test_removing_a_non_executive_breaks_the_constitution_under_2022_only(world,
             "--person",
             "ned2",
             "--on",
-            date.today().isoformat(),
+            "2026-06-01",
             "--reason",
             "Removed by NHS England",
         ],
     )
     assert result.exit_code == 0, result.output
-    result = CliRunner().invoke(main, ["check"])
+    result = CliRunner().invoke(main, ["check", "--on", "2026-06-01"])
     assert result.exit_code == 1
     lines = result.output.splitlines()
     [breach] = [x for x in lines if "NHS Testshire ICB board under hca-2022" in x]
@@ -420,7 +421,7 @@ def test_gifts_are_recorded_with_what_the_thresholds_say(world):
         **WHO,
     )
     assert dinner.breaches == [
-        "hospitality worth over £25 must be declared "
+        "hospitality worth £25 or more must be declared "
         "(Managing conflicts of interest in the NHS (September 2024; "
         "hospitality figures carried over) [U])"
     ]

@@ -21,6 +21,7 @@ from openics.governance import services as gov
 from openics.governance.models import AgendaItem, Board, Meeting, Membership, Person
 from openics.kernel.money import Money
 from tests.factories import OrganisationFactory
+from tests.governance_world import own_constitution
 from tests.psr_world import PsrWorld, build_psr_world, decide
 
 pytestmark = pytest.mark.django_db
@@ -69,6 +70,7 @@ def build_boards_world() -> BoardsWorld:
         organisation=psr.icb,
         established_on=date(2022, 7, 1),
         purpose="The unitary board of the ICB.",
+        requirements=own_constitution("NHS Black Country ICB constitution (test)"),
         **AS,
     )
     people, members = {}, {}
@@ -522,7 +524,7 @@ def test_powers_from_above(client, world):
     assert "Secretary of State call-in of a reconfiguration" in power
     assert "NHS Act 2006 Schedule 10A" in power and "1 May 2026" in power
     assert "Department of Health and Social Care" in power
-    assert "1 November 2026" in power  # the six-month window
+    assert "31 October 2026" in power  # six months beginning with 1 May
     assert "In effect" in power
     assert f'href="/boards/meetings/{MEETING}/#item-3"' in html
 

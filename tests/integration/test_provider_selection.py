@@ -71,9 +71,20 @@ def test_direct_award_c_must_go_to_the_incumbent(world):
         decide(world, provider=world.company)
 
 
-def test_before_2024_there_was_no_provider_selection_regime(world):
-    with pytest.raises(Refused, match="applies from 1 January 2024"):
+def test_before_2024_an_icb_decision_is_judged_under_the_2013_regulations(world):
+    # ICBs stayed under SI 2013/500 until the provider selection regime began: Direct Award
+    # C did not exist, and the 2013 record of a contract was required.
+    with pytest.raises(Refused, match="not a route under the 2013 regulations") as refused:
         decide(world, decided_on=date(2023, 11, 1))
+    assert "SI 2013/500 reg 9(2)" not in str(refused.value)  # the record is complete
+    decision = decide(
+        world,
+        process="direct_award_a",  # under the 2013 regulations: the single capable provider
+        situation={"only_one_provider_capable": True},
+        assessments=[],
+        decided_on=date(2023, 5, 1),
+    )
+    assert decision.regime_id == "hca-2022"
 
 
 def test_standstill_dates_are_computed_and_the_contract_waits_for_them(world):
