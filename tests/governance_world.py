@@ -82,7 +82,12 @@ def build_governance_world() -> GovernanceWorld:
     )
     world = GovernanceWorld(icb, trust, company, parent, subcontractor, collaborative, board)
     for key, title, role in BOARD_MEMBERS:
-        person = gov.register_person(slug=key, name=f"{title} Person", **WHO)
+        person = gov.register_person(
+            slug=key,
+            name=f"{title} Person",
+            mental_health_expertise=role == "medical_director",
+            **WHO,
+        )
         for day in (date(2025, 3, 1), date(2026, 2, 20)):
             gov.record_fit_and_proper(
                 person=person, completed_on=day, assessed_by="the chair", **WHO

@@ -6,7 +6,8 @@ from typing import Any
 from ninja import Router, Schema
 from ninja.errors import HttpError
 
-from openics.regimes import Regime, RegimeError, all_regimes, get_regime
+from openics.regimes import Regime, RegimeError, all_regimes, evaluate_rule, get_regime
+from openics.regimes.catalogue import RULES
 
 router = Router(tags=["regimes"])
 
@@ -93,3 +94,69 @@ def regime_detail(request, regime_id: str):
             for p in r.parameters.values()
         ],
     }
+
+
+class EvaluateIn(Schema):
+    on: date
+    facts: dict[str, Any]
+
+
+class ViolationOut(Schema):
+    rule_id: str
+    citation: CitationOut | None
+    explanation: str
+
+
+class ParameterUseOut(Schema):
+    name: str
+    applies_from: date
+    value: Any
+    citation: CitationOut | None
+
+
+class EvaluationOut(Schema):
+    rule_id: str
+    regime_id: str
+    regime_version: str
+    on: date
+    allowed: bool
+    violations: list[ViolationOut]
+    notes: list[str]
+    parameters: list[ParameterUseOut]
+
+
+def _examples() -> dict:
+    """One request example per rule, from the rule's own example facts."""
+    return {
+        rule_id: {
+            "summary": spec.title,
+            "value": {"on": "2026-06-01", "facts": spec.example},
+        }
+        for rule_id, spec in sorted(RULES.items())
+    }
+
+
+@router.post(
+    "/{regime_id}/rules/{rule_id}/evaluate",
+    response=EvaluationOut,
+    summary="Ask one rule of a regime a question",
+    description=(
+        "Evaluates the rule on the day with the facts given (`GET /api/regimes/{id}` lists "
+        "the rules; `openics regimes explain RULE` lists the facts each reads). The answer "
+        "says whether it is allowed, each violation with its citation, the regime's version "
+        "and the value of every parameter the rule read. Unknown regimes and rules are 404; "
+        "unknown, missing or ill-typed facts are 422 with the fact named."
+    ),
+    openapi_extra={
+        "requestBody": {"content": {"application/json": {"examples": _examples()}}},
+    },
+)
+def evaluate(request, regime_id: str, rule_id: str, payload: EvaluateIn):
+    try:
+        get_regime(regime_id).rule(rule_id)
+    except RegimeError as exc:
+        raise HttpError(404, str(exc)) from exc
+    try:
+        return evaluate_rule(regime_id, rule_id, payload.on, payload.facts)
+    except (RegimeError, ValueError) as exc:  # facts the rule cannot read, or a day it cannot
+        raise HttpError(422, str(exc)) from exc

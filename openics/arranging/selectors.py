@@ -22,8 +22,12 @@ from openics.arranging.models import (
 )
 from openics.contracts.models import Contract, Service
 from openics.kernel.money import Money, MoneyError
+from openics.kernel.years import FinancialYear
 from openics.organisations.models import Organisation, OwnershipClass
-from openics.regimes.model import RegimeError, RuleResult
+from openics.regimes.model import RegimeError, RuleContext, RuleResult
+from openics.regimes.registry import regime_in_force_on
+from openics.regimes.rules import procurement
+from openics.regimes.rules.procurement import SummaryEntry
 from openics.regimes.rules.procurement import process_title as _regime_process_title
 
 ILLUSTRATIVE = "Illustrative: synthetic demonstration data, not a real decision"
@@ -317,3 +321,101 @@ def notice_record(reference: str) -> NoticeRecord | None:
         or any(s.illustrative for s in services)
     )
     return NoticeRecord(notice, decision, contract, illustrative)
+
+
+# --- the annual summary (PSR reg 25) --------------------------------------------------------
+
+
+@dataclass
+class AnnualSummaryRecord:
+    """One authority's summary of a year's decisions, worked out from the record, and what
+    the rule says of it (missing summaries of representations, whether it is published)."""
+
+    commissioner: Organisation
+    year: FinancialYear
+    summary: object | None  # regimes.rules.procurement.AnnualSummary
+    result: RuleResult | None
+    regime_title: str
+    entries: int
+    illustrative: bool
+
+    @property
+    def rows(self) -> list[tuple[str, str]]:
+        return self.summary.rows() if self.summary is not None else []
+
+    @property
+    def problems(self) -> list[str]:
+        return [v.explanation for v in self.result.violations] if self.result else []
+
+
+def summary_entries(commissioner: Organisation) -> tuple[SummaryEntry, ...]:
+    """Every award and modification of an authority, as the annual summary counts them."""
+    entries = []
+    decisions = (
+        SelectionDecision.objects.filter(commissioner=commissioner, awarded_on__isnull=False)
+        .select_related("existing_contract__provider")
+        .prefetch_related("representations")
+    )
+    for d in decisions:
+        incumbent = d.existing_contract.provider_id if d.existing_contract_id else None
+        said = [
+            f"{r.summary.strip()} ({r.get_outcome_display().lower()})"
+            for r in d.representations.all()
+        ]
+        entries.append(
+            SummaryEntry(
+                reference=d.reference,
+                process=d.process,
+                awarded_on=d.awarded_on,
+                framework=d.contract_kind == "framework",
+                urgent=d.process == "urgent_award",
+                new_provider=incumbent != d.provider_id,
+                provider_lost=incumbent is not None and incumbent != d.provider_id,
+                standstill_ends_on=d.standstill_ends,
+                representations=len(said),
+                representations_summary="; ".join(said),
+            )
+        )
+    for m in Modification.objects.filter(contract__commissioner=commissioner):
+        entries.append(
+            SummaryEntry(
+                reference=m.reference,
+                process="",
+                awarded_on=m.decided_on,
+                modification=True,
+                urgent=m.urgent,
+            )
+        )
+    return tuple(sorted(entries, key=lambda e: (e.awarded_on, e.reference)))
+
+
+def annual_summary(commissioner: Organisation, year) -> AnnualSummaryRecord:
+    """The authority's reg 25 summary for a financial year, under the law in force at its end."""
+    fy = FinancialYear.parse(year)
+    entries = summary_entries(commissioner)
+    regime = regime_in_force_on(fy.last_day)
+    if regime is None or "procurement.annual-summary" not in regime.rules:
+        return AnnualSummaryRecord(commissioner, fy, None, None, "", len(entries), False)
+    ctx = RuleContext(regime, fy.last_day)
+    summary = procurement.annual_summary(ctx, fy, entries)
+    result = regime.evaluate(
+        "procurement.annual-summary", fy.last_day, year=fy.label, entries=entries
+    )
+    counted = {
+        e.reference
+        for e in entries
+        if summary and summary.period_from <= e.awarded_on <= summary.period_to
+    }
+    illustrative = (
+        SelectionDecision.objects.filter(reference__in=counted, illustrative=True).exists()
+        or Modification.objects.filter(reference__in=counted, illustrative=True).exists()
+    )
+    return AnnualSummaryRecord(
+        commissioner, fy, summary, result, regime.title, len(counted), illustrative
+    )
+
+
+def annual_summary_commissioners() -> list[Organisation]:
+    """The authorities that have awarded anything: each owes a summary."""
+    ids = SelectionDecision.objects.filter(awarded_on__isnull=False).values("commissioner")
+    return list(Organisation.objects.filter(pk__in=ids).order_by("name"))

@@ -1,13 +1,10 @@
-"""The rules as code: `openics regimes list|show`."""
+"""The rules as code: `openics regimes list|show|evaluate|explain`."""
 
 from __future__ import annotations
 
 import click
 
-from openics.cli.runtime import (
-    fail,
-    main,
-)
+from openics.cli.runtime import fail, main, parse_day
 
 
 @main.group()
@@ -64,3 +61,111 @@ def _plain(value) -> str:
     if isinstance(value, list | tuple):
         return ", ".join(str(v) for v in value)
     return str(value)
+
+
+@regimes.command("evaluate")
+@click.argument("rule_id")
+@click.option("--regime", "regime_id", required=True, help="The regime to ask, e.g. hca-2022.")
+@click.option("--on", "on", required=True, help="The day to ask about (YYYY-MM-DD).")
+@click.option(
+    "--facts",
+    "facts_file",
+    required=True,
+    type=click.File("r", encoding="utf-8"),
+    help="The facts as JSON: a file, or - for standard input (`regimes explain` lists them).",
+)
+@click.option(
+    "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
+)
+def regimes_evaluate(rule_id: str, regime_id: str, on: str, facts_file, fmt: str) -> None:
+    """Ask one rule of one regime a question: allowed or not, with every reason and citation.
+
+    Exits 0 when the rule allows it, 2 when it does not, and 1 when the question cannot be
+    asked (an unknown rule, regime or fact)."""
+    import json
+    import sys
+
+    from openics.regimes import RegimeError, evaluate_rule
+
+    day = parse_day(on)
+    try:
+        facts = json.load(facts_file)
+    except json.JSONDecodeError as exc:
+        fail(f"the facts are not JSON: {exc}")
+    if not isinstance(facts, dict):
+        fail("the facts must be a JSON object, one entry per fact the rule reads")
+    try:
+        result = evaluate_rule(regime_id, rule_id, day, facts)
+    except (RegimeError, ValueError) as exc:
+        fail(str(exc))
+    if fmt == "json":
+        click.echo(json.dumps(result, indent=2, ensure_ascii=False))
+    else:
+        _print_result(result)
+    sys.exit(0 if result["allowed"] else 2)
+
+
+def _print_result(result: dict) -> None:
+    verdict = "allowed" if result["allowed"] else "NOT allowed"
+    click.secho(
+        f"{result['rule_id']} under {result['regime_id']} (version {result['regime_version']}) "
+        f"on {result['on']}: {verdict}",
+        bold=True,
+        fg="green" if result["allowed"] else "red",
+    )
+    for v in result["violations"]:
+        click.echo(f"  - {v['explanation']}")
+        if v["citation"]:
+            click.echo(f"    [{v['rule_id']}] {_cited(v['citation'])}")
+    for note in result["notes"]:
+        click.echo(f"  note: {note}")
+    if result["parameters"]:
+        click.echo("Parameters used:")
+        for p in result["parameters"]:
+            click.echo(f"  {p['name']} (from {p['applies_from']}): {_plain(p['value'])}")
+            if p["citation"]:
+                click.echo(f"    {_cited(p['citation'])}")
+
+
+def _cited(citation: dict) -> str:
+    mark = citation.get("confidence", "C")
+    return citation["source"] + ("" if mark == "C" else f" [{mark}]")
+
+
+@regimes.command("explain")
+@click.argument("rule_id")
+@click.option(
+    "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
+)
+def regimes_explain(rule_id: str, fmt: str) -> None:
+    """What a rule reads: each fact with its type and meaning, an example, and its regimes."""
+    import json
+
+    from openics.regimes import RegimeError, explain_rule
+
+    try:
+        found = explain_rule(rule_id)
+    except RegimeError as exc:
+        fail(str(exc))
+    if fmt == "json":
+        click.echo(json.dumps(found, indent=2, ensure_ascii=False))
+        return
+    click.secho(f"{found['rule_id']}: {found['title']}", bold=True)
+    if found["summary"]:
+        click.echo(found["summary"])
+    click.echo("Facts:")
+    _print_facts(found["facts"], indent=2)
+    click.echo("Example (use with `openics regimes evaluate … --facts FILE`):")
+    click.echo(json.dumps(found["example"], indent=2, ensure_ascii=False))
+    click.echo("In the regimes:")
+    for r in found["regimes"]:
+        click.echo(f"  {r['regime_id']} (version {r['regime_version']}): {_cited(r['citation'])}")
+
+
+def _print_facts(facts: list[dict], indent: int) -> None:
+    pad = " " * indent
+    for fact in facts:
+        needed = "" if fact.get("required", True) else " (optional)"
+        click.echo(f"{pad}{fact['name']}: {fact['type']}{needed} — {fact['meaning']}")
+        if fact.get("fields"):
+            _print_facts(fact["fields"], indent + 4)

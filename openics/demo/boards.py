@@ -28,6 +28,10 @@ ILLUSTRATIVE = "(illustrative)"
 VENUE = "Board room, Wolverhampton Science Park (illustrative)"
 
 # (key, name, seat title, role, posts [(code or key, title, from)], deputy chair)
+# Board members the chair approved for their knowledge and experience of mental-health
+# services (Sch 1B para 8(6)): the medical director, a consultant psychiatrist (illustrative).
+MENTAL_HEALTH_EXPERIENCE = {"omar-testcase"}
+
 ICB_BOARD = [
     ("morgan-placeholder", "Morgan Placeholder", "Chair", "chair", [], False),
     ("sam-specimen", "Sam Specimen", "Chief executive", "chief_executive", [], False),
@@ -144,7 +148,13 @@ def load(actor, reason: str) -> dict:
 
     def person(key, name):
         if key not in people:
-            people[key] = gov.register_person(slug=key, name=name, illustrative=True, **who)
+            people[key] = gov.register_person(
+                slug=key,
+                name=name,
+                mental_health_expertise=key in MENTAL_HEALTH_EXPERIENCE,
+                illustrative=True,
+                **who,
+            )
         return people[key]
 
     # -- the ICB board ------------------------------------------------------------------

@@ -12,6 +12,13 @@ from openics.regimes.model import RuleContext
 from openics.regimes.registry import all_regimes, regime_in_force_on
 from openics.regimes.rules import governance as rules
 
+# What a board's membership is checked against, where the regime has the rule.
+CONSTITUTION_RULES = (
+    "governance.composition",
+    "governance.fit-and-proper",
+    "duties.mental-health-member",
+)
+
 
 @dataclass(frozen=True)
 class ConstitutionCheck:
@@ -53,7 +60,7 @@ def constitution(
             )
             continue
         breaches = []
-        for rule_id in ("governance.composition", "governance.fit-and-proper"):
+        for rule_id in CONSTITUTION_RULES:
             if rule_id in regime.rules:
                 result = regime.evaluate(rule_id, on, board=plain)
                 breaches += [v.explanation for v in result.violations]

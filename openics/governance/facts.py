@@ -49,6 +49,7 @@ def member_of(membership: Membership, on: date | None = None) -> rules.Member:
         starts=membership.starts,
         fppt=tuple(c.completed_on for c in person.fppt_checks.all()),
         links=links_of(person, on),
+        mental_health_expertise=person.mental_health_expertise,
     )
 
 

@@ -79,6 +79,11 @@ class Board(BaseModel):
 class Person(BaseModel):
     slug = models.SlugField(max_length=80, unique=True)
     name = models.CharField(max_length=200)
+    mental_health_expertise = models.BooleanField(
+        default=False,
+        help_text="Has knowledge and experience of services for the prevention, diagnosis and "
+        "treatment of mental illness (NHS Act 2006 Sch 1B para 8(6))",
+    )
     illustrative = models.BooleanField(default=False)
 
     class Meta:

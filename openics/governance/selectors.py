@@ -67,6 +67,7 @@ def _plain_member(m: Membership, on: date) -> rules.Member:
         starts=m.starts,
         fppt=tuple(c.completed_on for c in person.fppt_checks.all()),
         links=tuple(link for link in links if link.active_on(on)),
+        mental_health_expertise=person.mental_health_expertise,
     )
 
 

@@ -155,10 +155,22 @@ def add_seat(*, board: Board, title: str, role: str, voting: bool = True, audit)
 
 
 @service("governance.register_person")
-def register_person(*, slug: str, name: str, illustrative: bool = False, audit) -> Person:
+def register_person(
+    *,
+    slug: str,
+    name: str,
+    mental_health_expertise: bool = False,
+    illustrative: bool = False,
+    audit,
+) -> Person:
     if Person.objects.filter(slug=slug).exists():
         raise Refused(f"a person with the key {slug!r} is already registered")
-    person = Person.objects.create(slug=slug, name=name, illustrative=illustrative)
+    person = Person.objects.create(
+        slug=slug,
+        name=name,
+        mental_health_expertise=mental_health_expertise,
+        illustrative=illustrative,
+    )
     audit.created(person)
     return person
 

@@ -1,4 +1,5 @@
-"""The books' part of `openics check`: double entry, balances and flow totals, break-even."""
+"""The books' part of `openics check`: double entry, balances and flow totals, break-even, and
+the system's financial duties and running-cost limit."""
 
 from __future__ import annotations
 
@@ -42,4 +43,27 @@ def ledger(on: date) -> list[CheckResult]:
                     or f"received {balance.received}, spent {balance.spent}",
                 )
             )
+            results += _system_duties(icb, year)
+    return results
+
+
+def _system_duties(icb, year: str) -> list[CheckResult]:
+    from openics.ledger import selectors
+    from openics.population.selectors import registered_by_icb
+
+    population = int(registered_by_icb(year).get(icb.pk, (0, 0))[1] or 0)
+    duties = selectors.system_duties(icb, year, population=population)
+    results = []
+    for name, result in (
+        (f"System financial duty: {icb.code} {year}", duties.balance),
+        (f"System resource limits: {icb.code} {year}", duties.limits),
+        (f"Running-cost limit: {icb.code} {year}", duties.running_cost_limit),
+    ):
+        if result is None:
+            results.append(CheckResult(name, True, "no such duty under the law in force"))
+            continue
+        said = [v.explanation for v in result.violations] or list(result.notes)
+        if name.startswith("System resource limits") and not said:
+            said = ["no capital or revenue limit is recorded for the system"]
+        results.append(CheckResult(name, result.allowed, "; ".join(said)))
     return results

@@ -18,7 +18,9 @@ from openics.ledger.double_entry import Edge
 from openics.ledger.models import Account, FlowTotal, Purpose, Transaction
 from openics.ledger.tracing import trace
 from openics.organisations.models import Organisation, OwnershipClass
+from openics.regimes.model import RuleResult
 from openics.regimes.registry import regime_in_force_on
+from openics.regimes.rules import finance
 from openics.regimes.vocabulary import BodyKind, Sector
 
 SPENDING_PURPOSES = {Purpose.BUDGET, Purpose.POOLED_FUND, Purpose.COMMITMENT, Purpose.PAYABLE}
@@ -149,6 +151,67 @@ def icb_balance(icb: Organisation, year: str) -> IcbBalance:
         income, expenditure = received_and_spent(provider, year)
         providers.append(ProviderResult(provider, income, expenditure))
     return IcbBalance(icb, year, received, spent, committed, unspent, duty, source, providers)
+
+
+@dataclass
+class SystemDuties:
+    """The financial duties of an ICB's system for a year, from the books: the ICB and the NHS
+    trusts it contracts with together (ss223L-223N), and the ICB's running costs (s223GB)."""
+
+    icb: Organisation
+    year: str
+    system: finance.System
+    balance: RuleResult | None
+    limits: RuleResult | None
+    running_costs: Money
+    population: int
+    running_cost_limit: RuleResult | None
+
+    @property
+    def results(self) -> list[RuleResult]:
+        return [r for r in (self.balance, self.limits, self.running_cost_limit) if r]
+
+
+def running_costs(icb: Organisation, year: str) -> Money:
+    """The ICB's own costs in the year (its running costs: programme money goes to others)."""
+    own = _flows_of(FinancialYear.parse(year).label).filter(
+        source__organisation=icb, target__organisation=icb, target__purpose=Purpose.OPERATING_COSTS
+    )
+    return Money(own.aggregate(t=Sum("amount_pence"))["t"] or 0)
+
+
+def system_duties(icb: Organisation, year: str, *, population: int) -> SystemDuties:
+    """The system's duties under the law in force at the year's end. The partner trusts are
+    the NHS trusts and foundation trusts the ICB contracts with (the books do not record
+    NHS England's apportionment of trusts to ICBs)."""
+    fy = FinancialYear.parse(year)
+    balance = icb_balance(icb, fy.label)
+    bodies = [finance.BodyAccounts(icb.name, "icb", balance.received.pence, balance.spent.pence)]
+    bodies += [
+        finance.BodyAccounts(
+            p.organisation.name, p.organisation.kind, p.income.pence, p.expenditure.pence
+        )
+        for p in balance.providers
+    ]
+    system = finance.System(icb=icb.name, year=fy.label, bodies=tuple(bodies))
+    costs = running_costs(icb, fy.label)
+    regime = regime_in_force_on(fy.last_day)
+
+    def ask(rule_id, **facts):
+        if regime is None or rule_id not in regime.rules:
+            return None
+        return regime.evaluate(rule_id, fy.last_day, **facts)
+
+    return SystemDuties(
+        icb,
+        fy.label,
+        system,
+        ask("ledger.system-balance", system=system),
+        ask("ledger.resource-limits", system=system),
+        costs,
+        population,
+        ask("ledger.running-cost-limit", body=icb.name, population=population, running_costs=costs),
+    )
 
 
 # -- follow the money -------------------------------------------------------------------

@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from openics.arranging import selectors
+from openics.arranging.facts import regard_flags
 from openics.arranging.models import DecisionStatus, Process
 from openics.organisations.models import OwnershipClass
 
@@ -53,6 +54,7 @@ def decision(request, reference: str):
         {
             "record": record,
             "d": record.decision,
+            "regard_flags": regard_flags(record.decision),
             "illustrative_text": selectors.ILLUSTRATIVE,
             "breadcrumbs": _CRUMBS,
         },
@@ -120,3 +122,72 @@ def notice(request, reference: str):
             "breadcrumbs": crumbs,
         },
     )
+
+
+def _summary_year(request):
+    """The year asked for (the last complete one by default), or a 400 page's message."""
+    from openics.kernel.years import FinancialYear
+
+    asked = request.GET.get("year", "").strip()
+    if not asked:
+        return FinancialYear.containing(timezone.localdate()).previous(), ""
+    try:
+        return FinancialYear.parse(asked), ""
+    except ValueError as exc:
+        return None, str(exc)
+
+
+def annual_summary(request):
+    year, error = _summary_year(request)
+    records = (
+        []
+        if error
+        else [
+            selectors.annual_summary(body, year)
+            for body in selectors.annual_summary_commissioners()
+        ]
+    )
+    return render(
+        request,
+        "arranging/annual_summary.jinja",
+        {
+            "year": year,
+            "asked": request.GET.get("year", ""),
+            "error": error,
+            "records": records,
+            "illustrative_text": selectors.ILLUSTRATIVE,
+            "any_illustrative": any(r.illustrative for r in records),
+            "breadcrumbs": _CRUMBS,
+        },
+        status=400 if error else 200,
+    )
+
+
+def annual_summary_csv(request):
+    import csv
+
+    from django.http import HttpResponse
+
+    year, error = _summary_year(request)
+    if error:
+        return HttpResponse(error, status=400, content_type="text/plain; charset=utf-8")
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="psr-annual-summary-{year.slug}.csv"'
+    writer = csv.writer(response, lineterminator="\n")
+    writer.writerow(
+        ["authority", "authority_code", "financial_year", "item", "value", "illustrative"]
+    )
+    for body in selectors.annual_summary_commissioners():
+        found = selectors.annual_summary(body, year)
+        for item, value in found.rows:
+            writer.writerow(
+                [
+                    body.name,
+                    body.code,
+                    year.label,
+                    item,
+                    value,
+                    "yes" if found.illustrative else "no",
+                ]
+            )
+    return response

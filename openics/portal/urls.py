@@ -42,6 +42,8 @@ arranging_urls = (
         path("decisions/<str:reference>/", arranging.decision, name="decision"),
         path("standstill/", arranging.standstill, name="standstill"),
         path("notices/<str:reference>/", arranging.notice, name="notice"),
+        path("annual-summary/", arranging.annual_summary, name="annual-summary"),
+        path("annual-summary.csv", arranging.annual_summary_csv, name="annual-summary-csv"),
     ],
     "arranging",
 )

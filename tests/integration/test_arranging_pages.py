@@ -1,6 +1,8 @@
 """The provider selection portal and read API: the register and its filters, a decision's
 full record, open standstills, notices, the illustrative label, and 404s."""
 
+import csv
+import io
 import re
 from datetime import date
 from decimal import Decimal
@@ -14,6 +16,7 @@ from openics.arranging import services as arranging
 from openics.arranging.models import SelectionDecision
 from openics.contracts.models import Contract
 from openics.kernel.money import Money
+from openics.kernel.years import FinancialYear
 from tests.arranging_world import AS, build_register
 from tests.psr_world import decide
 
@@ -340,3 +343,39 @@ def test_the_api_gives_one_decision_in_full(client, register):
     demo = client.get("/api/arranging/decisions/DEC-S").json()
     assert demo["illustrative"] is True and demo["services"][0]["illustrative"] is True
     assert demo["contract"] is None
+
+
+def test_the_annual_summary_counts_the_years_awards_and_downloads_as_csv(client, register):
+    from openics.arranging.models import SelectionDecision
+
+    awarded = SelectionDecision.objects.filter(awarded_on__isnull=False)
+    assert awarded.exists()
+    year = FinancialYear.containing(awarded.order_by("awarded_on").first().awarded_on)
+    page = client.get(f"/arranging/annual-summary/?year={year.slug}")
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert "SI 2023/1348 reg 25" in html
+    response = client.get(f"/arranging/annual-summary.csv?year={year.slug}")
+    assert response.status_code == 200 and response["Content-Type"].startswith("text/csv")
+    rows = list(csv.reader(io.StringIO(response.content.decode())))
+    assert rows[0] == [
+        "authority",
+        "authority_code",
+        "financial_year",
+        "item",
+        "value",
+        "illustrative",
+    ]
+    awards = {r[3]: int(r[4]) for r in rows[1:] if r[3].startswith("contracts awarded by ")}
+    in_year = awarded.filter(awarded_on__gte=year.first_day, awarded_on__lte=year.last_day)
+    assert sum(awards.values()) == in_year.exclude(process="urgent_award").count()
+    assert client.get("/arranging/annual-summary/?year=2025-27").status_code == 400
+    assert client.get("/arranging/annual-summary.csv?year=nope").status_code == 400
+
+
+def test_a_decision_without_regard_to_the_strategy_is_flagged_on_its_page(client, register):
+    from openics.arranging.models import SelectionDecision
+
+    decision = SelectionDecision.objects.filter(regard={}).order_by("reference").first()
+    html = client.get(f"/arranging/decisions/{decision.reference}/").content.decode()
+    assert 'id="regard-flags"' in html and "integrated care strategy" in html

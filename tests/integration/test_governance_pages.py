@@ -75,7 +75,9 @@ def build_boards_world() -> BoardsWorld:
     )
     people, members = {}, {}
     for key, name, title, role in MEMBERS:
-        person = people[key] = gov.register_person(slug=key, name=name, **AS)
+        person = people[key] = gov.register_person(
+            slug=key, name=name, mental_health_expertise=role == "medical_director", **AS
+        )
         for day in (date(2025, 3, 1), date(2026, 3, 1)):
             gov.record_fit_and_proper(
                 person=person, completed_on=day, assessed_by="the chair", **AS

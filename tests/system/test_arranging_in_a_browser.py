@@ -73,3 +73,19 @@ def test_a_late_award_notice_and_the_open_standstills(page, register, axe_violat
     expect(row).to_contain_text("16 April 2026")
     expect(row).to_contain_text("17 April 2026")
     assert axe_violations(page) == []
+
+
+def test_the_annual_summary_for_a_year_chosen_in_the_form(page, register, axe_violations):
+    # Given the register's awards, when a reader asks for the summary of 2025/26
+    page.goto("/arranging/annual-summary/")
+    page.get_by_label("Financial year").fill("2025-26")
+    page.get_by_role("button", name="Show").click()
+    # then each authority's counts are shown, with a download of the same figures
+    expect(page.get_by_role("heading", level=2).first).to_contain_text("2025/26")
+    expect(page.get_by_role("link", name=re.compile("summary as CSV"))).to_be_visible()
+    assert axe_violations(page) == []
+    # and a year that is not a year is an error on the field, not a crash
+    page.get_by_label("Financial year").fill("2025-27")
+    page.get_by_role("button", name="Show").click()
+    expect(page.locator(".nhsuk-error-message")).to_contain_text("not a financial year")
+    assert axe_violations(page) == []

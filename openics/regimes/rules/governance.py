@@ -488,6 +488,15 @@ def power_exists(ctx: RuleContext, *, power: Power) -> Iterator[str]:
     ctx = ctx.at(power.made_on)  # the powers of the day it was used
     available = powers_available(ctx)
     if power.kind in available:
+        ends = power_window_ends(ctx, power)
+        if ends is not None:
+            spec = available[power.kind]
+            counted = "beginning with" if spec.get("window_counts") == "beginning_with" else "from"
+            yield Note(
+                f"{spec['title']} made on {power.made_on}: the window of "
+                f"{spec['window_months']} months {counted} that day ends on {ends} "
+                f"({spec['basis']})"
+            )
         return
     absent = (ctx.param("governance.absent_powers") or {}).get(power.kind)
     named = ", ".join(spec["title"] for spec in available.values()) or "none"
