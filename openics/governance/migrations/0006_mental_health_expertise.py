@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("governance", "0003_board_constitution"),
+        ("governance", "0005_board_constitution"),
     ]
 
     operations = [
