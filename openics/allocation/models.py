@@ -4,6 +4,7 @@ from django.db import models
 
 from openics.core.fields import FixedDecimalField, MoneyField
 from openics.core.models import BaseModel
+from openics.kernel.money import Money
 from openics.organisations.models import Organisation
 
 _THOUSANDS = {"places": 10}  # £k as published, to the ten-billionth
@@ -42,7 +43,8 @@ class PublishedAllocation(BaseModel):
         ]
 
     def __str__(self) -> str:
-        return f"{self.icb.code} {self.line} {self.financial_year}: £{self.recurrent_k:,}k"
+        recurrent = Money.from_decimal_rounded(self.recurrent_k * 1000).format_thousands()
+        return f"{self.icb.code} {self.line} {self.financial_year}: {recurrent}"
 
 
 class RunStatus(models.TextChoices):

@@ -53,7 +53,7 @@ def allocation_verify(year: str | None) -> None:
         p = r.published
         click.echo(
             f"MISMATCH {p.icb.code} {p.line} {p.financial_year}: published "
-            f"£{p.recurrent_k:,.0f}k, recomputed £{r.recurrent_k:,.0f}k"
+            f"{_thousands(p.recurrent_k)}, recomputed {_thousands(r.recurrent_k)}"
         )
     click.echo(
         f"{len(rows) - len(wrong)} of {len(rows)} published allocations reproduced "
@@ -177,9 +177,16 @@ def allocation_explain(icb_code: str, year: str, total: str | None) -> None:
     click.echo("rounding: the national total is shared to the penny by largest remainders")
     if r.published is not None:
         click.echo(
-            f"published {year} recurrent allocation: £{r.published.recurrent_k:,.0f}k; "
+            f"published {year} recurrent allocation: {_thousands(r.published.recurrent_k)}; "
             f"distance from this target: {r.distance:.2%}"
         )
+
+
+def _thousands(k) -> str:
+    """A figure published in £k (a Decimal of thousands), as Money writes it."""
+    from openics.kernel.money import Money
+
+    return Money.from_decimal_rounded(k * 1000).format_thousands()
 
 
 def _money_option(text: str):

@@ -127,6 +127,12 @@ class Money:
                 return f"{sign}£{shown}{suffix}"
         return self.format()
 
+    def format_thousands(self) -> str:
+        """'£2,192,890k': to the nearest thousand pounds, rounded half-up, as allocations are
+        published."""
+        thousands = (abs(self.to_decimal()) / 1000).quantize(Decimal(1), rounding=ROUND_HALF_UP)
+        return f"{'-' if self._pence < 0 else ''}£{int(thousands):,}k"
+
     def format_plain(self) -> str:
         """'-1234.56': two decimal places, no £ and no commas, for open data and the API."""
         return f"{self.to_decimal():.2f}"

@@ -141,3 +141,16 @@ class TestAllocate:
         exact_total = sum(weights)
         for share, weight in zip(shares, weights, strict=True):
             assert abs(share.pence * exact_total - pence * weight) < exact_total
+
+
+@pytest.mark.parametrize(
+    ("pence", "text"),
+    [
+        (219_289_000_000, "£2,192,890k"),
+        (50_000, "£1k"),  # £500 is half a thousand: rounded half-up
+        (49_999, "£0k"),
+        (-150_000, "-£2k"),
+    ],
+)
+def test_figures_published_in_thousands_are_written_to_the_nearest_thousand(pence, text):
+    assert Money(pence).format_thousands() == text
