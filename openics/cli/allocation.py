@@ -310,10 +310,12 @@ def allocation_totals() -> None:
         )
 
 
-# -- allocate (the place-based tool's job, as tables) ----------------------------------------
-@main.group("allocate")
+# -- fair shares as tables (the place-based tool's job) -------------------------------------
+# `openics allocation national` and `openics allocation shares`; `openics allocate national|
+# places` is the older name of the same two commands, kept hidden so scripts still run.
+@main.group("allocate", hidden=True, deprecated=True)
 def allocate_group() -> None:
-    """Compute fair shares as tables: nationally by ICB, or by place within an ICB."""
+    """The older name of `openics allocation national` and `openics allocation shares`."""
 
 
 _FORMAT = click.option(
@@ -403,3 +405,7 @@ def allocate_places(icb_code, year, by, fmt, out) -> None:
     except ToolError as exc:
         _tool_failed(exc)
     _emit(rows, fmt, out)
+
+
+allocation_group.add_command(allocate_national, "national")
+allocation_group.add_command(allocate_places, "shares")

@@ -39,7 +39,7 @@ def test_national_shares_sum_to_one_and_targets_to_the_total(registry, tmp_path)
     totals.write_text("scope,line,amount\nENGLAND,core,£1000.00\nQUA,core,£800.00\n")
     result = CliRunner().invoke(
         main,
-        ["allocate", "national", "--year", "2025-26", "--totals", str(totals), "--format", "csv"],
+        ["allocation", "national", "--year", "2025-26", "--totals", str(totals), "--format", "csv"],
     )
     assert result.exit_code == 0, result.output
     rows = [r for r in _csv(result.output) if r["line"] == "core"]
@@ -56,8 +56,8 @@ def test_place_need_indices_by_district_follow_the_method(registry):
     result = CliRunner().invoke(
         main,
         [
-            "allocate",
-            "places",
+            "allocation",
+            "shares",
             "--icb",
             "QUA",
             "--year",
@@ -88,7 +88,7 @@ def test_a_mapping_file_is_checked_row_by_row(registry, tmp_path):
         "Z99999,SOUTH,South\n"  # line 6: unknown
     )
     result = CliRunner().invoke(
-        main, ["allocate", "places", "--icb", "QUA", "--year", "2025-26", "--by", str(mapping)]
+        main, ["allocation", "shares", "--icb", "QUA", "--year", "2025-26", "--by", str(mapping)]
     )
     assert result.exit_code == 1
     assert "line 4: practice M00001 is already in a place on line 2" in result.output
@@ -105,8 +105,8 @@ def test_a_good_mapping_file_defines_the_places(registry, tmp_path):
     result = CliRunner().invoke(
         main,
         [
-            "allocate",
-            "places",
+            "allocation",
+            "shares",
             "--icb",
             "QUA",
             "--year",
@@ -138,9 +138,17 @@ def test_totals_that_do_not_reconcile_are_refused(registry, tmp_path):
         "QHL,core,£300.00\nQZZ,core,£1.00\nENGLAND,core,£5.00\n"
     )
     result = CliRunner().invoke(
-        main, ["allocate", "national", "--year", "2025-26", "--totals", str(totals)]
+        main, ["allocation", "national", "--year", "2025-26", "--totals", str(totals)]
     )
     assert result.exit_code == 1
     assert "line 6: ENGLAND core is already on line 2" in result.output
     assert "line 5: unknown ICB code QZZ" in result.output
     assert "add up to £1,100.00, not England's £1,000.00" in result.output
+
+
+def test_the_older_allocate_commands_still_run_and_say_they_are_the_older_name(registry):
+    older = CliRunner().invoke(main, ["allocate", "national", "--year", "2025-26"])
+    newer = CliRunner().invoke(main, ["allocation", "national", "--year", "2025-26"])
+    assert older.exit_code == newer.exit_code == 0, older.output
+    assert newer.output in older.output and "deprecated" in older.output
+    assert "allocate" not in CliRunner().invoke(main, ["--help"]).output.split("Commands:")[1]
