@@ -44,6 +44,44 @@ def ledger(on: date) -> list[CheckResult]:
                 )
             )
             results += _system_duties(icb, year)
+    for year in years:
+        results += _principal_purpose(year)
+    return results
+
+
+def _principal_purpose(year: str) -> list[CheckResult]:
+    """Each foundation trust with income in the books against s43(2A) of the 2006 Act."""
+    from openics.kernel.years import FinancialYear
+    from openics.ledger import selectors
+    from openics.ledger.models import FlowTotal
+    from openics.organisations.models import Organisation
+    from openics.regimes.registry import regime_in_force_on
+
+    last_day = FinancialYear.parse(year).last_day
+    regime = regime_in_force_on(last_day)
+    if regime is None or "organisations.ft-principal-purpose" not in regime.rules:
+        return []
+    paid = FlowTotal.objects.filter(
+        financial_year=year, target__organisation__kind="foundation_trust"
+    )
+    trusts = Organisation.objects.filter(pk__in=paid.values("target__organisation")).order_by(
+        "name"
+    )
+    results = []
+    for trust in trusts:
+        health, other = selectors.income_by_source(trust, year)
+        result = regime.evaluate(
+            "organisations.ft-principal-purpose",
+            last_day,
+            trust=trust.name,
+            health_service_england_income=health,
+            other_income=other,
+        )
+        said = [v.explanation for v in result.violations] or list(result.notes)
+        said.append("income from councils and others counts as from elsewhere")
+        results.append(
+            CheckResult(f"Principal purpose: {trust.code} {year}", result.allowed, "; ".join(said))
+        )
     return results
 
 

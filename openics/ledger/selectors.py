@@ -180,6 +180,34 @@ def running_costs(icb: Organisation, year: str) -> Money:
     return Money(own.aggregate(t=Sum("amount_pence"))["t"] or 0)
 
 
+# Payers whose money is the health service in England's (the rest is "elsewhere": councils'
+# grants and pooled funds, charities, companies). Councils' public health money is counted as
+# elsewhere: the books cannot tell which of their payments are for the health service.
+HEALTH_SERVICE_PAYERS = {
+    BodyKind.NHS_ENGLAND.value,
+    BodyKind.NHS_ENGLAND_REGION.value,
+    BodyKind.ICB.value,
+    BodyKind.PLACE.value,
+    BodyKind.NHS_TRUST.value,
+    BodyKind.FOUNDATION_TRUST.value,
+    BodyKind.DHSC.value,
+}
+
+
+def income_by_source(org: Organisation, year: str) -> tuple[Money, Money]:
+    """A body's income in the year from the health service in England, and from elsewhere."""
+    into = (
+        _flows_of(FinancialYear.parse(year).label)
+        .filter(target__organisation=org)
+        .exclude(source__organisation=org)
+        .values_list("source__organisation__kind")
+        .annotate(t=Sum("amount_pence"))
+    )
+    health = sum(t for kind, t in into if kind in HEALTH_SERVICE_PAYERS)
+    other = sum(t for kind, t in into if kind not in HEALTH_SERVICE_PAYERS)
+    return Money(health), Money(other)
+
+
 def system_duties(icb: Organisation, year: str, *, population: int) -> SystemDuties:
     """The system's duties under the law in force at the year's end. The partner trusts are
     the NHS trusts and foundation trusts the ICB contracts with (the books do not record

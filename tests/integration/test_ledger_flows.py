@@ -277,3 +277,31 @@ def test_an_approved_invoice_is_a_payable_until_it_is_paid(world):
     result = selectors.icb_balance(world.icb, "2025-26")
     assert result.committed_unpaid == pounds("£700.00")
     assert selectors.recompute_check() == []
+
+
+def test_a_foundation_trust_paid_more_by_the_council_than_the_nhs_fails_its_principal_purpose(
+    world,
+):
+    from openics.core.checks import run_checks
+
+    # The ICB pays the trust £100,000; the council pays it £150,000 from a grant.
+    budget = fund_place(world, "£100,000.00")
+    nhs = contract(world, title="Acute care")
+    books.commit(contract=nhs, source=budget, amount=pounds("£100,000.00"), on=START, **AS)
+    books.pay(contract=nhs, amount=pounds("£100,000.00"), on=START, invoice_number="N1", **AS)
+    books.receive_grant(
+        recipient=world.council, amount=pounds("£150,000.00"), on=START, description="grant", **AS
+    )
+    grant = Account.objects.get(organisation=world.council, purpose=Purpose.BUDGET)
+    council = contract(world, commissioner=world.council, sector="social_care", title="Care")
+    books.commit(contract=council, source=grant, amount=pounds("£150,000.00"), on=START, **AS)
+    books.pay(contract=council, amount=pounds("£150,000.00"), on=START, invoice_number="C1", **AS)
+    assert selectors.income_by_source(world.trust, "2025/26") == (
+        pounds("£100,000.00"),
+        pounds("£150,000.00"),
+    )
+    [check] = [r for r in run_checks(date(2026, 3, 31)) if r.name.startswith("Principal purpose")]
+    assert check.name == "Principal purpose: RNA 2025/26" and not check.ok
+    assert "£100,000.00 from the health service in England and £150,000.00 from elsewhere" in (
+        check.detail
+    )
