@@ -34,7 +34,6 @@ from openics.governance.models import (
     Vote,
 )
 from openics.organisations.models import Organisation
-from openics.regimes.rules import governance as rules
 from openics.regimes.vocabulary import BOARD_KIND_LABELS
 
 ILLUSTRATIVE = "Illustrative: synthetic demonstration data, not a real board or real people"
@@ -43,32 +42,6 @@ LATE_AFTER_DAYS = 28  # Declaration.late: declared more than 28 days after the i
 
 
 # --- the constitution of many boards at once ---------------------------------------------------
-
-
-def _plain_member(m: Membership, on: date) -> rules.Member:
-    """What facts.member_of gives, from prefetched posts, declarations and checks (member_of
-    reads them again for each member)."""
-    person = m.person
-    links = [
-        facts.link_of(p.organisation, "post", p.title, p.starts, p.ends) for p in person.posts.all()
-    ]
-    links += [
-        facts.link_of(d.organisation, d.category, d.nature, d.arose_on, d.ends_on)
-        for d in person.declarations.all()
-        if d.declared_on <= on  # not yet declared on the day, so not yet on the register
-    ]
-    return rules.Member(
-        key=str(m.pk),
-        name=person.name,
-        role=m.seat.role,
-        voting=m.seat.voting,
-        deputy_chair=m.deputy_chair,
-        appointed_by=m.appointed_by.kind if m.appointed_by_id else "",
-        starts=m.starts,
-        fppt=tuple(c.completed_on for c in person.fppt_checks.all()),
-        links=tuple(link for link in links if link.active_on(on)),
-        mental_health_expertise=person.mental_health_expertise,
-    )
 
 
 def _current_members_of_every_board(on: date) -> dict:
@@ -126,7 +99,7 @@ def board_rows(*, today: date) -> list[BoardRow]:
     rows = []
     for board in boards:
         held = members.get(board.pk, [])
-        plain = facts.board_of(board, today, members=[_plain_member(m, today) for m in held])
+        plain = facts.board_of(board, today, members=[facts.member_of(m, today) for m in held])
         rows.append(
             BoardRow(board, len(held), in_force(compliance.constitution(board, today, plain=plain)))
         )

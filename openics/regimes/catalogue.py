@@ -125,6 +125,16 @@ SYSTEM = {
     "capital_limit_pence": 3_500_000_000,
 }
 
+# A plan prepared, published and shared before its year (both planning rules read one).
+PLAN_EXAMPLE = {
+    "plan": {
+        "year": "2025/26",
+        "prepared_on": "2025-03-20",
+        "published_on": "2025-03-28",
+        "given_to": ["icp", "health_and_wellbeing_boards", "nhs_england"],
+    }
+}
+
 RULES: dict[str, RuleSpec] = {
     "organisations.body-kind-exists": RuleSpec(
         "A body of this kind can exist",
@@ -417,27 +427,13 @@ RULES: dict[str, RuleSpec] = {
     "planning.joint-forward-plan": RuleSpec(
         "A five-year joint forward plan is prepared before the year, published and shared",
         planning.joint_forward_plan,
-        {
-            "plan": {
-                "year": "2025/26",
-                "prepared_on": "2025-03-20",
-                "published_on": "2025-03-28",
-                "given_to": ["icp", "health_and_wellbeing_boards", "nhs_england"],
-            }
-        },
+        PLAN_EXAMPLE,
         {"plan": "the plan for one financial year"},
     ),
     "planning.capital-plan": RuleSpec(
         "A capital resource use plan is prepared before the year, published and shared",
         planning.capital_plan,
-        {
-            "plan": {
-                "year": "2025/26",
-                "prepared_on": "2025-03-20",
-                "published_on": "2025-03-28",
-                "given_to": ["icp", "health_and_wellbeing_boards", "nhs_england"],
-            }
-        },
+        PLAN_EXAMPLE,
         {"plan": "the plan for one financial year"},
     ),
 }
