@@ -67,6 +67,28 @@ def import_deprivation():
     """Indices of Deprivation 2025 summaries for local authorities or ICBs."""
 
 
+@import_group.command("residents")
+@click.argument("file", type=FILE)
+@click.option(
+    "--mid-year",
+    type=click.IntRange(2001, 2100),
+    help="Year of the estimates, e.g. 2024 "
+    "(read from ONS's file name, like mye24…, when it holds one).",
+)
+@REASON
+def import_residents(file: Path, mid_year: int | None, reason: str | None) -> None:
+    """ONS mid-year population estimates (MYE2 persons, by single year of age).
+
+    Stores the usual residents of every English district, unitary authority and county
+    council for the year; the country, region and metropolitan county rows are used to
+    check the totals.
+    """
+    setup_django()
+    from openics.population.importers import import_resident_estimates
+
+    run_import("residents", import_resident_estimates, file, reason, mid_year=mid_year)
+
+
 @main.command("responsibility")
 @ICB
 @click.option(

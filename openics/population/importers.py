@@ -415,3 +415,126 @@ def import_practice_file(
     )
     report.notes += parsed.notes
     return report
+
+
+# --- ONS mid-year estimates: usual residents of each council's area ---------------------
+
+
+@service("population.import_residents")
+def _apply_residents(
+    *, data: bytes, source_name: str, parsed, mid_year: int, audit: Auditor
+) -> ImportReport:
+    from openics.population.councils import ABOLISHED_2023, REORGANISED_ON
+    from openics.population.models import ResidentPopulation
+    from openics.sources.residents import COUNTY_COUNCIL, ENGLISH_DISTRICT
+
+    councils = [
+        r for r in parsed.rows if ENGLISH_DISTRICT.match(r.code) or COUNTY_COUNCIL.match(r.code)
+    ]
+    report = ImportReport("residents", source_name, parsed.layout, len(parsed.rows))
+    skipped = len(parsed.rows) - len(councils)
+    districts = sum(1 for r in councils if ENGLISH_DISTRICT.match(r.code))
+    report.notes.append(
+        f"{len(councils)} English councils stored ({districts} districts and unitary "
+        f"authorities, {len(councils) - districts} county councils); {skipped} rows of "
+        "countries, regions, metropolitan counties and Welsh authorities were read to check "
+        "the totals, not stored"
+    )
+    las = {
+        o.ons_code: o
+        for o in Organisation.objects.filter(kind=BodyKind.LOCAL_AUTHORITY.value).exclude(
+            ons_code=""
+        )
+    }
+    changes: list[dict] = []
+    for row in councils:
+        if row.code in las:
+            continue
+        las[row.code] = Organisation.objects.create(
+            kind=BodyKind.LOCAL_AUTHORITY.value,
+            ons_code=row.code,
+            name=row.name,
+            ownership=OwnershipClass.LOCAL_AUTHORITY,
+            legal_form="Local authority",
+            local_authority_tier=la_tier(row.code),
+            # The unitary councils of April 2023 are the only ones ONS lists that are newer
+            # than the registry's other sources.
+            active_from=REORGANISED_ON if row.code in _COUNCILS_OF_2023 else None,
+        )
+        changes.append(
+            {
+                "obj": las[row.code],
+                "after": snapshot(las[row.code]),
+                "action": "organisations.create",
+            }
+        )
+        report.created += 1
+    # A district lies within its county council, as the file lists it.
+    links = [
+        (las[r.code], las[r.county_code], RelationshipKind.WITHIN.value)
+        for r in councils
+        if r.county_code and COUNTY_COUNCIL.match(r.county_code)
+    ]
+    made, ended = sync_relationships(
+        links, {RelationshipKind.WITHIN.value}, BodyKind.LOCAL_AUTHORITY.value, None, changes
+    )
+    report.created += made
+    report.changed += ended
+    old = sorted(
+        o.name for code, o in las.items() if code in ABOLISHED_2023 and o.active_to is None
+    )
+    if old:
+        report.notes.append(
+            f"the registry holds {len(old)} councils abolished on 1 April 2023 (named by NHS "
+            f"England's and the 2022 geography files: {', '.join(old[:5])}…); they are counted "
+            "under the councils that replaced them"
+        )
+    existing = {p.area_id: p for p in ResidentPopulation.objects.filter(mid_year=mid_year)}
+    for row in councils:
+        area = las[row.code]
+        values = {
+            "boundaries": _BOUNDARIES,
+            "all_ages": row.all_ages,
+            "by_age": list(row.ages),
+            "source": source_name[:200],
+        }
+        create_or_update(
+            existing.get(area.pk),
+            values,
+            create=functools.partial(
+                ResidentPopulation.objects.create, area=area, mid_year=mid_year
+            ),
+            report=report,
+            changes=changes,
+        )
+    audit.record_many(changes)
+    _record_run("residents", source_name, data, parsed, report, audit)
+    return report
+
+
+_COUNCILS_OF_2023 = {"E06000063", "E06000064", "E06000065", "E06000066"}
+# The MYE2 file of mid-2024 uses the council boundaries of 2023 (its title says so).
+_BOUNDARIES = "2023"
+
+
+def import_resident_estimates(
+    data: bytes, *, source_name: str, actor, reason: str, mid_year: int | None = None
+) -> ImportReport:
+    """Imports ONS mid-year estimates (MYE2 persons) as residents of each English council."""
+    from openics.sources.residents import mid_year_from_name, parse_mid_year_estimates
+
+    parsed = _parse(parse_mid_year_estimates, data, source_name)
+    mid_year = mid_year or mid_year_from_name(source_name)
+    if mid_year is None:
+        raise ImportRejected(
+            source_name,
+            message=f"{source_name} was rejected: the file does not say its year; give --mid-year",
+        )
+    return _apply_residents(
+        data=data,
+        source_name=source_name,
+        parsed=parsed,
+        mid_year=mid_year,
+        actor=actor,
+        reason=reason,
+    )

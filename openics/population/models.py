@@ -138,3 +138,37 @@ class IcbLocalAuthorityOverlap(BaseModel):
         from decimal import Decimal
 
         return Decimal(self.lsoas_in_both) / Decimal(self.lsoas_in_local_authority)
+
+
+class ResidentPopulation(BaseModel):
+    """Usual residents of a council's area at mid-year, by single year of age (ONS).
+
+    Kept for districts and unitary authorities (which partition England) and for county
+    councils (the sum of their districts, as ONS prints it). `by_age` keeps all 91 counts
+    (0 to 89, then 90 and over) rather than a few bands: the file is small, bands can
+    always be summed from single years and never the other way, and the bands people ask
+    for differ (0–17 for children's services, 65+ for adult social care, 0–4 for health
+    visiting).
+    """
+
+    area = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="residents")
+    mid_year = models.PositiveSmallIntegerField(help_text="Estimates are for 30 June of this year")
+    boundaries = models.CharField(
+        max_length=4, help_text="Year of the council boundaries, e.g. 2023"
+    )
+    all_ages = models.PositiveIntegerField()
+    by_age = models.JSONField(help_text="91 counts: ages 0 to 89, then 90 and over")
+    source = models.CharField(max_length=200)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["area", "mid_year"], name="resident_population_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.area} mid-{self.mid_year}: {self.all_ages:,}"
+
+    def aged(self, start: int, end: int | None = None) -> int:
+        """Residents aged `start` to `end` inclusive (None: and over; 90 means 90 and over)."""
+        stop = len(self.by_age) if end is None else min(end, 90) + 1
+        return sum(self.by_age[start:stop])

@@ -131,3 +131,22 @@ class DeprivationRow:
     imd_score: Decimal | None
     imd_rank: int | None
     extra: dict[str, Decimal] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class ResidentRow:
+    """One area of ONS's mid-year population estimates: usual residents by single year of age.
+
+    `ages` holds 91 counts: ages 0 to 89, then 90 and over. `county_code` is the county or
+    metropolitan county the file lists the area under (blank when none), `region_code` the
+    region (blank for a country or a region).
+    """
+
+    line: int
+    code: str
+    name: str
+    geography: str  # the file's own word: Country, Region, County, Unitary Authority…
+    all_ages: int
+    ages: tuple[int, ...]
+    county_code: str
+    region_code: str
