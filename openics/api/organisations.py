@@ -102,6 +102,54 @@ def list_icbs(request, year: str | None = None):
     ]
 
 
+class SharedCouncilOut(Schema):
+    icb_code: str
+    icb_name: str
+    council_ons_code: str
+    council_name: str
+    share_in_icb: Decimal
+    shared_with: dict[str, Decimal]  # other ICB code → its share
+
+
+class CouncilTierOut(Schema):
+    tier: str
+    title: str
+    councils: int
+    councils_shared: int
+    shared: list[SharedCouncilOut]
+
+
+@router.get(
+    "/coterminosity",
+    response=list[CouncilTierOut],
+    summary="Councils of April 2023 split between ICBs, districts and upper tier",
+)
+def coterminosity(request):
+    from openics.population.responsibility import TIERS, council_tier
+
+    tiers = [council_tier(tier) for tier in TIERS]
+    return [
+        {
+            "tier": t.tier,
+            "title": t.title,
+            "councils": t.councils,
+            "councils_shared": t.councils_shared,
+            "shared": [
+                {
+                    "icb_code": r.icb.code,
+                    "icb_name": r.icb.name,
+                    "council_ons_code": r.local_authority.ons_code,
+                    "council_name": r.local_authority.name,
+                    "share_in_icb": round(r.share_in_icb, 4),
+                    "shared_with": {icb.code: round(share, 4) for icb, share in r.others},
+                }
+                for r in t.shared
+            ],
+        }
+        for t in tiers
+    ]
+
+
 @router.get("/{kind}/{code}", response=OrganisationDetailOut, summary="One organisation")
 def organisation_detail(request, kind: str, code: str):
     try:

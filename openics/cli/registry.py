@@ -111,6 +111,18 @@ def responsibility(icb_code: str, year: str | None) -> None:
         click.echo(f"- {c.title}: {count}")
         click.echo(f"    basis: {c.basis}")
         click.echo(f"    method: {c.method}")
+    if result.residents is not None:
+        r = result.residents
+        click.echo(
+            f"Residents (ONS, mid-{r.mid_year}): {r.residents:,}; registered ({year}): "
+            f"{r.registered:,.0f}; estimated not registered: {r.not_registered:,.0f}"
+        )
+        for p in result.places:
+            e = p.estimate
+            click.echo(
+                f"  {p.place.name}: residents {e.residents:,}, registered {e.registered:,.0f}, "
+                f"estimated not registered {e.not_registered:,.0f}"
+            )
     click.echo(
         f"Practices of this ICB located in another ICB's local authority: {len(result.outgoing)}"
     )

@@ -89,6 +89,16 @@ def load_deprivation() -> None:
     _import_once("deprivation", "imd-2025/imd2025_england_ltla24.csv", import_deprivation_summary)
 
 
+def load_residents() -> None:
+    from openics.population.importers import import_resident_estimates
+
+    _import_once(
+        "resident population",
+        "ons-population-mye/mye24tablesew_MYE2_persons.csv",
+        import_resident_estimates,
+    )
+
+
 def load_places() -> None:
     from openics.organisations import selectors
     from openics.organisations.models import Organisation
@@ -204,6 +214,7 @@ DEMO_STEPS = [
     ("Importing primary care networks (ODS)", load_pcns),
     ("Importing ONS geography of ICBs and local authorities", load_geography),
     ("Importing Indices of Deprivation 2025", load_deprivation),
+    ("Importing ONS resident population estimates (mid-2024)", load_residents),
     ("Creating the places of NHS Black Country ICB", load_places),
     ("Establishing the Black Country Provider Collaborative", load_collaborative),
     ("Importing NHS England's published ICB allocations", load_allocations),

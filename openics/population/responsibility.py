@@ -14,9 +14,18 @@ from decimal import Decimal
 from django.db.models import Sum
 
 from openics.organisations.models import Organisation, Relationship, RelationshipKind
+from openics.population import residents as resident_estimates
+from openics.population.councils import council_now, is_upper_tier_code
 from openics.population.models import IcbLocalAuthorityOverlap, PracticePopulation
+from openics.population.residents import PlaceResidents, ResidentEstimate
 from openics.regimes import regime_in_force_on
 from openics.regimes.vocabulary import BodyKind
+
+_NO_RESIDENTS = (
+    "not known from the data loaded: it needs ONS resident population estimates "
+    "(`openics import residents FILE`) and the geography of ICBs and councils "
+    "(`openics import geography FILE`)"
+)
 
 
 @dataclass
@@ -45,6 +54,8 @@ class Responsibility:
     outgoing: list[CrossBoundaryPractice] = field(default_factory=list)
     incoming: list[CrossBoundaryPractice] = field(default_factory=list)
     caveats: list[str] = field(default_factory=list)
+    residents: ResidentEstimate | None = None  # None: no resident estimates or no geography
+    places: list[PlaceResidents] = field(default_factory=list)
 
 
 def home_icbs() -> tuple[dict, str]:
@@ -95,8 +106,15 @@ def _practices_by_la_and_icb(year: str | None = None):
             yield la_id, icb_of[practice_id], registered.get(practice_id, Decimal(0))
 
 
+_UNSET = object()
+
+
 def responsibility_for_icb(
-    icb: Organisation, financial_year: str, on: date | None = None, homes: tuple | None = None
+    icb: Organisation,
+    financial_year: str,
+    on: date | None = None,
+    homes: tuple | None = None,
+    residents_context=_UNSET,
 ) -> Responsibility:
     on = on or date.today()
     regime = regime_in_force_on(on)
@@ -166,11 +184,7 @@ def responsibility_for_icb(
             f"sum of the registered lists of the ICB's {len(practice_ids):,} practices in "
             f"{financial_year} (exact, from NHS England's practice file)",
         ),
-        "resident_unregistered": (
-            None,
-            "not known from the data loaded: it needs resident population estimates by "
-            "area, which OpenICS does not hold yet",
-        ),
+        "resident_unregistered": (None, _NO_RESIDENTS),
         "registered_elsewhere_resident": (
             incoming_total,
             "an indication, not a count: registered lists of other ICBs' practices located in "
@@ -183,6 +197,24 @@ def responsibility_for_icb(
             "is means-tested; resident populations are not loaded",
         ),
     }
+    ctx = (
+        resident_estimates.context(financial_year)
+        if residents_context is _UNSET
+        else residents_context
+    )
+    if ctx is not None:
+        estimate = resident_estimates.icb_residents(icb, registered, financial_year, ctx)
+        result.residents = estimate
+        result.places = resident_estimates.place_residents(icb, financial_year, ctx)
+        counts["resident_unregistered"] = (estimate.not_registered, estimate.method())
+        councils = sorted({c.name for c, _, _ in estimate.councils})
+        counts["social_care_residents"] = (
+            None,
+            "for local authorities, not the ICB: social care follows ordinary residence and "
+            f"is means-tested; {estimate.residents:,} people live in the ICB's area "
+            f"(ONS, mid-{estimate.mid_year}), served by {', '.join(councils)}",
+        )
+        result.caveats += resident_estimates.LIMITS
     for spec in classes_param:
         count, method = counts[spec["key"]]
         result.classes.append(
@@ -202,23 +234,83 @@ class SharedAuthority:
     others: list[tuple[Organisation, Decimal]]
 
 
-def shared_local_authorities() -> list[SharedAuthority]:
-    """For every ICB, the local authorities it shares with another ICB (by area)."""
-    by_la: dict = defaultdict(list)
-    for overlap in IcbLocalAuthorityOverlap.objects.select_related("icb", "local_authority"):
-        by_la[overlap.local_authority_id].append(overlap)
+@dataclass
+class CouncilTier:
+    """The councils of one tier as they are since April 2023, and those split between ICBs."""
+
+    tier: str  # "district" (districts and unitary councils) or "upper" (counties and unitary)
+    title: str
+    councils: int  # councils of this tier with any small area in an ICB
+    shared: list[SharedAuthority]
+
+    @property
+    def councils_shared(self) -> int:
+        return len({row.local_authority.pk for row in self.shared})
+
+
+TIERS = {
+    "district": "Districts and unitary councils (lower tier: housing, planning)",
+    "upper": "County and unitary councils (upper tier: social care, public health)",
+}
+
+
+def _lsoas_by_council(tier: str) -> dict[Organisation, dict[Organisation, int]]:
+    """Council (of April 2023, of the tier) → ICB → small areas of the council in the ICB."""
+    by_code = {
+        o.ons_code: o
+        for o in Organisation.objects.filter(kind=BodyKind.LOCAL_AUTHORITY.value).exclude(
+            ons_code=""
+        )
+    }
+    county_of = dict(
+        Relationship.objects.current()
+        .filter(
+            kind=RelationshipKind.WITHIN,
+            child__kind=BodyKind.LOCAL_AUTHORITY.value,
+            parent__kind=BodyKind.LOCAL_AUTHORITY.value,
+        )
+        .values_list("child__ons_code", "parent__ons_code")
+    )
+    counts: dict = defaultdict(lambda: defaultdict(int))
+    for o in IcbLocalAuthorityOverlap.objects.select_related("icb", "local_authority"):
+        code = o.local_authority.ons_code
+        if council_now(code) in by_code:  # the council of 2023, once the registry knows it
+            code = council_now(code)
+        if tier == "upper" and not is_upper_tier_code(code):
+            if code not in county_of:
+                continue  # a district whose county is not known: import residents
+            code = county_of[code]
+        counts[by_code[code]][o.icb] += o.lsoas_in_both
+    return counts
+
+
+def council_tier(tier: str = "district") -> CouncilTier:
+    """The councils of a tier, and for every ICB those it shares with another (by area)."""
     rows = []
-    for overlaps in by_la.values():
-        if len(overlaps) < 2:
+    by_council = _lsoas_by_council(tier)
+    for council, by_icb in by_council.items():
+        if len(by_icb) < 2:
             continue
-        for o in overlaps:
-            others = [(x.icb, x.share) for x in overlaps if x.pk != o.pk]
-            rows.append(SharedAuthority(o.icb, o.local_authority, o.share, others))
-    return sorted(rows, key=lambda r: (r.icb.name, r.local_authority.name))
+        whole = Decimal(sum(by_icb.values()))
+        shares = {icb: Decimal(n) / whole for icb, n in by_icb.items()}
+        for icb, share in shares.items():
+            others = [(other, s) for other, s in shares.items() if other.pk != icb.pk]
+            rows.append(SharedAuthority(icb, council, share, others))
+    rows.sort(key=lambda r: (r.icb.name, r.local_authority.name))
+    return CouncilTier(tier, TIERS[tier], len(by_council), rows)
+
+
+def shared_local_authorities(tier: str = "district") -> list[SharedAuthority]:
+    """For every ICB, the councils of the tier it shares with another ICB (by area)."""
+    return council_tier(tier).shared
 
 
 def responsibility_for_all(financial_year: str, on: date | None = None) -> list[Responsibility]:
-    """The answer for every current ICB, deciding each local authority's home ICB once."""
+    """The answer for every current ICB, deciding each local authority's home ICB (and
+    what the resident estimates share) once."""
     homes = home_icbs()
+    ctx = resident_estimates.context(financial_year)
     icbs = Organisation.objects.filter(kind=BodyKind.ICB.value, active_to__isnull=True)
-    return [responsibility_for_icb(icb, financial_year, on, homes) for icb in icbs.order_by("code")]
+    return [
+        responsibility_for_icb(icb, financial_year, on, homes, ctx) for icb in icbs.order_by("code")
+    ]

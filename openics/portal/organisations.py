@@ -98,13 +98,13 @@ def search(request):
 
 
 def coterminosity(request):
-    from openics.population.responsibility import shared_local_authorities
+    from openics.population.responsibility import TIERS, council_tier
 
     return render(
         request,
         "organisations/coterminosity.jinja",
         {
-            "rows": shared_local_authorities(),
+            "tiers": [council_tier(tier) for tier in TIERS],
             "breadcrumbs": [
                 {"href": "/", "text": "Home"},
                 {"href": "/organisations/", "text": "Organisations"},
