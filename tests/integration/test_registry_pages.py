@@ -86,7 +86,7 @@ def test_coterminosity_lists_local_authorities_shared_between_icbs(client, regis
         reason="test",
     )
     html = client.get("/organisations/coterminosity/").content.decode()
-    assert "2 ICB and local authority pairs" in html
+    assert "2 ICB and council pairs" in html
     assert "33.3%" in html and "66.7%" in html
     assert "Dudley" not in html
     # and the cross-boundary practice is now judged by geography
