@@ -27,6 +27,13 @@ class PracticePopulationQuerySet(models.QuerySet):
     def for_year(self, financial_year: str) -> "PracticePopulationQuerySet":
         return self.filter(financial_year=financial_year)
 
+    def lists(self, financial_year: str, practice_ids=None) -> dict:
+        """Practice id → registered list for the year (of the practices given, or all)."""
+        rows = self.for_year(financial_year)
+        if practice_ids is not None:
+            rows = rows.filter(practice_id__in=practice_ids)
+        return dict(rows.values_list("practice_id", "registered"))
+
 
 class PracticePopulation(BaseModel):
     """A practice's registered list and needs-weighted populations for one financial year."""

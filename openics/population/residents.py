@@ -190,11 +190,7 @@ def place_residents(icb: Organisation, financial_year: str, ctx: _Context) -> li
         .filter(kind=RelationshipKind.LOCATED_IN, child_id__in=practice_ids)
         .values_list("child_id", "parent__ons_code")
     }
-    lists = dict(
-        PracticePopulation.objects.for_year(financial_year)
-        .filter(practice_id__in=practice_ids)
-        .values_list("practice_id", "registered")
-    )
+    lists = PracticePopulation.objects.lists(financial_year, practice_ids)
     by_council: dict = defaultdict(lambda: defaultdict(Decimal))  # council → place → list
     registered: dict = defaultdict(Decimal)
     for practice_id in practice_ids:

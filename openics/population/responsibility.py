@@ -98,9 +98,7 @@ def _practices_by_la_and_icb(year: str | None = None):
         )
         .select_related("parent")
     }
-    registered = dict(
-        PracticePopulation.objects.for_year(year).values_list("practice_id", "registered")
-    )
+    registered = PracticePopulation.objects.lists(year)
     for practice_id, la_id in located.items():
         if practice_id in icb_of:
             yield la_id, icb_of[practice_id], registered.get(practice_id, Decimal(0))
@@ -138,11 +136,7 @@ def responsibility_for_icb(
         .filter(kind=RelationshipKind.LOCATED_IN, child_id__in=practice_ids)
         .values_list("child_id", "parent_id")
     )
-    lists = dict(
-        PracticePopulation.objects.for_year(financial_year)
-        .filter(practice_id__in=practice_ids)
-        .values_list("practice_id", "registered")
-    )
+    lists = PracticePopulation.objects.lists(financial_year, practice_ids)
     las = Organisation.objects.in_bulk(set(located.values()))
     practices = Organisation.objects.in_bulk(practice_ids)
     for practice_id, la_id in located.items():
@@ -165,11 +159,7 @@ def responsibility_for_icb(
         .select_related("child", "parent")
     )
     incoming_ids = [link.child_id for link in incoming_links]
-    incoming_lists = dict(
-        PracticePopulation.objects.for_year(financial_year)
-        .filter(practice_id__in=incoming_ids)
-        .values_list("practice_id", "registered")
-    )
+    incoming_lists = PracticePopulation.objects.lists(financial_year, incoming_ids)
     for link in incoming_links:
         result.incoming.append(
             CrossBoundaryPractice(
