@@ -279,3 +279,33 @@ def organisations_create_places(icb_code, on, reason) -> None:
     icb = organisation(icb_code)
     _lifecycle(create_default_places, icb=icb, on=on.date(), reason=reason)
     click.echo(f"Places created for {icb.name}.")
+
+
+@import_group.command("successions")
+@click.argument("files", nargs=-1, required=True, type=FILE)
+@REASON
+def import_successions_command(files: tuple[Path, ...], reason: str | None) -> None:
+    """ICB successions (the April 2026 mergers, splits and acquisition), dated.
+
+    Give the predecessor → successor table, and with it the list of ICBs from the day
+    (for new ICBs' ONS codes and regions), the districts each successor takes from a
+    split ICB, and any stated weights for a split sub-ICB location: each file is
+    recognised by its columns. Applied through the lifecycle services, all or nothing.
+    """
+    setup_django()
+    from openics.core.imports import ImportRejected
+    from openics.organisations.successions import import_successions
+
+    names = ", ".join(f.name for f in files)
+    try:
+        report = import_successions(
+            [(f.name, f.read_bytes()) for f in files],
+            actor=cli_actor(),
+            reason=reason or f"import of ICB successions from {names}",
+        )
+    except ImportRejected as exc:
+        click.secho(exc.report(limit=200), fg="red", err=True)
+        raise SystemExit(1) from exc
+    click.echo(report.summary())
+    for note in report.notes:
+        click.echo(f"  note: {note}")

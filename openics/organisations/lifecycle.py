@@ -16,7 +16,8 @@ from datetime import date, timedelta
 from django.db import models
 
 from openics.core.audit import Auditor, Refused, service, snapshot
-from openics.organisations.models import Function, Organisation, Relationship
+from openics.kernel.years import FinancialYear
+from openics.organisations.models import Function, Organisation, Relationship, Succession
 from openics.regimes import regime_in_force_on
 from openics.regimes.vocabulary import BodyKind
 
@@ -58,17 +59,22 @@ def holding_fields() -> list[HoldingField]:
     for rel in Organisation._meta.related_objects:
         if not isinstance(rel, models.ManyToOneRel) or rel.related_model is Organisation:
             continue
-        if rel.related_model is Relationship:
+        if rel.related_model in (Relationship, Succession):
             continue
         found.append(HoldingField(rel.related_model, rel.field.name))
     return sorted(found, key=lambda h: h.label)
 
 
-def holdings_of(org: Organisation) -> dict[str, int]:
-    """How many records of each kind a body holds (only non-zero counts)."""
+def holdings_of(org: Organisation, history_before: date | None = None) -> dict[str, int]:
+    """How many records of each kind a body holds (only non-zero counts); with
+    `history_before`, leaving out its records of years ended before that day."""
     counts = {}
     for holding in holding_fields():
-        n = holding.model._default_manager.filter(**{holding.field_name: org}).count()
+        records = holding.model._default_manager.filter(**{holding.field_name: org})
+        if history_before is not None:
+            n = sum(1 for r in records if not is_history(r, history_before))
+        else:
+            n = records.count()
         if n:
             counts[holding.label] = n
     links = Relationship.objects.current().filter(parent=org).count()
@@ -88,6 +94,19 @@ def _check_kind_exists(kind: str, on: date) -> None:
         raise LifecycleError(result.violations[0].explanation)
 
 
+def is_history(record: models.Model, before: date) -> bool:
+    """A record of a financial year that ended before `before` (a published allocation, a
+    year's books): it stays true of the body that held it then, so a succession leaves it
+    where it is, reachable from the successor through the succession."""
+    year = getattr(record, "financial_year", None)
+    if not isinstance(year, str) or not year:
+        return False
+    try:
+        return FinancialYear.parse(year).last_day < before
+    except ValueError:
+        return False
+
+
 def _end_link(link: Relationship, on: date, audit: Auditor) -> None:
     """Ends a link the day before `on`; it stays on the record with its dates."""
     before = snapshot(link)
@@ -96,9 +115,16 @@ def _end_link(link: Relationship, on: date, audit: Auditor) -> None:
     audit.changed(link, before, action="relationships.end")
 
 
-def _hand_over(source: Organisation, successor: Organisation, on: date, audit: Auditor) -> None:
-    """What a closing body holds, its links and its staff, all go to its successor."""
-    _move_holdings(source, successor, audit)
+def _hand_over(
+    source: Organisation,
+    successor: Organisation,
+    on: date,
+    audit: Auditor,
+    keep_history: bool = False,
+) -> None:
+    """What a closing body holds, its links and its staff, all go to its successor (its
+    records of years ended before `on` stay, when `keep_history`)."""
+    _move_holdings(source, successor, audit, history_before=on if keep_history else None)
     _move_links(source, successor, on, audit)
     successor.refresh_from_db()
     _move_staff(source, successor, source.staff_count or 0, audit)
@@ -129,7 +155,11 @@ def _move_links(source: Organisation, target: Organisation, on: date, audit: Aud
 
 
 def _move_holdings(
-    source: Organisation, target: Organisation, audit: Auditor, only: Iterable | None = None
+    source: Organisation,
+    target: Organisation,
+    audit: Auditor,
+    only: Iterable | None = None,
+    history_before: date | None = None,
 ) -> int:
     moved = 0
     for holding in holding_fields():
@@ -138,6 +168,8 @@ def _move_holdings(
             records = records.filter(pk__in=[o.pk for o in only if isinstance(o, holding.model)])
         combiner = _COMBINERS.get(holding.model)
         for record in records:
+            if history_before is not None and is_history(record, history_before):
+                continue
             before = snapshot(record)
             if combiner is not None:
                 combiner(record, target, audit)
@@ -196,9 +228,15 @@ def _move_staff(source: Organisation, target: Organisation, count: int, audit: A
 
 @service("organisations.merge")
 def merge(
-    *, sources: list[Organisation], into: Organisation, on: date, audit: Auditor
+    *,
+    sources: list[Organisation],
+    into: Organisation,
+    on: date,
+    keep_history: bool = False,
+    audit: Auditor,
 ) -> Organisation:
-    """Merges bodies into one (existing or newly established): every holding moves."""
+    """Merges bodies into one (existing or newly established): every holding moves (but
+    records of years ended before `on`, when `keep_history`: see is_history)."""
     if not sources:
         raise LifecycleError("name at least one body to merge")
     if any(s.pk == into.pk for s in sources):
@@ -209,7 +247,7 @@ def merge(
         source.refresh_from_db()
         if source.active_to is not None:
             raise LifecycleError(f"{source.name} already closed on {source.active_to}")
-        _hand_over(source, into, on, audit)
+        _hand_over(source, into, on, audit, keep_history)
         _close(source, on, into, audit)
     return into
 
@@ -265,7 +303,12 @@ def transfer(
 
 @service("organisations.dissolve")
 def dissolve(
-    *, organisation: Organisation, on: date, successor: Organisation | None = None, audit: Auditor
+    *,
+    organisation: Organisation,
+    on: date,
+    successor: Organisation | None = None,
+    keep_history: bool = False,
+    audit: Auditor,
 ) -> None:
     """Closes a body. Whatever it holds must go to a successor; nothing is orphaned."""
     if successor is not None and successor.pk == organisation.pk:
@@ -281,7 +324,7 @@ def dissolve(
     if successor is not None:
         if successor.active_to is not None:
             raise LifecycleError(f"{successor.name} is closed and cannot take over")
-        _hand_over(organisation, successor, on, audit)
+        _hand_over(organisation, successor, on, audit, keep_history)
     else:
         # Links where it is the child (e.g. a PCN's membership) simply end.
         for link in Relationship.objects.current().filter(child=organisation):

@@ -129,6 +129,13 @@ class RelationshipQuerySet(models.QuerySet):
     def current(self) -> "RelationshipQuerySet":
         return self.filter(active_to__isnull=True)
 
+    def in_force_on(self, day) -> "RelationshipQuerySet":
+        """The links that held on a day (an open start or end holds for ever)."""
+        return self.filter(
+            Q(active_from__isnull=True) | Q(active_from__lte=day),
+            Q(active_to__isnull=True) | Q(active_to__gte=day),
+        )
+
 
 class Relationship(BaseModel):
     """A dated link from one body (the child) to another (the parent)."""
@@ -171,3 +178,40 @@ class Function(BaseModel):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.organisation.name})"
+
+
+class SuccessionKind(models.TextChoices):
+    MERGER = "merger", "merged into"
+    SPLIT = "split", "split, part going to"
+    ACQUISITION = "acquisition", "part acquired by"
+
+
+class Succession(BaseModel):
+    """A dated succession: on `on` the predecessor's area and work, or part of them, passed
+    to the successor. A merger has one successor; a split has several, each with the
+    practices it took. Kept for ever: it is how a year's figures are read on its own date."""
+
+    predecessor = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="successions_out"
+    )
+    successor = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="successions_in"
+    )
+    on = models.DateField(help_text="The first day the successor holds what it took")
+    kind = models.CharField(max_length=20, choices=SuccessionKind.choices)
+    practices = models.PositiveIntegerField(default=0, help_text="Practices it took")
+    note = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["on", "predecessor__name", "successor__name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["predecessor", "successor", "on"], name="succession_unique"
+            ),
+            models.CheckConstraint(
+                condition=~Q(predecessor=models.F("successor")), name="succession_not_self"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.predecessor} {self.get_kind_display()} {self.successor} on {self.on}"

@@ -7,6 +7,10 @@ class PopulationConfig(AppConfig):
     verbose_name = "Population"
 
     def ready(self) -> None:
-        from openics.population.models import register_population_combiner
+        from openics.population.models import (
+            register_overlap_combiner,
+            register_population_combiner,
+        )
 
         register_population_combiner()
+        register_overlap_combiner()

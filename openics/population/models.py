@@ -120,6 +120,42 @@ def register_population_combiner() -> None:
         )
 
 
+def register_overlap_combiner() -> None:
+    """Two ICBs that merge cover, together, what each covered: where both overlapped the same
+    local authority, their small areas are added (never more than the authority has)."""
+    from openics.core.audit import snapshot
+    from openics.organisations.lifecycle import combine_on_merge
+
+    @combine_on_merge(IcbLocalAuthorityOverlap)
+    def combine(record: IcbLocalAuthorityOverlap, target, audit) -> None:
+        by_icb = target.kind != "local_authority"  # else a council's own succession
+        existing = IcbLocalAuthorityOverlap.objects.filter(
+            icb=target if by_icb else record.icb,
+            local_authority=record.local_authority if by_icb else target,
+        ).first()
+        if existing is None:
+            before = snapshot(record)
+            setattr(record, "icb" if by_icb else "local_authority", target)
+            record.save()
+            audit.changed(record, before, action="population.overlap_transfer")
+            return
+        before = snapshot(existing)
+        existing.lsoas_in_both = min(
+            existing.lsoas_in_both + record.lsoas_in_both, existing.lsoas_in_local_authority
+        )
+        existing.save()
+        audit.changed(existing, before, action="population.overlap_combine")
+        gone = snapshot(record)
+        record.delete()
+        audit.record(
+            object_type="population.icblocalauthorityoverlap",
+            object_id=str(gone["id"]),
+            before=gone,
+            after=None,
+            action="population.overlap_combine",
+        )
+
+
 class IcbLocalAuthorityOverlap(BaseModel):
     """How much of a local authority's area lies in an ICB, counted in small areas (LSOAs)."""
 
