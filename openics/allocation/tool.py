@@ -109,9 +109,13 @@ def read_totals(data: bytes, source: str, icb_codes: set[str]) -> Totals:
 
 
 def national_rows(financial_year: str, totals: Totals | None = None) -> list[dict]:
-    """One row per ICB and line: weighted population and target share (and target, actual)."""
+    """One row per ICB of the year and line: weighted population and target share (and
+    target, actual). A year is reported by the ICBs its practices were within on its last
+    day: 2025/26 by the 42 ICBs of 2025/26, even after the 2026 successions."""
+    from openics.population.selectors import reporting_day
+
     links = dict(
-        Relationship.objects.current()
+        Relationship.objects.in_force_on(reporting_day(financial_year))
         .filter(
             kind=RelationshipKind.WITHIN,
             child__kind=BodyKind.GP_PRACTICE.value,

@@ -75,6 +75,30 @@ def load_pcns() -> None:
     _import_once("primary care networks", "ods-epcn/ePCN.xlsx", import_ods_file)
 
 
+SUCCESSION_FILES = [
+    "ods-2026/icb_2026_successions.csv",
+    "ods-2026/icb_2026_list.csv",
+    "ods-2026/icb_2026_split_areas.csv",
+    "ods-2026/frimley_D4U1Y_split_to_2026_subicbs.csv",
+]
+
+
+def load_successions() -> None:
+    """The April 2026 mergers: 42 ICBs in 2025/26, 36 from 1 April 2026 (QUA unchanged)."""
+    from openics.organisations.successions import import_successions
+
+    files = [(DATA / f).read_bytes() for f in SUCCESSION_FILES]
+    import hashlib
+
+    if ImportRun.objects.filter(sha256=hashlib.sha256(files[0]).hexdigest()).exists():
+        return
+    import_successions(
+        [(Path(f).name, data) for f, data in zip(SUCCESSION_FILES, files, strict=True)],
+        actor=DEMO_ACTOR,
+        reason=f"{REASON}: the ICB successions of 1 April 2026",
+    )
+
+
 def load_geography() -> None:
     from openics.population.importers import import_lsoa_lookup
 
@@ -215,6 +239,7 @@ DEMO_STEPS = [
     ("Importing ONS geography of ICBs and local authorities", load_geography),
     ("Importing Indices of Deprivation 2025", load_deprivation),
     ("Importing ONS resident population estimates (mid-2024)", load_residents),
+    ("Applying the ICB successions of 1 April 2026 (42 ICBs become 36)", load_successions),
     ("Creating the places of NHS Black Country ICB", load_places),
     ("Establishing the Black Country Provider Collaborative", load_collaborative),
     ("Importing NHS England's published ICB allocations", load_allocations),

@@ -6,7 +6,12 @@ from collections import defaultdict
 
 from django.db.models import Count, Q
 
-from openics.organisations.models import Organisation, Relationship, RelationshipKind
+from openics.organisations.models import (
+    Organisation,
+    Relationship,
+    RelationshipKind,
+    Succession,
+)
 from openics.regimes.vocabulary import BodyKind
 
 
@@ -132,3 +137,13 @@ def unplaced_practices(icb: Organisation):
         .exclude(pk__in=placed.values("child_id"))
         .order_by("name")
     )
+
+
+def successions_from(org: Organisation):
+    """Who succeeded the body (one for a merger, several for a split), with the day."""
+    return Succession.objects.filter(predecessor=org).select_related("successor")
+
+
+def successions_into(org: Organisation):
+    """Whom the body succeeded, with the day: their records stay on their own pages."""
+    return Succession.objects.filter(successor=org).select_related("predecessor")

@@ -13,6 +13,7 @@ from decimal import Decimal
 
 from django.db.models import Sum
 
+from openics.kernel.years import FinancialYear
 from openics.organisations.models import Organisation, Relationship, RelationshipKind
 from openics.population import residents as resident_estimates
 from openics.population.councils import council_now, is_upper_tier_code
@@ -119,10 +120,12 @@ def responsibility_for_icb(
     classes_param = regime.parameter("population.responsibility_classes").at(on)
     result = Responsibility(icb, financial_year, regime.id)
 
+    # The practices within the ICB on the year's last day (an ICB closed since keeps its own).
+    in_year = Relationship.objects.in_force_on(FinancialYear.parse(financial_year).last_day)
     practice_ids = list(
-        Relationship.objects.current()
-        .filter(kind=RelationshipKind.WITHIN, parent=icb, child__kind=BodyKind.GP_PRACTICE.value)
-        .values_list("child_id", flat=True)
+        in_year.filter(
+            kind=RelationshipKind.WITHIN, parent=icb, child__kind=BodyKind.GP_PRACTICE.value
+        ).values_list("child_id", flat=True)
     )
     registered = (
         PracticePopulation.objects.for_year(financial_year)
@@ -132,9 +135,9 @@ def responsibility_for_icb(
 
     homes, home_method = homes or home_icbs()
     located = dict(
-        Relationship.objects.current()
-        .filter(kind=RelationshipKind.LOCATED_IN, child_id__in=practice_ids)
-        .values_list("child_id", "parent_id")
+        in_year.filter(kind=RelationshipKind.LOCATED_IN, child_id__in=practice_ids).values_list(
+            "child_id", "parent_id"
+        )
     )
     lists = PracticePopulation.objects.lists(financial_year, practice_ids)
     las = Organisation.objects.in_bulk(set(located.values()))
@@ -296,11 +299,13 @@ def shared_local_authorities(tier: str = "district") -> list[SharedAuthority]:
 
 
 def responsibility_for_all(financial_year: str, on: date | None = None) -> list[Responsibility]:
-    """The answer for every current ICB, deciding each local authority's home ICB (and
-    what the resident estimates share) once."""
+    """The answer for every ICB of the year (open on its last day), deciding each local
+    authority's home ICB (and what the resident estimates share) once."""
     homes = home_icbs()
     ctx = resident_estimates.context(financial_year)
-    icbs = Organisation.objects.filter(kind=BodyKind.ICB.value, active_to__isnull=True)
+    icbs = Organisation.objects.of_kind(BodyKind.ICB).active_on(
+        FinancialYear.parse(financial_year).last_day
+    )
     return [
         responsibility_for_icb(icb, financial_year, on, homes, ctx) for icb in icbs.order_by("code")
     ]

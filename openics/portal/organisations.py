@@ -60,6 +60,8 @@ def _organisation_page(request, org: Organisation):
             {"href": "/organisations/", "text": "Organisations"},
         ],
         "predecessors": org.predecessors.all(),
+        "successions_out": selectors.successions_from(org),
+        "successions_in": selectors.successions_into(org),
         "deprivation": org.deprivation.order_by("-edition").first(),
     }
     if org.kind == BodyKind.ICB.value:
@@ -67,7 +69,7 @@ def _organisation_page(request, org: Organisation):
             region=selectors.current_parent(org, BodyKind.NHS_ENGLAND_REGION),
             places=selectors.places_with_practices(org),
             unplaced=selectors.unplaced_practices(org),
-            practices=population_selectors.icb_practices(org, year),
+            practices=population_selectors.icb_practices(org, year, on=org.active_to),
             local_authorities=selectors.icb_local_authorities(org),
             providers=selectors.providers_by_ownership(org),
             responsibility=responsibility_for_icb(org, year) if year else None,
