@@ -185,3 +185,15 @@ def test_a_split_without_its_districts_is_refused(registry):
         import_successions(files, actor=ACTOR, reason="x")
     assert "no table of split areas says which takes practice P00001" in refused.value.report()
     assert Organisation.objects.get(code="QNQ", kind="icb").active_to is None
+
+
+def test_the_pages_name_successors_and_predecessors(registry, client):
+    import_successions(_files(), actor=ACTOR, reason="the 2026 successions")
+    frimley = client.get("/organisations/icb/QNQ/").content.decode()
+    assert "Successors" in frimley
+    for code in ("QRL", "S0E4D", "S9B9J"):
+        assert f"/organisations/icb/{code}/" in frimley
+    thames = client.get("/organisations/icb/S0E4D/").content.decode()
+    assert "Predecessors" in thames
+    assert "/organisations/icb/QNQ/" in thames and "/organisations/icb/QU9/" in thames
+    assert "/money/QNQ/" in thames  # its allocations stay reachable
