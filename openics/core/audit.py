@@ -152,27 +152,33 @@ class Auditor:
         return entry
 
     def record_many(self, changes: list[dict]) -> int:
-        """Records many entries in one statement (for imports); each dict as record() takes."""
+        """Records many entries in one statement (for imports); each dict as record() takes,
+        or with object_type and object_id instead of obj. No AuditEntry instances are made:
+        the rows go in set-based (core.bulk), so `entries` gains their ids."""
+        from openics.core.bulk import insert_rows
         from openics.core.models import AuditEntry
 
-        entries = []
+        user_id = self.actor.user.pk if self.actor.user is not None else None
+        rows = []
         for change in changes:
             obj = change.get("obj")
-            entries.append(
-                AuditEntry(
-                    actor_user=self.actor.user,
-                    actor_system=self.actor.system,
-                    action=change.get("action") or self.action,
-                    reason=self.reason,
-                    object_type=change.get("object_type") or (obj._meta.label_lower if obj else ""),
-                    object_id=change.get("object_id") or (str(obj.pk) if obj else ""),
-                    before=change.get("before"),
-                    after=change.get("after"),
-                )
+            rows.append(
+                {
+                    "actor_user_id": user_id,
+                    "actor_system": self.actor.system,
+                    "action": change.get("action") or self.action,
+                    "reason": self.reason,
+                    "object_type": change.get("object_type")
+                    or (obj._meta.label_lower if obj is not None else ""),
+                    "object_id": change.get("object_id")
+                    or (str(obj.pk) if obj is not None else ""),
+                    "before": change.get("before"),
+                    "after": change.get("after"),
+                }
             )
-        AuditEntry.objects.bulk_create(entries, batch_size=2000)
-        self.entries.extend(entries)
-        return len(entries)
+        written = insert_rows(AuditEntry, rows)
+        self.entries.extend(row["id"] for row in written)
+        return len(written)
 
     def created(self, obj: models.Model, **extra):
         return self.record(obj=obj, before=None, after=snapshot(obj), **extra)

@@ -15,6 +15,7 @@ from datetime import date
 from django.db import models
 
 from openics.core.audit import Auditor, snapshot
+from openics.core.bulk import insert_objects, insert_rows
 from openics.core.imports import ImportReport
 from openics.kernel.years import FinancialYear
 from openics.organisations.models import (
@@ -161,7 +162,7 @@ class RegistryChanges:
         )
 
     def save(self) -> None:
-        Organisation.objects.bulk_create(self._new, batch_size=2000)
+        insert_objects(self._new)
         changed = [entry for entry in self._dirty.values() if entry]
         if changed:
             names = sorted({name for _, _, fields in changed for name in fields} | {"updated_at"})
@@ -235,8 +236,12 @@ def sync_relationships(
     current = Relationship.objects.current().filter(
         kind__in=kinds, child__kind=child_kind, child_id__in=children
     )
-    existing = {(r.child_id, r.parent_id, r.kind): r for r in current}
-    to_end = [r for key, r in existing.items() if key not in wanted_set]
+    # Compared as keys; only the links to end are loaded as instances.
+    existing = {
+        key[1:]: key[0] for key in current.values_list("pk", "child_id", "parent_id", "kind")
+    }
+    end_pks = [pk for key, pk in existing.items() if key not in wanted_set]
+    to_end = list(Relationship.objects.filter(pk__in=end_pks)) if end_pks else []
     end_day = starts or date.today()
     for link in to_end:
         before = snapshot(link)
@@ -245,13 +250,22 @@ def sync_relationships(
             {"obj": link, "before": before, "after": snapshot(link), "action": "relationships.end"}
         )
     Relationship.objects.bulk_update(to_end, ["active_to", "updated_at"], batch_size=2000)
-    new = [
-        Relationship(child_id=c, parent_id=p, kind=k, active_from=starts)
-        for (c, p, k) in wanted_set
-        if (c, p, k) not in existing
-    ]
-    Relationship.objects.bulk_create(new, batch_size=2000)
+    new = insert_rows(
+        Relationship,
+        (
+            {"child_id": c, "parent_id": p, "kind": k, "active_from": starts}
+            for (c, p, k) in wanted_set
+            if (c, p, k) not in existing
+        ),
+    )
+    label = Relationship._meta.label_lower
     audit_changes += [
-        {"obj": link, "after": snapshot(link), "action": "relationships.create"} for link in new
+        {
+            "object_type": label,
+            "object_id": str(link["id"]),
+            "after": link,
+            "action": "relationships.create",
+        }
+        for link in new
     ]
     return len(new), len(to_end)

@@ -10,6 +10,7 @@ from datetime import date
 from decimal import Decimal
 
 from openics.core.audit import Auditor, service, snapshot
+from openics.core.bulk import insert_rows
 from openics.core.imports import (
     ImportRejected,
     ImportReport,
@@ -326,33 +327,41 @@ def _sync_populations(
     financial_year: str,
     audit_changes: list[dict],
 ) -> tuple[int, int]:
+    compared = ["registered", "population", *WEIGHTED_FIELDS.values()]
+    by_practice = {practice.pk: code for code, practice in practices.items()}
+    # Compared as values; only the populations that differ are loaded as instances.
     existing = {
-        p.practice_id: p
-        for p in PracticePopulation.objects.for_year(financial_year).filter(
-            practice_id__in=[p.pk for p in practices.values()]
-        )
+        values[0]: values[1:]
+        for values in PracticePopulation.objects.for_year(financial_year)
+        .filter(practice_id__in=list(by_practice))
+        .values_list("practice_id", "pk", *compared)
     }
-    new, changed = [], []
+    new_rows, differing = [], {}
     for row in rows:
         practice = practices[row.practice_code]
         values = _population_values(row)
         current = existing.get(practice.pk)
         if current is None:
-            new.append(
-                PracticePopulation(practice=practice, financial_year=financial_year, **values)
+            new_rows.append(
+                {"practice_id": practice.pk, "financial_year": financial_year, **values}
             )
-            continue
-        differs = {k: v for k, v in values.items() if getattr(current, k) != v}
-        if differs:
-            before = snapshot(current)
-            for name, value in differs.items():
-                setattr(current, name, value)
-            changed.append((current, before))
-    PracticePopulation.objects.bulk_create(new, batch_size=2000)
+        elif tuple(values[name] for name in compared) != current[1:]:
+            differing[current[0]] = values
+    changed = []
+    for population in PracticePopulation.objects.filter(pk__in=list(differing)):
+        before = snapshot(population)
+        for name, value in differing[population.pk].items():
+            setattr(population, name, value)
+        changed.append((population, before))
+    new = insert_rows(PracticePopulation, new_rows)
     if changed:
-        fields = ["registered", "population", *WEIGHTED_FIELDS.values(), "updated_at"]
+        fields = [*compared, "updated_at"]
         PracticePopulation.objects.bulk_update([c for c, _ in changed], fields, batch_size=2000)
-    audit_changes += [{"obj": p, "after": snapshot(p), "action": "population.create"} for p in new]
+    label = PracticePopulation._meta.label_lower
+    audit_changes += [
+        {"object_type": label, "object_id": str(p["id"]), "after": p, "action": "population.create"}
+        for p in new
+    ]
     audit_changes += [
         {"obj": p, "before": before, "after": snapshot(p), "action": "population.update"}
         for p, before in changed
