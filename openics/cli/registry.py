@@ -30,11 +30,19 @@ from openics.cli.runtime import (
     "--year",
     type=YEAR,
     help="Financial year the populations apply to, e.g. 2025-26 "
-    "(read from the file name when it holds one, like 2025_2026.csv).",
+    "(read from the file name when it holds one, like 2025_2026.csv). For a workbook, "
+    "the sheet of that year is read.",
+)
+@click.option(
+    "--strict",
+    is_flag=True,
+    help="Refuse a file that names a local authority code two ways, instead of importing "
+    "it under one name with a warning for each line that differs.",
 )
 @REASON
-def import_practices(file: Path, year: str | None, reason: str | None) -> None:
-    """NHS England's national practice file (ICB place-based allocation tool).
+def import_practices(file: Path, year: str | None, strict: bool, reason: str | None) -> None:
+    """NHS England's national practice file (ICB place-based allocation tool), as CSV or as
+    the Excel workbook NHS England publishes (one sheet per year).
 
     Creates or updates regions, ICBs, local authorities, PCNs and practices, and the
     registered and weighted populations of each practice for the year.
@@ -42,7 +50,7 @@ def import_practices(file: Path, year: str | None, reason: str | None) -> None:
     setup_django()
     from openics.population.importers import import_practice_file
 
-    run_import("practices", import_practice_file, file, reason, financial_year=year)
+    run_import("practices", import_practice_file, file, reason, financial_year=year, strict=strict)
 
 
 @file_import("ods", "ODS organisations", "openics.organisations.ods_import.import_ods_file")

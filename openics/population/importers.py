@@ -6,6 +6,7 @@ from __future__ import annotations
 import functools
 import hashlib
 from collections import defaultdict
+from dataclasses import replace
 from datetime import date
 from decimal import Decimal
 
@@ -369,51 +370,120 @@ def _sync_populations(
     return len(new), len(changed)
 
 
-def _duplicate_checks(rows: list[PracticeRow]) -> list[RowError]:
-    """Codes that must mean one thing throughout a file (an ICB's name, a region's name)."""
+def _duplicate_checks(parsed, *, strict: bool) -> list[RowError]:
+    """Codes that must mean one thing throughout a file (an ICB's name, a region's name,
+    and, with `strict`, a local authority's name)."""
+    rows: list[PracticeRow] = parsed.rows
+    at, sheet = parsed.at, parsed.sheet
     errors: list[RowError] = []
     seen: dict[tuple[str, str], tuple[str, int]] = {}
+    checked = [("ICB", "icb_code", "icb_name"), ("region", "region_code", "region_name")]
+    if strict:
+        checked.append(("local authority", "lad_code", "lad_name"))
     for row in rows:
-        for what, code, name in (
-            ("ICB", row.icb_code, row.icb_name),
-            ("region", row.region_code, row.region_name),
-            ("local authority", row.lad_code, row.lad_name),
-        ):
+        for what, code_field, name_field in checked:
+            code, name = getattr(row, code_field), getattr(row, name_field)
             first = seen.setdefault((what, code), (name, row.line))
             if first[0] != name:
                 errors.append(
                     RowError(
                         row.line,
-                        f"{what} {code} is called {name!r} here "
-                        f"but {first[0]!r} on line {first[1]}",
+                        f"{what} {code} is called {name!r} here but {first[0]!r} on {at(first[1])}",
+                        sheet,
                     )
                 )
     return errors
 
 
+def _settle_authority_names(
+    rows: list[PracticeRow], at=lambda line: f"line {line}"
+) -> tuple[list[PracticeRow], list[str]]:
+    """One name for each local authority code the file names in more than one way.
+
+    NHS England's files carry slips of their own: the 2023/24 file names E09000018
+    "Hounslow" on 44 lines and "Ealing" on one. The ONS code is the key, so the name is
+    the one the registry holds for that code (the ONS name, from an earlier import), or
+    else the first the file gives; each line that says otherwise is a warning, and its row
+    takes the settled name.
+    """
+    names: dict[str, dict[str, list[int]]] = defaultdict(dict)
+    for row in rows:
+        names[row.lad_code].setdefault(row.lad_name, []).append(row.line)
+    slipped = {code: lines for code, lines in names.items() if len(lines) > 1}
+    if not slipped:
+        return rows, []
+    held = dict(
+        Organisation.objects.filter(
+            kind=BodyKind.LOCAL_AUTHORITY.value, ons_code__in=list(slipped)
+        ).values_list("ons_code", "name")
+    )
+    settled: dict[str, str] = {}
+    warnings: list[tuple[int, str]] = []
+    for code, by_name in slipped.items():
+        first = next(iter(by_name))
+        name = held.get(code) or first
+        whence = (
+            "the registry's name"
+            if code in held
+            else f"the name first given, on {at(by_name[first][0])}"
+        )
+        settled[code] = name
+        for other, lines in by_name.items():
+            if other == name:
+                continue
+            warnings += [
+                (
+                    line,
+                    f"{at(line)}: warning: local authority {code} is called {other!r} here; "
+                    f"{name!r} ({whence}) is used, as the ONS code is the key",
+                )
+                for line in lines
+            ]
+    rows = [
+        replace(row, lad_name=settled[row.lad_code])
+        if row.lad_code in settled and row.lad_name != settled[row.lad_code]
+        else row
+        for row in rows
+    ]
+    return rows, [text for _, text in sorted(warnings)]
+
+
 def import_practice_file(
-    data: bytes, *, source_name: str, financial_year: str | None = None, actor, reason: str
+    data: bytes,
+    *,
+    source_name: str,
+    financial_year: str | None = None,
+    strict: bool = False,
+    actor,
+    reason: str,
 ) -> ImportReport:
-    """Imports NHS England's national practice file (place-based allocation tool)."""
+    """Imports NHS England's national practice file (place-based allocation tool), as CSV
+    or as the workbook NHS England publishes (the sheet of `financial_year`).
+
+    A local authority named two ways in the file is imported under one name, each other
+    line a warning in the report's notes; `strict` refuses the file for it instead.
+    """
     from openics.sources.practice_file import parse_practice_file
 
-    parsed = parse_or_reject(
-        parse_practice_file,
-        data,
-        source_name,
-        what="practices in it",
-        check=lambda parsed: _duplicate_checks(parsed.rows),
-    )
     year = financial_year or financial_year_from_name(source_name)
     try:
         year = FinancialYear.parse(year).label if year else None
     except ValueError:
         year = None
+    parsed = parse_or_reject(
+        functools.partial(parse_practice_file, year=year),
+        data,
+        source_name,
+        what="practices in it",
+        check=lambda parsed: _duplicate_checks(parsed, strict=strict),
+    )
+    year = year or parsed.year  # a workbook's only year sheet names its year
     if not year:
         raise ImportRejected(
             source_name,
             message=f"cannot tell the financial year of {source_name}; give it, e.g. 2025/26",
         )
+    parsed.rows, warnings = _settle_authority_names(parsed.rows, parsed.at)
     report = _apply_practice_file(
         data=data,
         source_name=source_name,
@@ -422,7 +492,7 @@ def import_practice_file(
         actor=actor,
         reason=reason,
     )
-    report.notes += parsed.notes
+    report.notes += warnings + parsed.notes
     return report
 
 

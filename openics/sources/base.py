@@ -19,10 +19,13 @@ class SourceError(ValueError):
 
 @dataclass(frozen=True)
 class RowError:
-    line: int  # 1-based line in the file as a person sees it in an editor
+    line: int  # 1-based line in the file as a person sees it in an editor (a sheet's row)
     reason: str
+    sheet: str = ""  # the workbook sheet the row is on, if the file is a workbook
 
     def __str__(self) -> str:
+        if self.sheet:
+            return f"sheet {self.sheet!r}, row {self.line}: {self.reason}"
         return f"line {self.line}: {self.reason}"
 
 

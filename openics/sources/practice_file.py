@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import io
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -145,21 +147,26 @@ class _Reading:
     oddities: list[str] = field(default_factory=list)  # said once per file, with a count
 
 
-def _tally(readings: list[_Reading]) -> list[str]:
+def _tally(readings: list[_Reading], at=lambda line: f"line {line}") -> list[str]:
     """One note per oddity accepted across rows: how many rows, and the first line."""
     seen: dict[str, list[int]] = {}
     for reading in readings:
         for oddity in reading.oddities:
             seen.setdefault(oddity, [0, reading.line])[0] += 1
     return [
-        f"{count} row{'s' if count != 1 else ''} (first on line {first}): {oddity}"
+        f"{count} row{'s' if count != 1 else ''} (first on {at(first)}): {oddity}"
         for oddity, (count, first) in seen.items()
     ]
 
 
+def _heading(text: str) -> str:
+    """A heading as published, without the stray and doubled spaces workbooks carry."""
+    return " ".join(text.split())
+
+
 def _layout(header: list[str], source: str) -> tuple[str, dict[str, int]]:
     """The known layout whose headings the header has exactly, and each field's column."""
-    present = [name.strip() for name in header]
+    present = [_heading(name) for name in header]
     best = ""
     best_missing: list[str] = []
     best_unknown: list[str] = []
@@ -304,34 +311,156 @@ def _read_row(
     return row, reading
 
 
-def parse_practice_file(data: bytes, source: str = "practice file") -> Parsed[PracticeRow]:
-    """Every practice in the file, or every problem with it, each by its line."""
-    records = read_csv_rows(decode(data, source), source)
+@dataclass
+class PracticeFile(Parsed[PracticeRow]):
+    """The practices read, and where they were read: a CSV's lines, or a workbook sheet's rows."""
+
+    sheet: str = ""  # the sheet read, when the file is a workbook
+    year: str | None = None  # the financial year that sheet is for, when its name says
+
+    def at(self, line: int) -> str:
+        """Where a line of the file is, as a person finds it: "line 12" or a sheet's row."""
+        return f"sheet {self.sheet!r}, row {line}" if self.sheet else f"line {line}"
+
+
+def _read_table(
+    records: Iterator[tuple[int, list[str]]], source: str, parsed: PracticeFile
+) -> PracticeFile:
     first = next(records, None)
     if first is None:
         raise SourceError(f"{source} is empty")
     _, header = first
     layout, columns = _layout(header, source)
-    parsed: Parsed[PracticeRow] = Parsed(layout)
+    parsed.layout = layout
     accepted: list[_Reading] = []
     first_seen: dict[str, int] = {}
+    sheet = parsed.sheet
     for line, cells in records:
         if len(cells) != len(header):
             reason = f"has {len(cells)} fields; the header has {len(header)}"
-            parsed.errors.append(RowError(line, reason))
+            parsed.errors.append(RowError(line, reason, sheet))
             continue
         row, reading = _read_row(line, cells, columns, layout)
         code = reading.codes["practice_code"]
         if code in first_seen:
-            reading.problems.append(f"practice {code} is already on line {first_seen[code]}")
+            reading.problems.append(f"practice {code} is already on {parsed.at(first_seen[code])}")
         elif ODS_PRACTICE.match(code):
             # Remembered even when the row is bad, so a repeat of it is still caught.
             first_seen[code] = line
         if reading.problems or row is None:
-            parsed.errors.append(RowError(line, "; ".join(reading.problems)))
+            parsed.errors.append(RowError(line, "; ".join(reading.problems), sheet))
             continue
         parsed.rows.append(row)
-        parsed.notes += [f"line {line}: {note}" for note in reading.notes]
+        parsed.notes += [f"{parsed.at(line)}: {note}" for note in reading.notes]
         accepted.append(reading)
-    parsed.notes += _tally(accepted)
+    parsed.notes += _tally(accepted, parsed.at)
     return parsed
+
+
+_SHEET_YEAR = re.compile(r"(20\d\d)\s*[-/_ ]\s*(?:20)?(\d\d)(?!\d)")
+
+
+def _sheet_year(name: str) -> str | None:
+    """'2025-26', '2025_2026', 'WP 2025/26' → '2025/26'; None when the name holds no year."""
+    match = _SHEET_YEAR.search(name)
+    if not match or (int(match[1]) + 1) % 100 != int(match[2]):
+        return None
+    return f"{match[1]}/{match[2]}"
+
+
+def _cell_text(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def _sheet_records(sheet, practice_heading: str) -> Iterator[tuple[int, list[str]]]:
+    """A sheet's rows as a CSV's records: from the header row (the first that has the
+    practice code heading; notes rows above it are passed over), each with its row number."""
+    wanted = _heading(practice_heading).lower()
+    header: list[str] | None = None
+    # Read-only mode yields an empty row for each row it skips, so counting gives row numbers.
+    for number, values in enumerate(sheet.iter_rows(values_only=True), start=1):
+        cells = [_cell_text(value) for value in values]
+        if header is None:
+            if any(_heading(cell).lower() == wanted for cell in cells):
+                while cells and not cells[-1].strip():
+                    cells.pop()
+                header = cells
+                yield number, cells
+            continue
+        if not any(cell.strip() for cell in cells):
+            continue
+        # A workbook row runs to the sheet's widest row: blank cells past the header are
+        # not fields (a filled one is, and is reported as a ragged row).
+        while len(cells) > len(header) and not cells[-1].strip():
+            cells.pop()
+        cells += [""] * (len(header) - len(cells))
+        yield number, cells
+
+
+def _choose_sheet(names: list[str], year: str | None, source: str) -> tuple[str, str | None]:
+    years = {name: _sheet_year(name) for name in names}
+    listed = ", ".join(repr(name) for name in names)
+    if year:
+        for name, sheet_year in years.items():
+            if sheet_year == year:
+                return name, sheet_year
+        raise SourceError(
+            f"{source} has no sheet for {year}: its sheets are {listed}; "
+            "give the year of one of them with --year"
+        )
+    dated = [name for name, sheet_year in years.items() if sheet_year]
+    if len(dated) == 1:
+        return dated[0], years[dated[0]]
+    if not dated and len(names) == 1:
+        return names[0], None
+    raise SourceError(
+        f"{source} is a workbook with the sheets {listed}; "
+        "say which year to read with --year (e.g. --year 2025-26)"
+    )
+
+
+def _parse_workbook(data: bytes, source: str, year: str | None) -> PracticeFile:
+    import openpyxl  # only workbooks need it; the CSV reader stays light to import
+
+    try:
+        workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises many kinds for a file that is not a workbook
+        raise SourceError(f"{source} is not an Excel workbook OpenICS can read: {exc}") from None
+    try:
+        names = list(workbook.sheetnames)
+        name, sheet_year = _choose_sheet(names, year, source)
+        parsed = PracticeFile("", sheet=name, year=sheet_year)
+        heading = _COMMON["practice_code"]
+        records = _sheet_records(workbook[name], heading)
+        try:
+            _read_table(records, f"{source}, sheet {name!r},", parsed)
+        except SourceError as exc:
+            if "is empty" in str(exc):
+                raise SourceError(
+                    f"{source}, sheet {name!r}, has no row with the heading {heading}"
+                ) from None
+            raise
+    finally:
+        workbook.close()
+    others = [other for other in names if other != name]
+    parsed.notes.insert(
+        0,
+        f"read the sheet {name!r} of the workbook"
+        + (f"; its other sheets ({', '.join(map(repr, others))}) were not read" if others else ""),
+    )
+    return parsed
+
+
+def parse_practice_file(
+    data: bytes, source: str = "practice file", *, year: str | None = None
+) -> PracticeFile:
+    """Every practice in the file, or every problem with it, each by its line (a workbook's
+    by its sheet and row). A CSV, or NHS England's workbook: then the sheet for `year`
+    (e.g. '2025/26'), or the only sheet named by a year."""
+    if data[:4] == b"PK\x03\x04":  # a zip: an .xlsx workbook
+        return _parse_workbook(data, source, year)
+    return _read_table(read_csv_rows(decode(data, source), source), source, PracticeFile(""))
