@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 
@@ -117,3 +118,36 @@ def lsoa_lookup(areas: list[tuple[str, str, str]]) -> bytes:
             f"{ons[icb]},{icb},{LAS[lad]},{lad}"
         )
     return ("\n".join(lines) + "\n").encode()
+
+
+def practice_workbook(sheets: dict[str, list[dict]], notes: tuple[str, ...] = ()) -> bytes:
+    """NHS England's weighted-population workbook: one sheet per year (name → rows), each
+    with notes rows above the table, headings with stray and doubled spaces, and numbers as
+    numbers; a first "Notes" sheet, as published."""
+    import openpyxl
+
+    workbook = openpyxl.Workbook()
+    workbook.active.title = "Notes"
+    workbook.active.append(["About these figures"])
+    for name, rows in sheets.items():
+        sheet = workbook.create_sheet(name)
+        sheet.append([f"Practice-level weighted populations, {name}"])
+        for note in notes or ("Source: NHS England", "Figures are weighted populations"):
+            sheet.append([note])
+        sheet.append([])
+        spaced = {
+            heading: f" {heading.replace(' ', '  ')} " if " " in heading else f"{heading} "
+            for heading in PRACTICE_HEADER
+        }
+        sheet.append([spaced[heading] for heading in PRACTICE_HEADER])
+        for row in rows:
+            cells = []
+            for heading in PRACTICE_HEADER:
+                value = row[heading]
+                with contextlib.suppress(ValueError):
+                    value = float(value) if heading in PRACTICE_HEADER[19:] else value
+                cells.append(value)
+            sheet.append(cells)
+    out = io.BytesIO()
+    workbook.save(out)
+    return out.getvalue()

@@ -159,3 +159,68 @@ def test_an_older_year_loaded_after_a_newer_one_adds_populations_but_moves_nothi
     )
     assert any("2025/26 is already loaded" in note for note in report.notes)
     assert not AuditEntry.objects.filter(action="relationships.end").exists()
+
+
+def _with_slip(rows):
+    # As in the real 2023/24 file: one line calls E08000027 (Dudley) by another name.
+    rows[3]["LTLA"] = "Sandwell"
+    return practice_file(rows)
+
+
+def test_a_local_authority_named_two_ways_imports_under_one_name_with_a_warning():
+    report = _import(_with_slip(many_practices(5)))
+    authority = Organisation.objects.get(kind=BodyKind.LOCAL_AUTHORITY.value, ons_code="E08000027")
+    assert authority.name == "Dudley"  # the first name given, the registry holding none
+    warnings = [note for note in report.notes if "warning" in note]
+    assert len(warnings) == 1 and warnings[0].startswith("line 5: warning: local authority")
+    assert "'Sandwell'" in warnings[0] and "'Dudley'" in warnings[0]
+    assert PracticePopulation.objects.count() == 5
+
+
+def test_the_registry_s_name_for_an_authority_wins_over_the_file_s_first():
+    _import(practice_file(many_practices(1)))
+    rows = many_practices(5)
+    rows[0]["LTLA"] = "Sandwell"  # the first line slips too: the first name seen is wrong
+    report = _import(_with_slip(rows), name="2024_2025.csv")
+    authority = Organisation.objects.get(kind=BodyKind.LOCAL_AUTHORITY.value, ons_code="E08000027")
+    assert authority.name == "Dudley"
+    warnings = [note for note in report.notes if "warning" in note]
+    assert [w.split(":")[0] for w in warnings] == ["line 2", "line 5"]
+    assert all("the registry's name" in w for w in warnings)
+
+
+def test_strict_refuses_a_local_authority_named_two_ways():
+    with pytest.raises(ImportRejected) as caught:
+        import_practice_file(
+            _with_slip(many_practices(5)),
+            source_name="2025_2026.csv",
+            strict=True,
+            actor=ACTOR,
+            reason="test import",
+        )
+    assert [e.line for e in caught.value.errors] == [5]
+    assert "called 'Sandwell' here but 'Dudley' on line 2" in caught.value.errors[0].reason
+    assert _database_state() == (0, 0, 0, 0)
+
+
+def test_a_workbook_imports_the_sheet_of_its_year_and_refuses_a_bad_row_by_sheet_and_row():
+    from tests.builders import practice_workbook
+
+    data = practice_workbook({"2024-25": many_practices(2), "2025-26": many_practices(4)})
+    with pytest.raises(ImportRejected, match="--year"):
+        _import(data, name="weighted-populations.xlsx")
+    report = import_practice_file(
+        data,
+        source_name="weighted-populations.xlsx",
+        financial_year="2025-26",
+        actor=ACTOR,
+        reason="test import",
+    )
+    assert report.rows == 4
+    assert PracticePopulation.objects.filter(financial_year="2025/26").count() == 4
+    assert any("read the sheet '2025-26'" in note for note in report.notes)
+    rows = many_practices(4)
+    rows[2]["Patients"] = "lots"
+    with pytest.raises(ImportRejected) as caught:
+        _import(practice_workbook({"2025-26": rows}), name="wp_2025_2026.xlsx")
+    assert str(caught.value.errors[0]).startswith("sheet '2025-26', row 8: ")

@@ -540,3 +540,68 @@ def test_an_upper_tier_code_of_the_wrong_shape_is_an_error():
     assert [e.reason for e in errors] == [
         "upper-tier local authority code 'E12000005' is not valid"
     ]
+
+
+# --- the workbook NHS England publishes: one sheet per year ---
+
+
+def _workbook(**sheets):
+    from tests.builders import many_practices, practice_workbook
+
+    return practice_workbook(sheets or {"2024-25": many_practices(2), "2025-26": many_practices(3)})
+
+
+def test_a_workbook_is_read_from_the_sheet_of_the_year_past_its_notes_and_spaced_headings():
+    parsed = parse_practice_file(_workbook(), "weighted.xlsx", year="2025/26")
+    assert parsed.ok, parsed.errors
+    assert parsed.layout == "nhse-place-tool-2025/26"
+    assert len(parsed.rows) == 3
+    assert (parsed.sheet, parsed.year) == ("2025-26", "2025/26")
+    # title, two notes and a blank row come before the header on row 5: data from row 6
+    assert [row.line for row in parsed.rows] == [6, 7, 8]
+    assert parsed.rows[0].registered_patients == Decimal(1000)
+    assert "read the sheet '2025-26'" in parsed.notes[0] and "'2024-25'" in parsed.notes[0]
+    older = parse_practice_file(_workbook(), "weighted.xlsx", year="2024/25")
+    assert len(older.rows) == 2
+
+
+def test_a_workbook_of_several_years_without_a_year_names_its_sheets():
+    with pytest.raises(SourceError, match="'Notes', '2024-25', '2025-26'.*--year"):
+        parse_practice_file(_workbook(), "weighted.xlsx")
+    with pytest.raises(SourceError, match="no sheet for 2023/24"):
+        parse_practice_file(_workbook(), "weighted.xlsx", year="2023/24")
+
+
+def test_a_workbook_with_one_year_sheet_gives_its_year():
+    from tests.builders import many_practices
+
+    parsed = parse_practice_file(_workbook(**{"2025_2026": many_practices(1)}), "wp.xlsx")
+    assert (parsed.year, len(parsed.rows)) == ("2025/26", 1)
+
+
+def test_a_bad_workbook_row_is_named_by_sheet_and_row_as_a_csv_line_would_be():
+    from tests.builders import many_practices
+
+    rows = many_practices(3)
+    rows[1]["ICB"] = "X1"
+    rows[2]["Practice_Code"] = rows[0]["Practice_Code"]
+    parsed = parse_practice_file(_workbook(**{"2025-26": rows}), "wp.xlsx", year="2025/26")
+    assert [(e.sheet, e.line) for e in parsed.errors] == [("2025-26", 7), ("2025-26", 8)]
+    assert str(parsed.errors[0]).startswith("sheet '2025-26', row 7: ICB code 'X1'")
+    assert "already on sheet '2025-26', row 6" in parsed.errors[1].reason
+
+
+def test_a_workbook_sheet_without_the_table_or_a_file_that_is_not_one_is_refused():
+    import io
+
+    import openpyxl
+
+    workbook = openpyxl.Workbook()
+    workbook.active.title = "2025-26"
+    workbook.active.append(["only notes here"])
+    out = io.BytesIO()
+    workbook.save(out)
+    with pytest.raises(SourceError, match="no row with the heading Practice_Code"):
+        parse_practice_file(out.getvalue(), "wp.xlsx", year="2025/26")
+    with pytest.raises(SourceError, match="not an Excel workbook"):
+        parse_practice_file(b"PK\x03\x04 not really a zip", "wp.xlsx")
