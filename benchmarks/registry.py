@@ -90,6 +90,15 @@ def main() -> None:
         (f"responsibility query for all {len(icbs)} ICBs", responsibility),
     ):
         print(f"{label:<46}{seconds:>10.3f}{seconds / baseline:>12.1f}")
+    print()
+    print("targets (issue 14): national import < 2 s and <= 20 x baseline; re-import < 1 s")
+    for label, seconds, limit in (
+        ("national import into an empty database", first, 2.0),
+        ("re-import of the same file (no changes)", again, 1.0),
+    ):
+        ratio = seconds / baseline
+        met = "met" if seconds < limit else "missed"
+        print(f"  {label}: {seconds:.2f} s ({met} < {limit:g} s), {ratio:.1f} x csv.DictReader")
 
 
 if __name__ == "__main__":
