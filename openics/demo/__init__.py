@@ -13,10 +13,18 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
 
+from openics.allocation.services import import_published_allocations
 from openics.core.audit import Actor
 from openics.core.models import ImportRun
 from openics.core.roles import Role
 from openics.core.services import assign_role, create_user
+from openics.organisations.ods_import import import_ods_file
+from openics.population.importers import (
+    import_deprivation_summary,
+    import_lsoa_lookup,
+    import_practice_file,
+    import_resident_estimates,
+)
 
 DEMO_ACTOR = Actor.process("demo-loader")
 DEMO_ICB = "QUA"
@@ -57,22 +65,25 @@ def _import_once(kind: str, relative: str, importer, **kwargs) -> None:
     importer(data, source_name=path.name, actor=DEMO_ACTOR, reason=f"{REASON}: {kind}", **kwargs)
 
 
-def load_practices() -> None:
-    from openics.population.importers import import_practice_file
+def _file_step(kind: str, relative: str, importer):
+    """A demo step that imports one published file from data/ through its importer, once."""
 
-    _import_once("practices", "nhse-place-based-tool/2025_2026.csv", import_practice_file)
+    def load() -> None:
+        _import_once(kind, relative, importer)
 
-
-def load_trusts() -> None:
-    from openics.organisations.ods_import import import_ods_file
-
-    _import_once("NHS trusts", "ods-etr/etr.csv", import_ods_file)
+    load.__doc__ = f"Imports {kind} from data/{relative}."
+    return load
 
 
-def load_pcns() -> None:
-    from openics.organisations.ods_import import import_ods_file
+load_practices = _file_step(
+    "practices", "nhse-place-based-tool/2025_2026.csv", import_practice_file
+)
 
-    _import_once("primary care networks", "ods-epcn/ePCN.xlsx", import_ods_file)
+
+load_trusts = _file_step("NHS trusts", "ods-etr/etr.csv", import_ods_file)
+
+
+load_pcns = _file_step("primary care networks", "ods-epcn/ePCN.xlsx", import_ods_file)
 
 
 SUCCESSION_FILES = [
@@ -99,28 +110,21 @@ def load_successions() -> None:
     )
 
 
-def load_geography() -> None:
-    from openics.population.importers import import_lsoa_lookup
-
-    _import_once(
-        "geography", "ons-geography/lookup_lsoa11_sicbl22_icb22_ltla22.csv", import_lsoa_lookup
-    )
+load_geography = _file_step(
+    "geography", "ons-geography/lookup_lsoa11_sicbl22_icb22_ltla22.csv", import_lsoa_lookup
+)
 
 
-def load_deprivation() -> None:
-    from openics.population.importers import import_deprivation_summary
+load_deprivation = _file_step(
+    "deprivation", "imd-2025/imd2025_england_ltla24.csv", import_deprivation_summary
+)
 
-    _import_once("deprivation", "imd-2025/imd2025_england_ltla24.csv", import_deprivation_summary)
 
-
-def load_residents() -> None:
-    from openics.population.importers import import_resident_estimates
-
-    _import_once(
-        "resident population",
-        "ons-population-mye/mye24tablesew_MYE2_persons.csv",
-        import_resident_estimates,
-    )
+load_residents = _file_step(
+    "resident population",
+    "ons-population-mye/mye24tablesew_MYE2_persons.csv",
+    import_resident_estimates,
+)
 
 
 def load_places() -> None:
@@ -175,14 +179,11 @@ def load_collaborative() -> None:
             )
 
 
-def load_allocations() -> None:
-    from openics.allocation.services import import_published_allocations
-
-    _import_once(
-        "published allocations",
-        "nhse-icb-allocations/nhs_allocations_2023_2025.xlsx",
-        import_published_allocations,
-    )
+load_allocations = _file_step(
+    "published allocations",
+    "nhse-icb-allocations/nhs_allocations_2023_2025.xlsx",
+    import_published_allocations,
+)
 
 
 def run_place_shares() -> None:
