@@ -16,7 +16,8 @@ from openics.allocation.models import (
     PublishedAllocation,
     RunStatus,
 )
-from openics.core.audit import Auditor, Refused, service, snapshot
+from openics.core.audit import Auditor, Refused, service
+from openics.core.changes import change
 from openics.core.imports import ImportRejected, ImportReport, create_or_update, record_import
 from openics.kernel.money import Money
 from openics.kernel.years import FinancialYear
@@ -93,10 +94,7 @@ def _record_published_totals(rows, source_name: str, audit: Auditor) -> None:
             )
             audit.created(total)
         else:
-            before = snapshot(current)
-            current.amount = amount
-            current.save()
-            audit.changed(current, before)
+            change(current, audit, amount=amount)
 
 
 def import_published_allocations(data: bytes, *, source_name: str, actor, reason: str):
@@ -255,17 +253,15 @@ def approve_run(*, run: PlaceAllocationRun, audit: Auditor) -> PlaceAllocationRu
     for old in PlaceAllocationRun.objects.filter(
         icb=run.icb, financial_year=run.financial_year, line=run.line, status=RunStatus.APPROVED
     ):
-        before = snapshot(old)
-        old.status = RunStatus.SUPERSEDED
-        old.save(update_fields=["status", "updated_at"])
-        audit.changed(old, before)
-    before = snapshot(run)
-    run.status = RunStatus.APPROVED
-    run.approved_by = str(audit.actor)
-    run.approved_at = timezone.now()
-    run.save(update_fields=["status", "approved_by", "approved_at", "updated_at"])
-    audit.changed(run, before)
-    return run
+        change(old, audit, status=RunStatus.SUPERSEDED, update_fields=["status", "updated_at"])
+    return change(
+        run,
+        audit,
+        status=RunStatus.APPROVED,
+        approved_by=str(audit.actor),
+        approved_at=timezone.now(),
+        update_fields=["status", "approved_by", "approved_at", "updated_at"],
+    )
 
 
 @service("allocation.set_total")
@@ -298,8 +294,4 @@ def set_total(
         )
         audit.created(total)
         return total
-    before = snapshot(current)
-    current.amount, current.source = amount, source
-    current.save()
-    audit.changed(current, before)
-    return current
+    return change(current, audit, amount=amount, source=source)

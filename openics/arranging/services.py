@@ -24,7 +24,8 @@ from openics.arranging.models import (
 from openics.contracts import services as contracts
 from openics.contracts.models import Contract, ContractKind, Service
 from openics.contracts.services import value_over_term
-from openics.core.audit import Auditor, Refused, service, snapshot
+from openics.core.audit import Auditor, Refused, service
+from openics.core.changes import change
 from openics.kernel.money import Money
 from openics.organisations.models import Organisation
 from openics.regimes.model import RegimeError, RuleContext
@@ -283,14 +284,15 @@ def publish_intention(decision: SelectionDecision, *, published_on: date, audit:
             asked=asked,
         )
     period = procurement.standstill_period(ctx, published_on)
-    before = snapshot(decision)
-    decision.intention_published_on = published_on
-    decision.standstill_begins = period.begins
-    decision.standstill_ends = period.ends
-    decision.further_wait_ends = None
-    decision.status = DecisionStatus.STANDSTILL
-    decision.save()
-    audit.changed(decision, before)
+    change(
+        decision,
+        audit,
+        intention_published_on=published_on,
+        standstill_begins=period.begins,
+        standstill_ends=period.ends,
+        further_wait_ends=None,
+        status=DecisionStatus.STANDSTILL,
+    )
     count = decision.notices.filter(kind=NoticeKind.INTENTION).count()
     return _notice(
         kind=NoticeKind.INTENTION,
@@ -335,11 +337,8 @@ def receive_representation(
     rep = Representation.objects.create(
         decision=decision, provider=provider, received_on=received_on, summary=summary
     )
-    before = snapshot(decision)
-    decision.status = DecisionStatus.REVIEW
-    decision.save()
     audit.created(rep)
-    audit.changed(decision, before)
+    change(decision, audit, status=DecisionStatus.REVIEW)
     return rep
 
 
@@ -361,27 +360,31 @@ def review_representations(
             "the review cannot be decided before the representations arrived", asked=asked
         )
     for rep in pending:
-        before = snapshot(rep)
-        rep.outcome, rep.outcome_on, rep.outcome_reasons = outcome, decided_on, reasons
-        rep.save()
-        audit.changed(rep, before)
-    before = snapshot(decision)
+        change(rep, audit, outcome=outcome, outcome_on=decided_on, outcome_reasons=reasons)
     if outcome == "proceed":
-        decision.status = DecisionStatus.STANDSTILL
-        decision.further_wait_ends = procurement.further_wait_ends(
-            context(decision.regime_id, decided_on), decided_on
-        )
+        further = procurement.further_wait_ends(context(decision.regime_id, decided_on), decided_on)
+        values = {"status": DecisionStatus.STANDSTILL, "further_wait_ends": further}
     elif outcome == "go_back":
-        decision.status = DecisionStatus.DECIDED
-        decision.intention_published_on = decision.standstill_begins = None
-        decision.standstill_ends = decision.further_wait_ends = None
+        values = {"status": DecisionStatus.DECIDED, "intention_published_on": None}
+        values |= {"standstill_begins": None, "standstill_ends": None, "further_wait_ends": None}
     else:
-        decision.status = DecisionStatus.ABANDONED
-        decision.abandoned_on = decided_on
-        decision.abandonment_reason = reasons
-    decision.save()
-    audit.changed(decision, before)
-    return decision
+        values = {"status": DecisionStatus.ABANDONED, "abandoned_on": decided_on}
+        values["abandonment_reason"] = reasons
+    return change(decision, audit, **values)
+
+
+# The terms a contract awarded takes from its decision, each under the same name.
+TERMS_THE_CONTRACT_TAKES = (
+    "title",
+    "commissioner",
+    "provider",
+    "sector",
+    "place",
+    "annual_value",
+    "lifetime_value",
+    "extension_months",
+    "payment_mechanism",
+)
 
 
 @service("commissioning.award_contract")
@@ -440,18 +443,10 @@ def award_contract(
         raise Refused(f"there is already a contract {reference}", asked=asked)
     contract = contracts.enter_contract(
         reference=reference,
-        title=decision.title,
-        commissioner=decision.commissioner,
-        provider=decision.provider,
-        sector=decision.sector,
-        place=decision.place,
+        **{term: getattr(decision, term) for term in TERMS_THE_CONTRACT_TAKES},
         start=decision.proposed_start,
         end=decision.proposed_end,
-        annual_value=decision.annual_value,
-        lifetime_value=decision.lifetime_value,
         original_lifetime_value=decision.lifetime_value,
-        extension_months=decision.extension_months,
-        payment_mechanism=decision.payment_mechanism,
         fixed_monthly=fixed_monthly or Money(0),
         unit_price=unit_price or Money(0),
         activity_unit=activity_unit,
@@ -465,13 +460,14 @@ def award_contract(
         if standstill
         else ("urgent_award" if decision.process == "urgent_award" else "award_after_direct")
     )
-    before = snapshot(decision)
-    decision.contract = contract
-    decision.status = DecisionStatus.AWARDED
-    decision.awarded_on = awarded_on
-    decision.award_notice_due = procurement.notice_due(ctx, kind, awarded_on)
-    decision.save()
-    audit.changed(decision, before)
+    change(
+        decision,
+        audit,
+        contract=contract,
+        status=DecisionStatus.AWARDED,
+        awarded_on=awarded_on,
+        award_notice_due=procurement.notice_due(ctx, kind, awarded_on),
+    )
     return contract
 
 
@@ -539,12 +535,13 @@ def abandon(decision: SelectionDecision, *, on: date, reasons: str, audit: Audit
         raise Refused("say why the process is abandoned", asked=asked)
     if on < decision.decided_on:
         raise Refused("a process cannot be abandoned before it began", asked=asked)
-    before = snapshot(decision)
-    decision.status = DecisionStatus.ABANDONED
-    decision.abandoned_on = on
-    decision.abandonment_reason = reasons
-    decision.save()
-    audit.changed(decision, before)
+    change(
+        decision,
+        audit,
+        status=DecisionStatus.ABANDONED,
+        abandoned_on=on,
+        abandonment_reason=reasons,
+    )
     if decision.intention_published_on:
         _notice(
             kind=NoticeKind.ABANDONMENT,
@@ -642,12 +639,8 @@ def modify_contract(
         notice_due=procurement.notice_due(ctx, kind, decided_on) if notice_required else None,
         illustrative=illustrative,
     )
-    before = snapshot(contract)
-    contract.lifetime_value = lifetime_after
-    contract.end = end_after
-    contract.save()
     audit.created(modification)
-    audit.changed(contract, before)
+    change(contract, audit, lifetime_value=lifetime_after, end=end_after)
     return modification
 
 
@@ -737,8 +730,5 @@ def take_to_board(
         actor=audit.actor,
         reason=audit.reason,
     )
-    before = snapshot(decision)
-    decision.agenda_item = item
-    decision.save(update_fields=["agenda_item", "updated_at"])
-    audit.changed(decision, before)
+    change(decision, audit, agenda_item=item, update_fields=["agenda_item", "updated_at"])
     return item

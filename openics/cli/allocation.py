@@ -14,6 +14,7 @@ from openics.cli.runtime import (
     YEAR,
     cli_actor,
     fail,
+    failing_on,
     file_import,
     financial_year,
     main,
@@ -84,12 +85,8 @@ def allocation_places(icb_code, year, budget, component, pace, approve, reason) 
     """Share an ICB's budget between its places by weighted population, and explain it."""
     setup_django()
     from openics.allocation.services import AllocationError, approve_run, run_place_allocation
-    from openics.kernel.money import Money, MoneyError
 
-    try:
-        amount = Money.parse(budget)
-    except MoneyError as exc:
-        fail(str(exc))
+    amount = _money_option(budget)
     icb = organisation(icb_code)
     try:
         run = run_place_allocation(
@@ -192,10 +189,8 @@ def _thousands(k) -> str:
 def _money_option(text: str):
     from openics.kernel.money import Money, MoneyError
 
-    try:
+    with failing_on(MoneyError):
         return Money.parse(text)
-    except MoneyError as exc:
-        fail(str(exc))
 
 
 @allocation_group.command("pace")

@@ -15,6 +15,7 @@ from openics.cli.runtime import (
     YEAR,
     cli_actor,
     fail,
+    failing_on,
     file_import,
     import_group,
     main,
@@ -147,10 +148,8 @@ def organisations_group() -> None:
 def _lifecycle(fn, **kwargs) -> None:
     from openics.organisations.lifecycle import LifecycleError
 
-    try:
+    with failing_on(LifecycleError):
         fn(actor=cli_actor(), **kwargs)
-    except LifecycleError as exc:
-        fail(str(exc))
 
 
 @organisations_group.command("establish")

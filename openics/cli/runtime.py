@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import sys
+from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 
@@ -25,6 +26,15 @@ def setup_django() -> None:
 def fail(message: str):
     """Stops the command with a message on stderr and exit status 1; nothing is written."""
     raise click.ClickException(message)
+
+
+@contextmanager
+def failing_on(*errors: type[Exception]):
+    """Turns any of `errors` raised inside into a clear failure, with the error's message."""
+    try:
+        yield
+    except errors as exc:
+        fail(str(exc))
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -137,20 +147,16 @@ def organisation(code: str, *, kind: str | None = None):
     """The one body a code names, or a clear failure."""
     from openics.organisations.selectors import OrganisationNotFound, organisation_by_code
 
-    try:
+    with failing_on(OrganisationNotFound):
         return organisation_by_code(code, kind=kind)
-    except OrganisationNotFound as exc:
-        fail(str(exc))
 
 
 def financial_year(text: str) -> str:
     """A financial year as people write it (2025-26 or 2025/26), stored as 2025/26."""
     from openics.kernel.years import FinancialYear
 
-    try:
+    with failing_on(ValueError):
         return FinancialYear.parse(text).label
-    except ValueError as exc:
-        fail(str(exc))
 
 
 def parse_day(text: str | None) -> date:

@@ -76,14 +76,14 @@ def _contract(*, actor, reason, **fields) -> Contract:
     existing = Contract.objects.filter(reference=fields["reference"]).first()
     if existing:
         return existing
-    return contracts.enter_contract(**fields, actor=actor, reason=reason)
+    return contracts.enter_contract(
+        start=YEAR_START, end=YEAR_END, **fields, actor=actor, reason=reason
+    )
 
 
 def _block_contract(source: Account, annual: Money, who, **fields) -> None:
     """A one-year block contract paid in twelve equal months, committed in full from `source`."""
     contract = _contract(
-        start=YEAR_START,
-        end=YEAR_END,
         annual_value=annual,
         payment_mechanism=PaymentMechanism.BLOCK,
         fixed_monthly=Money(annual.pence // 12),
@@ -115,27 +115,22 @@ def load_books(actor: Actor, reason: str, data_dir: Path) -> None:
     who = {"actor": actor, "reason": reason}
     with transaction.atomic():
         orgs = _establish_providers(**who)
-        books.receive_allocation(
-            icb=icb,
-            amount=run.budget,
-            on=YEAR_START,
-            source=run,
-            description="Core services allocation for 2025/26 (NHS England's published 2024/25 "
-            "recurrent core allocation, the latest in the data)",
-            **who,
-        )
         pmc = PublishedAllocation.objects.get(
             icb=icb, financial_year="2024/25", line=AllocationLine.PRIMARY_MEDICAL_CARE
         )
         pmc_amount = Money.from_pounds(pmc.recurrent_k * 1000)
-        books.receive_allocation(
-            icb=icb,
-            amount=pmc_amount,
-            on=YEAR_START,
-            source=pmc,
-            description="Primary medical care allocation (published 2024/25 recurrent)",
-            **who,
-        )
+        for amount, source, description in (
+            (
+                run.budget,
+                run,
+                "Core services allocation for 2025/26 (NHS England's published 2024/25 "
+                "recurrent core allocation, the latest in the data)",
+            ),
+            (pmc_amount, pmc, "Primary medical care allocation (published 2024/25 recurrent)"),
+        ):
+            books.receive_allocation(
+                icb=icb, amount=amount, on=YEAR_START, source=source, description=description, **who
+            )
         books.delegate_to_places(run=run, on=YEAR_START, **who)
         places = {
             p.name.removesuffix(" place"): p
@@ -184,8 +179,6 @@ def _place_contracts(icb, places, orgs, who):
                 provider=provider,
                 sector=sector,
                 place=place,
-                start=YEAR_START,
-                end=YEAR_END,
                 annual_value=annual,
                 payment_mechanism=PaymentMechanism.BLENDED,
                 fixed_monthly=monthly,
@@ -207,8 +200,6 @@ def _place_contracts(icb, places, orgs, who):
             prime=prime,
             sector=sub["sector"],
             place=prime.place,
-            start=YEAR_START,
-            end=YEAR_END,
             annual_value=_share(prime.annual_value, share),
             payment_mechanism=PaymentMechanism.BLOCK,
             fixed_monthly=_share(prime.annual_value, share / 12),

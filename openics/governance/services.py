@@ -12,6 +12,7 @@ from __future__ import annotations
 from datetime import date
 
 from openics.core.audit import Refused, service, snapshot
+from openics.core.changes import change
 from openics.governance import facts, record
 from openics.governance.models import (
     AgendaItem,
@@ -274,12 +275,7 @@ def end_membership(*, membership: Membership, left_on: date, why: str, audit) ->
         )
     if not why.strip():
         raise Refused("say why the member is leaving; it goes on the public record")
-    before = snapshot(membership)
-    membership.left_on = left_on
-    membership.left_reason = why.strip()
-    membership.save()
-    audit.changed(membership, before)
-    return membership
+    return change(membership, audit, left_on=left_on, left_reason=why.strip())
 
 
 @service("governance.record_fppt")
@@ -338,11 +334,7 @@ def end_interest(*, declaration: Declaration, ends_on: date, audit) -> Declarati
         raise Refused(f"that interest already ended on {declaration.ends_on}")
     if ends_on < declaration.arose_on:
         raise Refused(f"an interest cannot end before it arose ({declaration.arose_on})")
-    before = snapshot(declaration)
-    declaration.ends_on = ends_on
-    declaration.save()
-    audit.changed(declaration, before)
-    return declaration
+    return change(declaration, audit, ends_on=ends_on)
 
 
 @service("governance.make_return")
@@ -747,11 +739,7 @@ def end_intervention(
         raise Refused(f"{intervention.reference} already ended on {intervention.ended_on}")
     if ended_on < intervention.made_on:
         raise Refused("it cannot end before it was made")
-    before = snapshot(intervention)
-    intervention.ended_on = ended_on
-    intervention.outcome = outcome
-    intervention.save()
-    audit.changed(intervention, before)
+    change(intervention, audit, ended_on=ended_on, outcome=outcome)
     record.append(
         audit=audit,
         kind="intervention_ended",

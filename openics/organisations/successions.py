@@ -28,6 +28,7 @@ from openics.organisations.models import (
     RelationshipKind,
     Succession,
 )
+from openics.organisations.selectors import current_children
 from openics.regimes.vocabulary import BodyKind
 from openics.sources import successions as tables
 from openics.sources.base import RowError
@@ -236,14 +237,7 @@ class _Plan:
 
 
 def _practices_of(icb: Organisation) -> list[Organisation]:
-    return list(
-        Organisation.objects.filter(
-            kind=BodyKind.GP_PRACTICE.value,
-            parent_links__parent=icb,
-            parent_links__kind=RelationshipKind.WITHIN,
-            parent_links__active_to__isnull=True,
-        ).order_by("code")
-    )
+    return list(current_children(icb, BodyKind.GP_PRACTICE).order_by("code"))
 
 
 def _largest_remainder(total: int, weights: dict[str, Decimal]) -> dict[str, int]:

@@ -16,6 +16,7 @@ from decimal import Decimal
 from django.db.models import Sum
 
 from openics.organisations.models import Organisation, Relationship, RelationshipKind
+from openics.organisations.selectors import current_children
 from openics.population.councils import council_now, is_district_code
 from openics.population.models import (
     IcbLocalAuthorityOverlap,
@@ -164,14 +165,7 @@ class PlaceResidents:
 def place_residents(icb: Organisation, financial_year: str, ctx: _Context) -> list[PlaceResidents]:
     """Each place of the ICB: the residents of the councils its practices are in, each
     council's residents (in this ICB) shared between places by their practices' lists there."""
-    places = list(
-        Organisation.objects.filter(
-            kind=BodyKind.PLACE.value,
-            parent_links__parent=icb,
-            parent_links__kind=RelationshipKind.WITHIN,
-            parent_links__active_to__isnull=True,
-        ).order_by("name")
-    )
+    places = list(current_children(icb, BodyKind.PLACE).order_by("name"))
     if not places:
         return []
     place_of = dict(
