@@ -46,17 +46,23 @@ class ImportReport:
     unchanged: int = 0
     closed: int = 0
     notes: list[str] = field(default_factory=list)
+    # What the file holds, in its own terms, said before what changed: "6,603 active GP
+    # practices, 52 dormant, 1,534 closed".
+    holds: str = ""
 
     def summary(self) -> str:
+        holds = f"{self.holds}; " if self.holds else ""
         return (
-            f"{self.rows:,} rows read ({self.layout}): {self.created:,} created, "
+            f"{self.rows:,} rows read ({self.layout}): {holds}{self.created:,} created, "
             f"{self.changed:,} changed, {self.unchanged:,} unchanged, {self.closed:,} closed"
         )
 
 
 def record_import(audit: Auditor, report: ImportReport, sha256: str) -> ImportRun:
     """Records one import of a file (what it was, what it changed, who ran it), audited."""
-    fields = {name: value for name, value in asdict(report).items() if name != "notes"}
+    fields = {
+        name: value for name, value in asdict(report).items() if name not in ("notes", "holds")
+    }
     run = ImportRun.objects.create(**fields, sha256=sha256, actor_label=str(audit.actor))
     audit.created(run)
     return run

@@ -112,8 +112,11 @@ class RegistryChanges:
         self._dirty[id(org)] = (org, before, list(changes))
         return org
 
-    def upsert_ods(self, kind: BodyKind, row, *, ownership: str, legal_form: str) -> Organisation:
-        """A body as an ODS file lists it: code, name, postcode, opening and closing days."""
+    def upsert_ods(
+        self, kind: BodyKind, row, *, ownership: str, legal_form: str, **also
+    ) -> Organisation:
+        """A body as an ODS file lists it: code, name, postcode, opening and closing days
+        (and any further fields given in `also`)."""
         return self.upsert(
             kind,
             row.code,
@@ -124,6 +127,7 @@ class RegistryChanges:
             legal_form=legal_form,
             active_from=row.open_date,
             active_to=row.close_date,
+            **also,
         )
 
     def upsert_practice(self, code: str, create_only: dict | None = None, **fields) -> Organisation:
@@ -228,13 +232,16 @@ def sync_relationships(
     """Makes the current links of the given kinds from children of one kind match `wanted`.
 
     Links no longer wanted are ended (active_to set), never deleted, so history stays.
-    Only children named in `wanted` are touched: a file about some practices says nothing
-    about the others.
+    Only children named in `wanted` are touched, and only their links to parents of the
+    kinds `wanted` names: a file about some practices says nothing about the others, and
+    one linking practices to ICBs says nothing about their sub-ICB locations.
     """
+    wanted = list(wanted)
     wanted_set = {(child.pk, parent.pk, kind) for child, parent, kind in wanted}
     children = {child_pk for child_pk, _, _ in wanted_set}
+    parent_kinds = {parent.kind for _, parent, _ in wanted}
     current = Relationship.objects.current().filter(
-        kind__in=kinds, child__kind=child_kind, child_id__in=children
+        kind__in=kinds, child__kind=child_kind, child_id__in=children, parent__kind__in=parent_kinds
     )
     # Compared as keys; only the links to end are loaded as instances.
     existing = {

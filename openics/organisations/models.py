@@ -42,6 +42,10 @@ class OrganisationQuerySet(models.QuerySet):
     def current(self) -> "OrganisationQuerySet":
         return self.filter(active_to__isnull=True)
 
+    def in_service(self) -> "OrganisationQuerySet":
+        """Current bodies that are not dormant: what "active practices" counts."""
+        return self.current().filter(dormant=False)
+
     def search(self, text: str) -> "OrganisationQuerySet":
         text = text.strip()
         if not text:
@@ -71,6 +75,11 @@ class Organisation(BaseModel):
     postcode = models.CharField(max_length=10, blank=True)
     active_from = models.DateField(null=True, blank=True)
     active_to = models.DateField(null=True, blank=True)
+    dormant = models.BooleanField(
+        default=False,
+        help_text="ODS lists it as dormant: not closed, and keeping its links, but not "
+        "providing services now",
+    )
     successor = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.PROTECT, related_name="predecessors"
     )
@@ -115,6 +124,13 @@ class Organisation(BaseModel):
     @property
     def is_current(self) -> bool:
         return self.active_to is None
+
+    @property
+    def status(self) -> str:
+        """ "closed" once it has a closing day, else "dormant" when ODS says so, else "active"."""
+        if self.active_to is not None:
+            return "closed"
+        return "dormant" if self.dormant else "active"
 
 
 class RelationshipKind(models.TextChoices):

@@ -1,38 +1,56 @@
-"""Importing ODS reference files: GP practices (epraccur), NHS trusts (etr), PCNs (ePCN)."""
+"""Importing ODS reference files: GP practices (epraccur), NHS trusts (etr), sub-ICB locations
+(eccg), PCNs and their members (ePCN, epcncorepartnerdetails), in either ODS layout."""
 
 from __future__ import annotations
 
 import hashlib
-from datetime import date
 
 from openics.core.audit import Auditor, service
 from openics.core.imports import ImportRejected, ImportReport, parse_or_reject, record_import
-from openics.organisations.importers import RegistryChanges, sync_relationships, unknown_icb_rows
+from openics.organisations.importers import (
+    ICBS_ESTABLISHED,
+    RegistryChanges,
+    sync_relationships,
+    unknown_icb_rows,
+)
 from openics.organisations.models import Organisation, OwnershipClass, RelationshipKind
 from openics.regimes.vocabulary import BodyKind
-from openics.sources.base import ODS_PRACTICE, RowError, SourceError
+from openics.sources.base import RowError, SourceError
+from openics.sources.ods import SUB_ICB_LOCATION_ROLE
 
-GP_PRACTICE_SETTING = "4"  # ODS prescribing setting for a GP practice
 NOT_APPLICABLE_ICB = "Q99"
 
 
-def _detect(data: bytes) -> str:
-    if data[:4] == b"PK\x03\x04":
-        return "pcns"
-    return "ods-csv"
+def _is_closed(row) -> bool:
+    return row.close_date is not None or row.status == "closed"
 
 
-def _close_date(row) -> date | None:
-    return row.close_date
+def _practices_held(rows) -> str:
+    """'6,603 active GP practices, 52 dormant, 1,534 closed' (and any proposed)."""
+    closed = sum(1 for r in rows if _is_closed(r))
+    dormant = sum(1 for r in rows if not _is_closed(r) and r.status == "dormant")
+    proposed = sum(1 for r in rows if not _is_closed(r) and r.status == "proposed")
+    active = len(rows) - closed - dormant - proposed
+    text = f"{active:,} active GP practices, {dormant:,} dormant, {closed:,} closed"
+    return text + (f", {proposed:,} proposed" if proposed else "")
+
+
+def _trust_kind(row) -> tuple[BodyKind, str]:
+    if "FOUNDATION TRUST" in row.name.upper():
+        return BodyKind.FOUNDATION_TRUST, "NHS foundation trust (public benefit corporation)"
+    return BodyKind.NHS_TRUST, "NHS trust"
 
 
 @service("organisations.import_ods")
 def _apply_ods(
-    *, rows, kind: str, source_name: str, sha256: str, layout: str, audit: Auditor
+    *, rows, kind: str, source_name: str, sha256: str, layout: str, read: int, audit: Auditor
 ) -> ImportReport:
     registry = RegistryChanges(audit)
     icbs = {o.code: o for o in Organisation.objects.filter(kind=BodyKind.ICB.value)}
-    report = ImportReport(f"ods-{kind}", source_name, layout, len(rows))
+    sub_icbs = {
+        o.code: o for o in Organisation.objects.filter(kind=BodyKind.SUB_ICB_LOCATION.value)
+    }
+    report = ImportReport(f"ods-{kind}", source_name, layout, read)
     links = []
     for row in rows:
         if kind == "practices":
@@ -41,27 +59,38 @@ def _apply_ods(
                 row,
                 ownership=OwnershipClass.GP_PARTNERSHIP,
                 legal_form="GP practice (contract holder)",
+                dormant=row.status == "dormant" and row.close_date is None,
             )
-        elif "FOUNDATION TRUST" in row.name.upper():
-            org = registry.upsert_ods(
-                BodyKind.FOUNDATION_TRUST,
-                row,
+        elif kind == "sub_icb_locations":
+            # The code may be older (a CCG's, from 2013); as a sub-ICB location of an ICB
+            # the body exists from the day ICBs did.
+            org = registry.upsert(
+                BodyKind.SUB_ICB_LOCATION,
+                row.code,
+                code=row.code,
+                name=row.name,
+                postcode=row.postcode,
                 ownership=OwnershipClass.NHS,
-                legal_form="NHS foundation trust (public benefit corporation)",
+                legal_form="Sub-ICB location (part of its ICB)",
+                active_from=max(row.open_date or ICBS_ESTABLISHED, ICBS_ESTABLISHED),
+                active_to=row.close_date,
             )
         else:
+            body_kind, legal_form = _trust_kind(row)
             org = registry.upsert_ods(
-                BodyKind.NHS_TRUST, row, ownership=OwnershipClass.NHS, legal_form="NHS trust"
+                body_kind, row, ownership=OwnershipClass.NHS, legal_form=legal_form
             )
         if row.close_date is None and row.icb_code in icbs:
             links.append((org, icbs[row.icb_code], RelationshipKind.WITHIN))
+        if kind == "practices" and row.close_date is None and row.commissioner_code in sub_icbs:
+            links.append((org, sub_icbs[row.commissioner_code], RelationshipKind.WITHIN))
     registry.save()
     audit_changes: list[dict] = []
-    child_kinds = (
-        [BodyKind.GP_PRACTICE.value]
-        if kind == "practices"
-        else [BodyKind.NHS_TRUST.value, BodyKind.FOUNDATION_TRUST.value]
-    )
+    child_kinds = {
+        "practices": [BodyKind.GP_PRACTICE.value],
+        "sub_icb_locations": [BodyKind.SUB_ICB_LOCATION.value],
+        "trusts": [BodyKind.NHS_TRUST.value, BodyKind.FOUNDATION_TRUST.value],
+    }[kind]
     for child_kind in child_kinds:
         wanted = [link for link in links if link[0].kind == child_kind]
         made, ended = sync_relationships(
@@ -71,8 +100,35 @@ def _apply_ods(
         report.changed += ended
     registry.finish(report, audit_changes)
     report.closed = registry.report_closed
+    if kind == "practices":
+        report.holds = _practices_held(rows)
+        if sub_icbs:
+            linked = sum(1 for _, parent, _ in links if parent.kind == BodyKind.SUB_ICB_LOCATION)
+            report.notes.append(f"{linked:,} practices linked to their sub-ICB location")
+        else:
+            report.notes.append(
+                "no sub-ICB locations are loaded, so practices were not linked to them "
+                "(import eccg.csv first)"
+            )
+    elif kind == "sub_icb_locations":
+        report.holds = f"{len(rows):,} sub-ICB locations"
+    else:
+        open_now = sum(1 for r in rows if r.close_date is None)
+        report.holds = f"{open_now:,} open trusts, {len(rows) - open_now:,} closed"
+    if read != len(rows):
+        report.notes.append(
+            f"{read - len(rows):,} rows of other kinds were read and left out ({_left_out(kind)})"
+        )
     record_import(audit, report, sha256)
     return report
+
+
+def _left_out(kind: str) -> str:
+    return {
+        "practices": "prescribing cost centres that are not GP practices",
+        "sub_icb_locations": "closed CCGs, sub-ICB reporting entities and commissioning hubs",
+        "trusts": "",
+    }[kind]
 
 
 @service("organisations.import_pcns")
@@ -83,12 +139,16 @@ def _apply_pcns(
     report = ImportReport("ods-pcns", source_name, layout, len(pcns) + len(members))
     by_code = {}
     for row in pcns:
-        by_code[row.code] = registry.upsert_ods(
-            BodyKind.PCN,
-            row,
-            ownership=OwnershipClass.GP_PARTNERSHIP,
-            legal_form="Primary care network",
-        )
+        if row.open_date is None and row.close_date is None and not row.postcode:
+            # A file of memberships names its PCNs but not their dates: leave those alone.
+            by_code[row.code] = registry.upsert_pcn(row.code, row.name)
+        else:
+            by_code[row.code] = registry.upsert_ods(
+                BodyKind.PCN,
+                row,
+                ownership=OwnershipClass.GP_PARTNERSHIP,
+                legal_form="Primary care network",
+            )
     registry.save()
     practices = {o.code: o for o in Organisation.objects.filter(kind=BodyKind.GP_PRACTICE.value)}
     links, unknown = [], set()
@@ -106,6 +166,8 @@ def _apply_pcns(
     )
     report.created, report.changed = made, ended
     registry.finish(report, audit_changes)
+    current = sum(1 for row in members if row.end_date is None)
+    report.holds = f"{len(pcns):,} PCNs, {current:,} current memberships"
     if unknown:
         report.notes.append(
             f"{len(unknown)} partner practice code(s) are not in the registry and were left out "
@@ -120,21 +182,39 @@ def _reject_if(source_name: str, errors: list[RowError]) -> None:
         raise ImportRejected(source_name, sorted(errors, key=lambda e: e.line))
 
 
+def _refuse(source_name: str, problem: str) -> ImportRejected:
+    return ImportRejected(
+        source_name, message=f"{source_name} was rejected: {problem}; nothing was written"
+    )
+
+
 def import_ods_file(data: bytes, *, source_name: str, actor, reason: str) -> ImportReport:
-    """Imports an ODS file; which one it is, is recognised from its contents."""
-    from openics.sources.ods import parse_epcn, parse_ods_csv
+    """Imports an ODS file; which one it is, and in which layout, is recognised from its
+    contents: practices (epraccur), trusts (etr) or sub-ICB locations (eccg) in the legacy
+    or DSE layout, PCN membership as the DSE CSV or the ePCN workbook."""
+    from openics.sources.ods import (
+        is_csv_pcn_membership,
+        is_gp_practice,
+        ods_layout,
+        parse_epcn,
+        parse_ods_csv,
+        parse_pcn_partners_csv,
+    )
 
     sha256 = hashlib.sha256(data).hexdigest()
     try:
-        if _detect(data) == "pcns":
-            pcns, members = parse_epcn(data, source_name)
+        if data[:4] == b"PK\x03\x04" or is_csv_pcn_membership(data):
+            reader = parse_epcn if data[:4] == b"PK\x03\x04" else parse_pcn_partners_csv
+            pcns, members = reader(data, source_name)
             _reject_if(source_name, pcns.errors + members.errors)
+            if not members.rows and not pcns.rows:
+                raise _refuse(source_name, f"it holds no PCNs ({members.layout})")
             return _apply_pcns(
                 pcns=pcns.rows,
                 members=members.rows,
                 source_name=source_name,
                 sha256=sha256,
-                layout=pcns.layout,
+                layout=members.layout,
                 actor=actor,
                 reason=reason,
             )
@@ -142,11 +222,20 @@ def import_ods_file(data: bytes, *, source_name: str, actor, reason: str) -> Imp
     except SourceError as exc:
         raise ImportRejected(source_name, message=f"{source_name} was rejected: {exc}") from exc
     _reject_if(source_name, parsed.errors)
-    practice_like = sum(1 for r in parsed.rows if ODS_PRACTICE.match(r.code))
-    kind = "practices" if practice_like > len(parsed.rows) / 2 else "trusts"
+    layout = ods_layout(parsed.layout)
     rows = parsed.rows
-    if kind == "practices":
-        rows = [r for r in rows if r.setting == GP_PRACTICE_SETTING]
+    if layout.holds == "practices":
+        rows = [r for r in rows if is_gp_practice(r)]
+        what = "GP practices (role RO76)" if layout.roles else "GP practices (setting 4)"
+    elif layout.holds == "sub_icb_locations":
+        rows = [r for r in rows if SUB_ICB_LOCATION_ROLE in r.roles]
+        what = f"sub-ICB locations (role {SUB_ICB_LOCATION_ROLE})"
+    else:
+        what = "trusts"
+    if not rows:
+        raise _refuse(
+            source_name, f"read as {layout.name}, its {len(parsed.rows):,} rows hold no {what}"
+        )
     linked = [
         r for r in rows if r.close_date is None and r.icb_code and r.icb_code != NOT_APPLICABLE_ICB
     ]
@@ -156,10 +245,11 @@ def import_ods_file(data: bytes, *, source_name: str, actor, reason: str) -> Imp
     _reject_if(source_name, errors)
     return _apply_ods(
         rows=rows,
-        kind=kind,
+        kind=layout.holds,
         source_name=source_name,
         sha256=sha256,
         layout=parsed.layout,
+        read=len(parsed.rows),
         actor=actor,
         reason=reason,
     )

@@ -11,6 +11,7 @@ class BodyKind(StrEnum):
     NHS_TDA = "nhs_tda"
     CCG = "ccg"
     ICB = "icb"
+    SUB_ICB_LOCATION = "sub_icb_location"
     ICP = "icp"
     PLACE = "place"
     NHS_TRUST = "nhs_trust"
@@ -37,6 +38,7 @@ BODY_KIND_LABELS: dict[BodyKind, str] = {
     BodyKind.NHS_TDA: "NHS Trust Development Authority",
     BodyKind.CCG: "clinical commissioning group",
     BodyKind.ICB: "integrated care board",
+    BodyKind.SUB_ICB_LOCATION: "sub-ICB location",
     BodyKind.ICP: "integrated care partnership",
     BodyKind.PLACE: "place-based partnership",
     BodyKind.NHS_TRUST: "NHS trust",

@@ -50,7 +50,7 @@ class PracticeRow:
 
 @dataclass(frozen=True)
 class OdsOrganisationRow:
-    """One organisation from a legacy headerless ODS CSV (epraccur, etr)."""
+    """One organisation from a headerless ODS CSV (epraccur, etr, eccg), in either layout."""
 
     line: int
     code: str
@@ -61,10 +61,13 @@ class OdsOrganisationRow:
     postcode: str
     open_date: date | None
     close_date: date | None
-    status: str  # A active, C closed, D dormant, P proposed (blank for trusts)
+    # What the status column means, whichever word the layout uses: "active", "closed",
+    # "dormant", "proposed", or "" where the layout has no status (etr, eccg).
+    status: str
     sub_type: str
     commissioner_code: str  # sub-ICB location
-    setting: str  # prescribing setting (epraccur: 4 = GP practice)
+    setting: str  # legacy prescribing setting (epraccur: 4 = GP practice); "" in the DSE layout
+    roles: tuple[str, ...] = ()  # ODS role codes (DSE epraccur col 26, eccg col 14), e.g. RO76
 
 
 @dataclass(frozen=True)
