@@ -62,12 +62,13 @@ def registry(on: date) -> list[CheckResult]:
         .filter(n__gt=1)
         .count()
     )
-    practices = Organisation.objects.current().filter(kind="gp_practice").count()
+    practices = Organisation.objects.in_service().filter(kind="gp_practice").count()
+    dormant = Organisation.objects.current().filter(kind="gp_practice", dormant=True).count()
     results.append(
         CheckResult(
             "Practices",
             multi == 0,
-            f"{practices:,} current practices, each in at most one ICB"
+            f"{practices:,} active practices ({dormant:,} dormant besides), each in at most one ICB"
             if multi == 0
             else f"{multi} practice(s) are in more than one ICB at once",
         )

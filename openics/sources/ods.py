@@ -263,8 +263,11 @@ def _ods_row(
     opened, closed = _dates(problems, cell[_OPENED], cell[_CLOSED], ("open date", "close date"))
     status = _status(layout, cell, problems)
     roles = _roles(layout, cell, problems)
-    if status == "closed" and closed is None and layout is DSE_EPRACCUR:
-        problems.append("status INACTIVE but no close date")
+    if layout is DSE_EPRACCUR:
+        if status == "closed" and closed is None:
+            problems.append("status INACTIVE but no close date")
+        if GP_PRACTICE_ROLE in roles and not ODS_PRACTICE.match(code):
+            problems.append(f"code {code!r} has role RO76 but is not a GP practice code")
     if problems:
         return None, problems
     row = OdsOrganisationRow(

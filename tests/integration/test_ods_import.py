@@ -220,3 +220,188 @@ def test_the_practice_map_sets_pcn_membership_and_moves_practices_between_icbs(i
     with pytest.raises(ImportRejected) as caught:
         import_practice_map(bad, source_name="map3.csv", actor=ACTOR, reason="test")
     assert caught.value.errors[0].line == 2
+
+
+# --- the Data Search and Export (DSE) layout, sub-ICB locations, dormant practices --------
+
+
+def _dse_line(
+    code: str,
+    name: str,
+    icb: str = "QUA",
+    *,
+    status: str = "ACTIVE",
+    roles: str = "RO76",
+    closed: str = "",
+    commissioner: str = "D2P2L",
+) -> str:
+    """One line of the DSE epraccur as ODS publishes it (27 quoted columns, no header)."""
+    cells = [""] * 27
+    cells[0:4] = [code, name, "Y60", icb]
+    cells[4], cells[7], cells[9] = "1 HIGH ST", "DUDLEY", "DY1 2HQ"
+    cells[10:15] = ["20000401", closed, status, "B", commissioner]
+    cells[21], cells[23], cells[25] = "1", commissioner, roles
+    return ",".join(f'"{c}"' for c in cells)
+
+
+def _eccg_line(code: str, name: str, icb: str = "QUA", roles: str = "RO319", closed="") -> str:
+    """One line of the legacy eccg: role codes in column 14, no status."""
+    cells = [""] * 27
+    cells[0:4] = [code, name, "Y60", icb]
+    cells[4], cells[7], cells[9] = "1 HIGH ST", "DUDLEY", "DY1 2HQ"
+    cells[10:14] = ["20130401", closed, "", roles]
+    cells[21] = "1"
+    return ",".join(f'"{c}"' for c in cells)
+
+
+def _import(lines: list[str], name: str):
+    data = "\n".join(lines).encode()
+    return import_ods_file(data, source_name=name, actor=ACTOR, reason="test")
+
+
+def test_a_dse_practice_file_imports_counting_active_dormant_and_closed_practices(icbs):
+    report = _import(
+        [
+            _dse_line("M00001", "PRACTICE ONE"),
+            _dse_line("M00002", "PRACTICE TWO", roles="RO76|RO268"),
+            _dse_line("M00003", "PRACTICE THREE", status="DORMANT"),
+            _dse_line("M00004", "PRACTICE FOUR", status="INACTIVE", closed="20250331"),
+            _dse_line("Y00001", "A COMMUNITY CLINIC", roles="RO247"),
+            _dse_line("Y00002", "AN UNNAMED COST CENTRE", roles=""),
+        ],
+        "some-file.csv",
+    )
+    assert report.layout == "ods-dse-epraccur"
+    assert report.summary().startswith(
+        "6 rows read (ods-dse-epraccur): 2 active GP practices, 1 dormant, 1 closed; "
+    )
+    assert any("2 rows of other kinds" in note for note in report.notes)
+    dormant = Organisation.objects.get(code="M00003")
+    assert (dormant.status, dormant.dormant, dormant.active_to) == ("dormant", True, None)
+    # dormant: kept in the registry with its links, but not counted as an active practice
+    assert Relationship.objects.current().filter(child=dormant, parent__code="QUA").exists()
+    in_service = Organisation.objects.of_kind("gp_practice").in_service()
+    assert set(in_service.values_list("code", flat=True)) >= {"M00001", "M00002"}
+    assert not in_service.filter(code__in=["M00003", "M00004"]).exists()
+    assert Organisation.objects.get(code="M00004").status == "closed"
+    assert not Organisation.objects.filter(code__in=["Y00001", "Y00002"]).exists()
+
+
+def test_a_practice_that_wakes_from_dormancy_is_active_again(icbs):
+    _import([_dse_line("M00003", "PRACTICE THREE", status="DORMANT")], "a.csv")
+    again = _import([_dse_line("M00003", "PRACTICE THREE")], "b.csv")
+    assert again.changed == 1
+    assert Organisation.objects.get(code="M00003").status == "active"
+
+
+@pytest.mark.parametrize(
+    "line, value",
+    [
+        pytest.param(_dse_line("M00009", "X", status="CLOSED"), "'CLOSED'", id="status word"),
+        pytest.param(_dse_line("M00009", "X", roles="RO76|RO999"), "RO999", id="role code"),
+        pytest.param(_dse_line("M00009", "X", roles="RO76|GP"), "GP", id="malformed role"),
+        pytest.param(_dse_line("M0009", "X"), "'M0009'", id="malformed code"),
+        pytest.param(_dse_line("M00009", "X", status="A"), "'A'", id="a legacy status"),
+    ],
+)
+def test_a_value_outside_the_dse_vocabulary_is_refused_with_its_line_and_value(icbs, line, value):
+    with pytest.raises(ImportRejected) as caught:
+        _import([_dse_line("M10001", "PRACTICE TEN THOUSAND"), line], "epraccur.csv")
+    [error] = caught.value.errors
+    assert error.line == 2 and value in error.reason
+    assert not Organisation.objects.filter(code="M10001").exists()
+
+
+def test_a_dse_file_with_no_gp_practices_is_refused_and_writes_nothing(icbs):
+    before = Organisation.objects.count()
+    with pytest.raises(ImportRejected, match="hold no GP practices") as caught:
+        _import([_dse_line("Y00001", "A CLINIC", roles="RO247")], "epraccur.csv")
+    assert "nothing was written" in str(caught.value)
+    assert Organisation.objects.count() == before
+
+
+def test_an_unknown_layout_or_a_file_of_another_kind_is_refused_and_writes_nothing(icbs):
+    before = Organisation.objects.count()
+    with pytest.raises(ImportRejected, match="not an ODS layout OpenICS knows"):
+        _import(['"RNA","A TRUST","Y60","QUA","X"'], "etr.csv")
+    with pytest.raises(ImportRejected, match="header row"):
+        _import([MAP_HEADER, _map_line("M00001", "U11111")], "epraccur.csv")
+    assert Organisation.objects.count() == before
+
+
+def test_sub_icb_locations_from_eccg_are_within_their_icb_and_practices_link_to_them(icbs):
+    report = _import(
+        [
+            _eccg_line("00C", "NHS DARLINGTON CCG", roles="", closed="20200331"),
+            _eccg_line("D2P2L", "NHS BLACK COUNTRY ICB - D2P2L"),
+            _eccg_line("A4R1E", "SOMEWHERE - SUB-ICB REPORTING ENTITY", roles="RO327"),
+        ],
+        "eccg.csv",
+    )
+    assert report.summary().startswith("3 rows read (ods-legacy-eccg): 1 sub-ICB locations; ")
+    sub_icb = Organisation.objects.get(code="D2P2L")
+    assert (sub_icb.kind, str(sub_icb.active_from)) == ("sub_icb_location", "2022-07-01")
+    assert Relationship.objects.current().filter(child=sub_icb, parent__code="QUA").exists()
+    assert not Organisation.objects.filter(code__in=["00C", "A4R1E"]).exists()
+    # a practice commissioned by D2P2L is within it as well as within its ICB
+    _import([_dse_line("M00001", "PRACTICE ONE")], "epraccur.csv")
+    parents = Relationship.objects.current().filter(child__code="M00001", kind="within")
+    assert set(parents.values_list("parent__code", flat=True)) == {"QUA", "D2P2L"}
+    # and a later practice map, about ICBs only, leaves the sub-ICB link alone
+    from openics.organisations.ods_import import import_practice_map
+
+    data = "\n".join([MAP_HEADER, _map_line("M00001", "U11111")]).encode()
+    import_practice_map(data, source_name="map.csv", actor=ACTOR, reason="test")
+    assert parents.filter(parent__code="D2P2L").exists()
+
+
+def test_an_eccg_file_with_an_unknown_role_is_refused_with_its_line(icbs):
+    with pytest.raises(ImportRejected) as caught:
+        _import([_eccg_line("D2P2L", "X"), _eccg_line("15E", "Y", roles="RO999")], "eccg.csv")
+    assert [(e.line, "RO999" in e.reason) for e in caught.value.errors] == [(2, True)]
+
+
+def _partner_line(practice: str, pcn: str, joined="20190701", left="") -> str:
+    cells = [practice, f"PRACTICE {practice}", "D2P2L", "NHS BLACK COUNTRY ICB - D2P2L"]
+    cells += [pcn, f"PCN {pcn}", "D2P2L", "NHS BLACK COUNTRY ICB - D2P2L", joined, left, "TRUE"]
+    return ",".join(f'"{c}"' for c in cells)
+
+
+def test_pcn_membership_from_the_dse_csv(icbs):
+    report = _import(
+        [_partner_line("M00001", "U12345"), _partner_line("M00002", "U12345", left="20230331")],
+        "members.csv",
+    )
+    assert report.layout == "ods-dse-epcncorepartnerdetails"
+    assert "1 PCNs, 1 current memberships" in report.summary()
+    member = Relationship.objects.current().get(child__code="M00001", kind="member")
+    assert (member.parent.code, member.parent.name) == ("U12345", "PCN U12345")
+    with pytest.raises(ImportRejected) as caught:
+        _import([_partner_line("M00001", "U12345"), _partner_line("M00002", "X1")], "m.csv")
+    assert [(e.line, "'X1'" in e.reason) for e in caught.value.errors] == [(2, True)]
+
+
+def test_the_real_dse_sample_imports_with_its_active_practice_count(icbs):
+    """62 lines copied byte for byte from ODS's DSE epraccur of 2 March 2026 (data/SOURCES.md)."""
+    import csv
+    from pathlib import Path
+
+    from openics.organisations.models import OwnershipClass
+
+    data = (Path(__file__).parents[2] / "data/ods-2026/epraccur_dse_sample.csv").read_bytes()
+    rows = list(csv.reader(data.decode().splitlines()))
+    for code in {r[3] for r in rows if r[3]} - {"QUA"}:
+        Organisation.objects.create(kind="icb", code=code, name=code, ownership=OwnershipClass.NHS)
+    report = import_ods_file(data, source_name="epraccur.csv", actor=ACTOR, reason="test")
+    assert report.summary().startswith(
+        "62 rows read (ods-dse-epraccur): 42 active GP practices, 7 dormant, 9 closed; "
+    )
+    assert Organisation.objects.of_kind("gp_practice").filter(dormant=True).count() == 7
+
+
+def test_a_dormant_practice_says_so_on_its_page_and_in_search(icbs, client):
+    _import([_dse_line("M00003", "PRACTICE THREE", status="DORMANT")], "epraccur.csv")
+    page = client.get("/organisations/gp_practice/M00003/").content.decode()
+    assert "Dormant: ODS lists it as neither active nor closed" in page
+    found = client.get("/organisations/search/?q=M00003").content.decode()
+    assert "(dormant)" in found
