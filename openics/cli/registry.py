@@ -56,7 +56,9 @@ def import_practices(file: Path, year: str | None, strict: bool, reason: str | N
 
 @file_import("ods", "ODS organisations", "openics.organisations.ods_import.import_ods_file")
 def import_ods():
-    """An ODS file: GP practices (epraccur.csv), NHS trusts (etr.csv) or PCNs (ePCN.xlsx)."""
+    """An ODS file: GP practices (epraccur), NHS trusts (etr), sub-ICB locations (eccg) or
+    PCN membership (ePCN.xlsx, epcncorepartnerdetails), in the legacy or the Data Search and
+    Export layout, recognised from the content; the report names the layout read."""
 
 
 @file_import("practice-map", "practice map", "openics.organisations.ods_import.import_practice_map")
