@@ -16,7 +16,7 @@ from openics.organisations.importers import (
 from openics.organisations.models import Organisation, OwnershipClass, RelationshipKind
 from openics.regimes.vocabulary import BodyKind
 from openics.sources.base import RowError, SourceError
-from openics.sources.ods import SUB_ICB_LOCATION_ROLE
+from openics.sources.ods import DSE_PCN_PARTNERS_LAYOUT, SUB_ICB_LOCATION_ROLE
 
 NOT_APPLICABLE_ICB = "Q99"
 
@@ -136,7 +136,9 @@ def _apply_pcns(
     *, pcns, members, source_name: str, sha256: str, layout: str, audit: Auditor
 ) -> ImportReport:
     registry = RegistryChanges(audit)
-    report = ImportReport("ods-pcns", source_name, layout, len(pcns) + len(members))
+    # The workbook has a row per PCN and one per membership; the DSE CSV only the latter.
+    read = len(members) if layout == DSE_PCN_PARTNERS_LAYOUT else len(pcns) + len(members)
+    report = ImportReport("ods-pcns", source_name, layout, read)
     by_code = {}
     for row in pcns:
         if row.open_date is None and row.close_date is None and not row.postcode:

@@ -373,7 +373,9 @@ def test_pcn_membership_from_the_dse_csv(icbs):
         "members.csv",
     )
     assert report.layout == "ods-dse-epcncorepartnerdetails"
-    assert "1 PCNs, 1 current memberships" in report.summary()
+    assert report.summary().startswith(
+        "2 rows read (ods-dse-epcncorepartnerdetails): 1 PCNs, 1 current memberships; "
+    )
     member = Relationship.objects.current().get(child__code="M00001", kind="member")
     assert (member.parent.code, member.parent.name) == ("U12345", "PCN U12345")
     with pytest.raises(ImportRejected) as caught:
