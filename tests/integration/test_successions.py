@@ -197,3 +197,47 @@ def test_the_pages_name_successors_and_predecessors(registry, client):
     assert "Predecessors" in thames
     assert "/organisations/icb/QNQ/" in thames and "/organisations/icb/QU9/" in thames
     assert "/money/QNQ/" in thames  # its allocations stay reachable
+
+
+def test_a_trusts_file_of_june_2026_names_the_new_icbs_and_imports(registry):
+    """Before the successions a trust of a new ICB is refused; after them it imports."""
+    from openics.organisations.ods_import import import_ods_file
+
+    row = [
+        "RQX",
+        "HOMERTON HEALTHCARE NHS FOUNDATION TRUST",
+        "Y56",
+        "Z9B2Z",
+        "HOMERTON ROW",
+        "",
+        "",
+        "LONDON",
+        "",
+        "E9 6SR",
+        "20010401",
+        "",
+        "",
+        "",
+        "",
+        "",
+        "",
+        "",
+        "",
+        "",
+        "",
+        "0",
+        "",
+        "B",
+        "",
+        "",
+        "",
+    ]
+    data = (",".join(f'"{cell}"' for cell in row) + "\n").encode()
+    with pytest.raises(ImportRejected) as refused:
+        import_ods_file(data, source_name="etr_2026-06.csv", actor=ACTOR, reason="too early")
+    assert "Z9B2Z" in refused.value.report()
+    import_successions(_files(), actor=ACTOR, reason="the 2026 successions")
+    report = import_ods_file(data, source_name="etr_2026-06.csv", actor=ACTOR, reason="June")
+    assert report.rows == 1 and report.created >= 1
+    trust = Organisation.objects.get(code="RQX", kind__in=["nhs_trust", "foundation_trust"])
+    assert trust.parent_links.current().get(kind="within").parent.code == "Z9B2Z"
