@@ -8,6 +8,7 @@ from ninja.errors import HttpError
 from ninja.pagination import LimitOffsetPagination, paginate
 
 from openics.kernel.years import FinancialYear
+from openics.organisations import selectors
 from openics.organisations.models import Organisation
 from openics.organisations.selectors import OrganisationNotFound, organisation_by_code
 from openics.population import selectors as population_selectors
@@ -42,8 +43,20 @@ class LinkOut(Schema):
     active_from: date | None
 
 
+class SuccessionOut(Schema):
+    kind: str
+    on: date
+    code: str
+    name: str
+    practices: int
+    note: str
+
+
 class OrganisationDetailOut(OrganisationOut):
+    status: str
     belongs_to: list[LinkOut]
+    succeeded_by: list[SuccessionOut]
+    succeeded: list[SuccessionOut]
 
 
 class PopulationOut(Schema):
@@ -167,7 +180,24 @@ def organisation_detail(request, kind: str, code: str):
         }
         for link in links
     ]
+    org.succeeded_by = [
+        _succession(s, s.successor) for s in selectors.successions_from(org).order_by("on")
+    ]
+    org.succeeded = [
+        _succession(s, s.predecessor) for s in selectors.successions_into(org).order_by("on")
+    ]
     return org
+
+
+def _succession(succession, other) -> dict:
+    return {
+        "kind": succession.kind,
+        "on": succession.on,
+        "code": other.public_code,
+        "name": other.name,
+        "practices": succession.practices,
+        "note": succession.note,
+    }
 
 
 @router.get(

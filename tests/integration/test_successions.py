@@ -197,6 +197,14 @@ def test_the_pages_name_successors_and_predecessors(registry, client):
     assert "Predecessors" in thames
     assert "/organisations/icb/QNQ/" in thames and "/organisations/icb/QU9/" in thames
     assert "/money/QNQ/" in thames  # its allocations stay reachable
+    # the API says the same as the pages
+    api = client.get("/api/organisations/icb/QNQ").json()
+    assert api["status"] == "closed"
+    assert {s["code"] for s in api["succeeded_by"]} == {"QRL", "S0E4D", "S9B9J"}
+    moved = Organisation.objects.get(kind="icb", code="QNQ").successions_out.all()
+    assert sum(s["practices"] for s in api["succeeded_by"]) == sum(m.practices for m in moved) > 0
+    new = client.get("/api/organisations/icb/S0E4D").json()
+    assert {s["code"] for s in new["succeeded"]} == {"QNQ", "QU9"} and new["status"] == "active"
 
 
 def test_a_trusts_file_of_june_2026_names_the_new_icbs_and_imports(registry):
