@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from openics.allocation import formula
+from openics.kernel import spreadsheets
 from openics.kernel.money import Money, MoneyError
 from openics.organisations import selectors as registry
 from openics.organisations.models import Organisation, Relationship, RelationshipKind
@@ -289,9 +290,9 @@ def render(rows: list[dict], fmt: str) -> str:
         return json.dumps(text, indent=1) + "\n"
     if fmt == "csv":
         out = io.StringIO()
-        writer = csv.DictWriter(out, fieldnames=columns, lineterminator="\n")
-        writer.writeheader()
-        writer.writerows(text)
+        writer = spreadsheets.writer(out)
+        writer.writerow(columns)
+        writer.writerows([row[c] for c in columns] for row in text)
         return out.getvalue()
     short = [
         {

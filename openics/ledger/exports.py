@@ -8,7 +8,6 @@ each account at the end, so `bean-check` proves the books add up independently o
 
 from __future__ import annotations
 
-import csv
 import re
 from collections.abc import Iterator
 from datetime import date, timedelta
@@ -16,6 +15,7 @@ from typing import TextIO
 
 from django.db.models import Min
 
+from openics.kernel import spreadsheets
 from openics.kernel.money import Money
 from openics.kernel.years import FinancialYear
 from openics.ledger.models import Account, Posting, Purpose, Transaction, TransactionKind
@@ -71,7 +71,7 @@ def spend_over_25k(body: Organisation, year: str) -> Iterator[list[str]]:
 
 
 def write_spend_over_25k(body: Organisation, year: str, out: TextIO) -> int:
-    writer = csv.writer(out, lineterminator="\n")
+    writer = spreadsheets.writer(out)
     writer.writerow(SPEND_COLUMNS)
     count = 0
     for row in spend_over_25k(body, year):

@@ -13,6 +13,7 @@ from django.utils import timezone
 from openics.arranging import selectors
 from openics.arranging.facts import regard_flags
 from openics.arranging.models import DecisionStatus, Process
+from openics.kernel import spreadsheets
 from openics.organisations.models import OwnershipClass
 
 _CRUMBS = [{"href": "/", "text": "Home"}, {"href": "/arranging/decisions/", "text": "Decisions"}]
@@ -164,8 +165,6 @@ def annual_summary(request):
 
 
 def annual_summary_csv(request):
-    import csv
-
     from django.http import HttpResponse
 
     year, error = _summary_year(request)
@@ -173,7 +172,7 @@ def annual_summary_csv(request):
         return HttpResponse(error, status=400, content_type="text/plain; charset=utf-8")
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="psr-annual-summary-{year.slug}.csv"'
-    writer = csv.writer(response, lineterminator="\n")
+    writer = spreadsheets.writer(response)
     writer.writerow(
         ["authority", "authority_code", "financial_year", "item", "value", "illustrative"]
     )

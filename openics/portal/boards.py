@@ -5,13 +5,12 @@ and always as things stand today."""
 
 from __future__ import annotations
 
-import csv
-
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
 from openics.governance import selectors
+from openics.kernel import spreadsheets
 
 _HOME = {"href": "/", "text": "Home"}
 _BOARDS = {"href": "/boards/", "text": "Boards"}
@@ -70,7 +69,7 @@ def interests(request):
 def _csv(name: str, columns, rows) -> HttpResponse:
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{name}"'
-    writer = csv.writer(response, lineterminator="\n")
+    writer = spreadsheets.writer(response)
     writer.writerow([column for column, _ in columns])
     writer.writerows(rows)
     return response

@@ -622,3 +622,17 @@ def test_the_api_gives_the_register_and_the_record(client, world):
     assert entries["entries"][1]["previous_hash"] == first["hash"]
     page = client.get("/api/governance/record?offset=1&limit=1").json()
     assert page["count"] == 3 and [e["sequence"] for e in page["entries"]] == [2]
+
+
+def test_an_interest_that_looks_like_a_formula_is_text_in_the_csv(client, world):
+    from openics.governance.models import Declaration
+
+    declaration = (
+        Declaration.objects.filter(illustrative=False).first() or Declaration.objects.first()
+    )
+    Declaration.objects.filter(pk=declaration.pk).update(nature='=HYPERLINK("http://x","y")')
+    response = client.get("/boards/interests.csv")
+    rows = list(csv.reader(io.StringIO(response.content.decode(), newline="")))
+    cells = [cell for row in rows for cell in row]
+    assert '\'=HYPERLINK("http://x","y")' in cells
+    assert not any(cell.startswith("=") for cell in cells)
