@@ -52,10 +52,32 @@ def run_checks(on: date | None = None) -> Iterator[CheckResult]:
     for check in sorted(_CHECKS.values(), key=lambda c: (c.order, c.name)):
         if check.needs_database and not database_ok:
             continue
-        for result in check.run(on):
+        for result in _results_of(check, on):
             if result.name == "Database" and not result.ok:
                 database_ok = False
             yield result
+
+
+def _results_of(check: _Check, on: date) -> list[CheckResult]:
+    """A check's results; a check that breaks on what it finds is a failure it reports,
+    never the end of the others (a record broken enough to crash a check is a finding)."""
+    from contextlib import nullcontext
+
+    from django.db import transaction
+
+    # A failed query must not poison the checks after it (PostgreSQL aborts the transaction).
+    guard = transaction.atomic() if check.needs_database else nullcontext()
+    try:
+        with guard:
+            return list(check.run(on))
+    except Exception as exc:  # noqa: BLE001 — any error of a check is reported, not raised
+        return [
+            CheckResult(
+                f"Check {check.name}",
+                False,
+                f"the check could not finish: {type(exc).__name__}: {exc}",
+            )
+        ]
 
 
 @register("django", order=0, needs_database=False)

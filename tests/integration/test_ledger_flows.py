@@ -305,3 +305,26 @@ def test_a_foundation_trust_paid_more_by_the_council_than_the_nhs_fails_its_prin
     assert "£100,000.00 from the health service in England and £150,000.00 from elsewhere" in (
         check.detail
     )
+
+
+def test_an_unbalanced_transaction_is_reported_and_the_other_checks_still_run(world):
+    from openics.core.checks import run_checks
+
+    budget = fund_place(world, "£1,000.00")
+    posting = Posting.objects.filter(account=budget).first()
+    # Break the books behind the services' back (the database's own guards allowing).
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute("DROP TRIGGER IF EXISTS ledger_posting_no_update")
+        else:
+            cursor.execute("SET session_replication_role = replica")
+        cursor.execute(
+            "UPDATE ledger_posting SET amount_pence = amount_pence + 1 WHERE id = %s",
+            [posting.pk],
+        )
+        if connection.vendor == "postgresql":
+            cursor.execute("SET session_replication_role = DEFAULT")
+    results = {r.name: r for r in run_checks(date(2026, 3, 31))}
+    broken = [r for r in results.values() if not r.ok]
+    assert broken, "an unbalanced posting must fail a check"
+    assert "Registry links" in results and "Record of decisions" in results  # the rest ran
