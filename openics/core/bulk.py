@@ -12,15 +12,16 @@ model written this way uses.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
 import uuid
 from collections.abc import Callable, Iterable
 from decimal import Decimal
 from typing import Any, ClassVar
 
+from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection, models
-from django.utils import timezone
 
 from openics.core.fields import FixedDecimalField
 
@@ -47,6 +48,41 @@ class _QuickDjangoJSONEncoder(DjangoJSONEncoder):
     def default(self, o):
         quick = self._QUICK.get(type(o))
         return quick(o) if quick is not None else super().default(o)
+
+
+def _json_datetime(o: dt.datetime) -> str:
+    """DjangoJSONEncoder's text for a datetime (milliseconds, UTC as Z)."""
+    r = o.isoformat()
+    if o.microsecond:
+        r = r[:23] + r[26:]
+    if r.endswith("+00:00"):
+        r = r.removesuffix("+00:00") + "Z"
+    return r
+
+
+# The types a snapshot's values are made of, each to the text DjangoJSONEncoder gives it.
+_DJANGO_JSON_VALUES: dict[type, Callable[[Any], Any]] = {
+    uuid.UUID: str,
+    Decimal: str,
+    dt.date: dt.date.isoformat,
+    dt.datetime: _json_datetime,
+}
+
+
+def _django_json(encode: Callable[[Any], str]) -> Callable[[Any], Any]:
+    """The column converter for a JSONField with DjangoJSONEncoder: a flat dict's values are
+    turned to text by type first, so the C encoder writes the rest without calling back
+    into Python for each value; the text is the same."""
+    quick = _DJANGO_JSON_VALUES
+
+    def convert(v):
+        if v is None:
+            return None
+        if type(v) is dict:
+            v = {k: (f(x) if (f := quick.get(type(x))) is not None else x) for k, x in v.items()}
+        return encode(v)
+
+    return convert
 
 
 def _sqlite_uuid(value):
@@ -101,6 +137,8 @@ def _converter(field: models.Field) -> _ConvertFn:
         if encoder_class is DjangoJSONEncoder:
             encoder_class = _QuickDjangoJSONEncoder
         encode = encoder_class().encode
+        if encoder_class is _QuickDjangoJSONEncoder:
+            return _django_json(encode)
         return lambda v: None if v is None else encode(v)
     if kind is FixedDecimalField:
         return field.get_prep_value
@@ -130,15 +168,17 @@ def _filled(model: type[models.Model], rows: Iterable[dict]) -> tuple[list, list
             defaults.append((f.attname, None, False))
         elif isinstance(f, (models.CharField, models.TextField)):
             defaults.append((f.attname, "", False))
+    # What the ORM's pre_save gives (timezone.now()), read once rather than per row.
+    now = dt.datetime.now if not settings.USE_TZ else functools.partial(dt.datetime.now, dt.UTC)
+    constant = {name: default for name, default, call in defaults if not call}
+    called = [(name, default) for name, default, call in defaults if call]
     out = []
     for row in rows:
-        full = dict(row)
-        now = timezone.now()  # per row, as the ORM's pre_save does, so rows keep their order
-        for name in stamped:
-            full.setdefault(name, now)
-        for name, default, call in defaults:
+        # Per row, as the ORM's pre_save does, so rows keep their order.
+        full = constant | dict.fromkeys(stamped, now()) | row if stamped else constant | row
+        for name, default in called:
             if name not in full:
-                full[name] = default() if call else default
+                full[name] = default()
         out.append({name: full[name] for name in names})
     return list(fields), out
 

@@ -1,5 +1,7 @@
 """MoneyField: Money in Python, a BIGINT of pence in the database."""
 
+from decimal import ROUND_HALF_EVEN, Decimal
+
 from django.core.exceptions import ValidationError
 from django.db import models
 
@@ -41,6 +43,17 @@ class MoneyField(models.BigIntegerField):
         return None if value is None else value.pence
 
 
+class _Quanta(dict):
+    """10 ** -places as a Decimal, made once for each number of places."""
+
+    def __missing__(self, places: int) -> Decimal:
+        self[places] = quantum = Decimal(1).scaleb(-places)
+        return quantum
+
+
+_QUANTUM = _Quanta()
+
+
 class FixedDecimalField(models.BigIntegerField):
     """A Decimal stored exactly as a whole number of millionths (or another fixed scale).
 
@@ -59,15 +72,11 @@ class FixedDecimalField(models.BigIntegerField):
         return name, path, args, kwargs
 
     def quantize(self, value):
-        from decimal import ROUND_HALF_EVEN, Decimal
-
         if isinstance(value, float):
             raise TypeError("FixedDecimalField refuses floats")
-        return Decimal(value).quantize(Decimal(1).scaleb(-self.places), rounding=ROUND_HALF_EVEN)
+        return Decimal(value).quantize(_QUANTUM[self.places], rounding=ROUND_HALF_EVEN)
 
     def from_db_value(self, value, expression, connection):
-        from decimal import Decimal
-
         return None if value is None else Decimal(int(value)).scaleb(-self.places)
 
     def to_python(self, value):
