@@ -20,6 +20,7 @@ from decimal import Decimal
 from typing import Any, ClassVar
 
 from django.conf import settings
+from django.core.exceptions import EmptyResultSet
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection, models
 
@@ -243,3 +244,23 @@ def insert_objects(objs: list[models.Model]) -> None:
                 setattr(obj, f.attname, row[f.attname])
         obj._state.adding = False
         obj._state.db = alias
+
+
+def db_value(field: models.Field) -> Callable[[Any], Any]:
+    """What the database holds (and its driver gives back) for a Python value of `field`:
+    a UUID as its 32 hex digits on SQLite, a fixed decimal as its whole number, …, so a
+    Python value can be compared with a row read by `raw_values`."""
+    convert = _converter(field)
+    return convert if convert is not None else (lambda value: value)
+
+
+def raw_values(queryset: models.QuerySet) -> list[tuple]:
+    """The rows of a `values_list` queryset as the database driver gives them, without the
+    ORM's converters (UUIDs, fixed decimals): for comparing many rows with `db_value`."""
+    try:
+        sql, params = queryset.query.get_compiler(using=queryset.db).as_sql()
+    except EmptyResultSet:  # e.g. a filter on an empty list: no row can match
+        return []
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()

@@ -15,7 +15,7 @@ from datetime import date
 from django.db import models
 
 from openics.core.audit import Auditor, snapshot
-from openics.core.bulk import insert_objects, insert_rows
+from openics.core.bulk import db_value, insert_objects, insert_rows, raw_values
 from openics.core.imports import ImportReport
 from openics.kernel.years import FinancialYear
 from openics.organisations.models import (
@@ -222,6 +222,9 @@ class RegistryChanges:
         report.unchanged += self.report_unchanged
 
 
+_FEW = 500
+
+
 def sync_relationships(
     wanted: Iterable[tuple[Organisation, Organisation, str]],
     kinds: set[str],
@@ -236,16 +239,27 @@ def sync_relationships(
     kinds `wanted` names: a file about some practices says nothing about the others, and
     one linking practices to ICBs says nothing about their sub-ICB locations.
     """
+    # Compared as the database holds them (core.bulk.raw_values), so no row is converted;
+    # only the links to end are loaded as instances. In the order the caller gives them.
     wanted = list(wanted)
-    wanted_set = {(child.pk, parent.pk, kind) for child, parent, kind in wanted}
-    children = {child_pk for child_pk, _, _ in wanted_set}
+    as_held = db_value(Relationship._meta.get_field("child"))
+    wanted_set = {
+        (as_held(child.pk), as_held(parent.pk), str(kind)): (child.pk, parent.pk, kind)
+        for child, parent, kind in wanted
+    }
+    children = {child for child, _, _ in wanted_set}
     parent_kinds = {parent.kind for _, parent, _ in wanted}
     current = Relationship.objects.current().filter(
-        kind__in=kinds, child__kind=child_kind, child_id__in=children, parent__kind__in=parent_kinds
+        kind__in=kinds, child__kind=child_kind, parent__kind__in=parent_kinds
     )
-    # Compared as keys; only the links to end are loaded as instances.
+    if len(children) < _FEW:  # a long list of ids costs more to send than the rows
+        current = current.filter(child_id__in=[pk for _, (pk, _, _) in wanted_set.items()])
     existing = {
-        key[1:]: key[0] for key in current.values_list("pk", "child_id", "parent_id", "kind")
+        (child, parent, kind): pk
+        for pk, child, parent, kind in raw_values(
+            current.values_list("pk", "child_id", "parent_id", "kind")
+        )
+        if child in children
     }
     end_pks = [pk for key, pk in existing.items() if key not in wanted_set]
     to_end = list(Relationship.objects.filter(pk__in=end_pks)) if end_pks else []
@@ -261,8 +275,8 @@ def sync_relationships(
         Relationship,
         (
             {"child_id": c, "parent_id": p, "kind": k, "active_from": starts}
-            for (c, p, k) in wanted_set
-            if (c, p, k) not in existing
+            for key, (c, p, k) in wanted_set.items()
+            if key not in existing
         ),
     )
     label = Relationship._meta.label_lower

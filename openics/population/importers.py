@@ -11,7 +11,7 @@ from datetime import date
 from decimal import Decimal
 
 from openics.core.audit import Auditor, service, snapshot
-from openics.core.bulk import insert_rows
+from openics.core.bulk import db_value, insert_rows, raw_values
 from openics.core.imports import (
     ImportRejected,
     ImportReport,
@@ -329,29 +329,36 @@ def _sync_populations(
     audit_changes: list[dict],
 ) -> tuple[int, int]:
     compared = ["registered", "population", *WEIGHTED_FIELDS.values()]
-    by_practice = {practice.pk: code for code, practice in practices.items()}
-    # Compared as values; only the populations that differ are loaded as instances.
+    # Compared as the database holds them (whole numbers of millionths, core.bulk.raw_values),
+    # so no stored row is converted; only the populations that differ are loaded as instances.
+    # Every population of the year is read: a list of thousands of ids costs more to send.
+    as_held = db_value(PracticePopulation._meta.get_field("practice"))
+    places = [(name, PracticePopulation._meta.get_field(name).places) for name in compared]
     existing = {
         values[0]: values[1:]
-        for values in PracticePopulation.objects.for_year(financial_year)
-        .filter(practice_id__in=list(by_practice))
-        .values_list("practice_id", "pk", *compared)
+        for values in raw_values(
+            PracticePopulation.objects.for_year(financial_year).values_list(
+                "practice_id", "pk", *compared
+            )
+        )
     }
     new_rows, differing = [], {}
     for row in rows:
         practice = practices[row.practice_code]
         values = _population_values(row)
-        current = existing.get(practice.pk)
+        current = existing.get(as_held(practice.pk))
         if current is None:
             new_rows.append(
                 {"practice_id": practice.pk, "financial_year": financial_year, **values}
             )
-        elif tuple(values[name] for name in compared) != current[1:]:
+        # The values are already at the field's places, so this is exactly get_prep_value.
+        elif tuple(int(values[name].scaleb(n)) for name, n in places) != current[1:]:
             differing[current[0]] = values
     changed = []
+    as_held_pk = db_value(PracticePopulation._meta.pk)
     for population in PracticePopulation.objects.filter(pk__in=list(differing)):
         before = snapshot(population)
-        for name, value in differing[population.pk].items():
+        for name, value in differing[as_held_pk(population.pk)].items():
             setattr(population, name, value)
         changed.append((population, before))
     new = insert_rows(PracticePopulation, new_rows)
