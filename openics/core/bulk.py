@@ -16,7 +16,7 @@ import functools
 import json
 import uuid
 from collections.abc import Callable, Iterable
-from decimal import Decimal
+from decimal import ROUND_HALF_EVEN, Decimal
 from typing import Any, ClassVar
 
 from django.conf import settings
@@ -108,6 +108,19 @@ def _sqlite_datetime() -> _ConvertFn:
     return convert
 
 
+def _fixed_decimal(field: FixedDecimalField) -> Callable[[Any], Any]:
+    """FixedDecimalField.get_prep_value, with a Decimal's rounding done here in one step."""
+    places, prep = field.places, field.get_prep_value
+    quantum = Decimal(1).scaleb(-places)
+
+    def convert(value):
+        if type(value) is not Decimal:
+            return prep(value)
+        return int(value.quantize(quantum, rounding=ROUND_HALF_EVEN).scaleb(places))
+
+    return convert
+
+
 def _converter(field: models.Field) -> _ConvertFn:
     """What the database driver is given for a Python value of `field`."""
     if field.is_relation:
@@ -142,7 +155,7 @@ def _converter(field: models.Field) -> _ConvertFn:
             return _django_json(encode)
         return lambda v: None if v is None else encode(v)
     if kind is FixedDecimalField:
-        return field.get_prep_value
+        return _fixed_decimal(field)
     # Anything else (money, custom fields) goes the ORM's own way, value by value.
     return lambda v: field.get_db_prep_save(v, connection)
 

@@ -211,11 +211,14 @@ def _population_values(row: PracticeRow) -> dict[str, Decimal]:
     values = {"registered": row.registered_patients, "population": row.population}
     for component, field_name in WEIGHTED_FIELDS.items():
         values[field_name] = row.weighted[component]
-    # Compare and store at the precision the database keeps.
-    return {
-        name: PracticePopulation._meta.get_field(name).quantize(value)
-        for name, value in values.items()
-    }
+    # Compare and store at the precision the database keeps (FixedDecimalField.quantize).
+    return {name: quantize(values[name]) for name, quantize in _population_quantizers()}
+
+
+@functools.cache
+def _population_quantizers() -> list[tuple[str, object]]:
+    names = ["registered", "population", *WEIGHTED_FIELDS.values()]
+    return [(name, PracticePopulation._meta.get_field(name).quantize) for name in names]
 
 
 @service("organisations.import_practice_file")
