@@ -289,17 +289,25 @@ def _ods_row(
     return row, problems
 
 
-def parse_ods_csv(data: bytes, source: str = "ODS file") -> Parsed[OdsOrganisationRow]:
-    """A headerless 27-column ODS CSV (epraccur, etr, eccg) in the legacy or DSE layout,
-    recognised from its content; `Parsed.layout` names the layout read."""
+def _records(data: bytes, source: str, width: int, otherwise: str) -> list:
+    """The file's rows, refused whole when its width is not `width` (saying what it is)."""
     records = list(read_csv_rows(decode(data, source), source))
     if records:
         _check_known_width(records[0][1], source)
-        if len(records[0][1]) != LEGACY_COLUMNS:
-            raise SourceError(
-                f"{source} has {len(records[0][1])} columns, so it is PCN membership "
-                f"({DSE_PCN_PARTNERS_LAYOUT}), not a file of organisations"
-            )
+        if len(records[0][1]) != width:
+            raise SourceError(f"{source} has {len(records[0][1])} columns, so it is {otherwise}")
+    return records
+
+
+def parse_ods_csv(data: bytes, source: str = "ODS file") -> Parsed[OdsOrganisationRow]:
+    """A headerless 27-column ODS CSV (epraccur, etr, eccg) in the legacy or DSE layout,
+    recognised from its content; `Parsed.layout` names the layout read."""
+    records = _records(
+        data,
+        source,
+        LEGACY_COLUMNS,
+        f"PCN membership ({DSE_PCN_PARTNERS_LAYOUT}), not a file of organisations",
+    )
     layout = detect_ods_csv_layout(records)
     parsed: Parsed[OdsOrganisationRow] = Parsed(layout.name)
     first_seen: dict[str, int] = {}
@@ -350,14 +358,12 @@ def parse_pcn_partners_csv(
     data: bytes, source: str = "epcncorepartnerdetails.csv"
 ) -> tuple[Parsed[PcnRow], Parsed[PcnMemberRow]]:
     """The DSE practice → PCN membership CSV: the PCNs it names, and each membership."""
-    records = list(read_csv_rows(decode(data, source), source))
-    if records:
-        _check_known_width(records[0][1], source)
-        if len(records[0][1]) != DSE_PCN_PARTNER_COLUMNS:
-            raise SourceError(
-                f"{source} has {len(records[0][1])} columns, so it is a file of "
-                f"organisations, not PCN membership ({DSE_PCN_PARTNERS_LAYOUT})"
-            )
+    records = _records(
+        data,
+        source,
+        DSE_PCN_PARTNER_COLUMNS,
+        f"a file of organisations, not PCN membership ({DSE_PCN_PARTNERS_LAYOUT})",
+    )
     pcns: Parsed[PcnRow] = Parsed(DSE_PCN_PARTNERS_LAYOUT)
     members: Parsed[PcnMemberRow] = Parsed(DSE_PCN_PARTNERS_LAYOUT)
     pcn_seen: set[str] = set()
