@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import click
@@ -61,12 +62,20 @@ def demo(no_serve: bool, host: str, port: int) -> None:
             step()
     click.echo("Demonstration data loaded.")
     if not no_serve:
-        _serve(host, port)
+        _serve(host, port, demonstration=True)
 
 
-def _serve(host: str, port: int) -> None:
+def _serve(host: str, port: int, *, demonstration: bool = False) -> None:
+    """Serves with waitress; outside the demonstration, refuses an unsafe configuration."""
     from waitress import serve as waitress_serve
 
+    from openics.config.deployment import refusals
+
+    problems = [] if demonstration else refusals()
+    if problems:
+        fail("refusing to serve: " + "; ".join(problems))
+    if demonstration:
+        os.environ["OPENICS_DEMO"] = "1"  # the WSGI application checks it too
     from openics.config.wsgi import application
 
     click.secho(f"OpenICS is serving at http://{host}:{port}/ (press Ctrl+C to stop)", fg="green")
@@ -77,8 +86,14 @@ def _serve(host: str, port: int) -> None:
 @click.option("--host", default=DEFAULT_HOST, show_default=True, help="Address to serve on.")
 @click.option("--port", default=DEFAULT_PORT, show_default=True, help="Port to serve on.")
 def serve(host: str, port: int) -> None:
-    """Serve the web portal and the read API."""
+    """Serve the web portal and the read API (a deployment sets OPENICS_SECRET_KEY; the
+    demonstration on one machine sets OPENICS_DEMO=1 instead)."""
     setup_django()
+    from openics.config.deployment import refusals
+
+    problems = refusals()
+    if problems:
+        fail("refusing to serve: " + "; ".join(problems))
     _collectstatic()
     _serve(host, port)
 
@@ -90,16 +105,40 @@ def serve(host: str, port: int) -> None:
     type=click.DateTime(["%Y-%m-%d"]),
     help="Check the record as it stood on this day (YYYY-MM-DD; default today).",
 )
-def check(on) -> None:
+@click.option(
+    "--deploy",
+    is_flag=True,
+    help="Also run Django's deployment checks and refuse what a deployment must not run with.",
+)
+def check(on, deploy: bool) -> None:
     """Check the installation and the record against the rules; exit 1 on any problem."""
     setup_django()
     from openics.core.checks import run_checks
 
+    results = list(run_checks(on.date() if on else None))
+    if deploy:
+        results = _deployment_results() + results
     problems = 0
-    for result in run_checks(on.date() if on else None):
+    for result in results:
         colour = "green" if result.ok else "red"
         click.secho(f"[{'ok' if result.ok else 'FAIL'}] {result.name}: {result.detail}", fg=colour)
         problems += not result.ok
     if problems:
         fail(f"{problems} check(s) failed")
     click.echo("All checks passed.")
+
+
+def _deployment_results():
+    """Django's deployment checks, each warning its own failure, and our own refusals."""
+    from django.core import checks
+
+    from openics.config.deployment import refusals
+    from openics.core.checks import CheckResult
+
+    found = [
+        CheckResult(f"Deployment: {m.id}", False, m.msg + (f" ({m.hint})" if m.hint else ""))
+        for m in checks.run_checks(include_deployment_checks=True)
+        if m.level >= checks.WARNING
+    ]
+    found += [CheckResult("Deployment: OpenICS", False, problem) for problem in refusals()]
+    return found or [CheckResult("Deployment", True, "Django's deployment checks pass")]

@@ -23,9 +23,11 @@ def _env_bool(name: str, default: bool) -> bool:
 
 DEBUG = _env_bool("OPENICS_DEBUG", False)
 # A local, non-secret key is fine for the embedded demo; a deployment must set its own.
-SECRET_KEY = os.environ.get(
-    "OPENICS_SECRET_KEY", "openics-local-development-key-not-for-production"
-)
+# Serving refuses the default key (and DEBUG) unless OPENICS_DEMO=1 says this is the
+# demonstration on one machine: see openics.config.deployment.
+DEFAULT_SECRET_KEY = "openics-local-development-key-not-for-production"  # noqa: S105 (public on purpose)
+SECRET_KEY = os.environ.get("OPENICS_SECRET_KEY", DEFAULT_SECRET_KEY)
+DEMO = _env_bool("OPENICS_DEMO", False)
 ALLOWED_HOSTS = os.environ.get("OPENICS_ALLOWED_HOSTS", "127.0.0.1,localhost,[::1]").split(",")
 
 INSTALLED_APPS = [
