@@ -5,8 +5,9 @@ from datetime import date
 from django.utils import timezone
 from ninja import Router, Schema
 from ninja.errors import HttpError
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
+from openics.api.pagination import BoundedLimitOffset
 from openics.arranging import selectors
 
 router = Router(tags=["arranging"])
@@ -226,7 +227,7 @@ def _verdict(v) -> dict:
     response=list[DecisionOut],
     summary="Provider selection decisions, filtered (values in pounds)",
 )
-@paginate(LimitOffsetPagination)
+@paginate(BoundedLimitOffset)
 def list_decisions(
     request,
     process: str = "",

@@ -9,6 +9,7 @@ from ninja import Query, Router, Schema
 from ninja.errors import HttpError
 from pydantic import Field
 
+from openics.api.pagination import MAX_LIMIT, MAX_OFFSET
 from openics.governance import selectors
 
 router = Router(tags=["governance"])
@@ -259,8 +260,8 @@ class RecordOut(Schema):
 
 
 class RecordQuery(Schema):
-    offset: int = Field(0, ge=0)
-    limit: int = Field(100, ge=1, le=1000)
+    offset: int = Field(0, ge=0, le=MAX_OFFSET)
+    limit: int = Field(100, ge=1, le=MAX_LIMIT)
 
 
 # --- shaping --------------------------------------------------------------------------------

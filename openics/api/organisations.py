@@ -5,8 +5,9 @@ from decimal import Decimal
 
 from ninja import Router, Schema
 from ninja.errors import HttpError
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
+from openics.api.pagination import BoundedLimitOffset
 from openics.kernel.years import FinancialYear
 from openics.organisations import selectors
 from openics.organisations.models import Organisation
@@ -78,7 +79,7 @@ class IcbOut(Schema):
 
 
 @router.get("/", response=list[OrganisationOut], summary="Organisations, filtered by kind or text")
-@paginate(LimitOffsetPagination)
+@paginate(BoundedLimitOffset)
 def list_organisations(request, kind: str | None = None, q: str | None = None):
     orgs = Organisation.objects.order_by("kind", "name")
     if kind:
@@ -205,7 +206,7 @@ def _succession(succession, other) -> dict:
     response=list[PopulationOut],
     summary="Registered and weighted populations of a practice, or of an ICB's practices",
 )
-@paginate(LimitOffsetPagination)
+@paginate(BoundedLimitOffset)
 def populations(request, kind: str, code: str, year: str | None = None):
     year = _year(year)
     try:

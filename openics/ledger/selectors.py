@@ -329,8 +329,10 @@ def resolve_start(spec: str) -> Account:
     elif kind in ("provider", "cash"):
         found = accounts.filter(purpose=Purpose.CASH, organisation__code=value.upper())
     elif kind == "place":
-        found = accounts.filter(purpose=Purpose.BUDGET, place__name__iexact=value).union(
-            accounts.filter(purpose=Purpose.BUDGET, place__name__iexact=f"{value} place")
+        # One query with OR, not a UNION: SQLite refuses a compound select with an ordering.
+        found = accounts.filter(
+            Q(place__name__iexact=value) | Q(place__name__iexact=f"{value} place"),
+            purpose=Purpose.BUDGET,
         )
     else:
         raise TraceError(
