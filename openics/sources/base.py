@@ -95,6 +95,12 @@ def keep_row(parsed: Parsed[T], line: int, row: T | None, problems: list[str], p
         parsed.rows.append(row)
 
 
+# No figure in the files these readers take comes near a trillion (England has under 60
+# million people; its allocation is about £120bn, under 10^9 £k). A value that large is a
+# shifted column or a hostile file, and could not be stored exactly: refused with its line.
+LARGEST_FIGURE = Decimal(10) ** 12
+
+
 def decimal_or_error(text: str, what: str, *, allow_negative: bool = False) -> Decimal:
     """A Decimal from text, or ValueError with a plain reason (never a float)."""
     cleaned = text.strip().replace(",", "")
@@ -108,6 +114,8 @@ def decimal_or_error(text: str, what: str, *, allow_negative: bool = False) -> D
         raise ValueError(f"{what} {text!r} is not a finite number")
     if value < 0 and not allow_negative:
         raise ValueError(f"{what} is negative ({text.strip()})")
+    if abs(value) >= LARGEST_FIGURE:
+        raise ValueError(f"{what} {text.strip()!r} is too large to be a figure of this file")
     return value
 
 

@@ -19,6 +19,9 @@ from openics.kernel.money import Money, MoneyError
 from openics.sources.base import RowError, SourceError, decode
 
 COLUMNS = ("contract", "invoice", "date_paid", "amount")
+# A single payment of £1 trillion or more is a slip or a hostile file (and past it, the
+# books' 64-bit pence would overflow): refused with the line.
+LARGEST_PAYMENT_PENCE = 10**14
 
 
 @dataclass
@@ -84,6 +87,11 @@ def read_payments(data: bytes, progress: Callable[[int], None] | None = None):
             pence = Money.parse(value["amount"]).pence
             if pence <= 0:
                 problems.append(f"amount {value['amount']} is not more than £0.00")
+            elif pence >= LARGEST_PAYMENT_PENCE:
+                problems.append(
+                    f"amount {value['amount']} is more than any one payment can be "
+                    f"(£{LARGEST_PAYMENT_PENCE // 100:,})"
+                )
         except MoneyError as exc:
             problems.append(str(exc))
         element = value.get("element", "")

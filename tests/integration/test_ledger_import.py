@@ -100,3 +100,18 @@ def test_imported_payments_keep_invoices_unique_for_later_payments(deal):
         books.pay(
             contract=deal[0], amount=pounds("£1.00"), on=date(2025, 5, 1), invoice_number="Z1", **AS
         )
+
+
+def test_an_amount_no_payment_could_be_is_refused_on_its_line(deal):
+    with pytest.raises(ImportRejected) as caught:
+        import_payments(
+            _csv(
+                "C-RNA-1,A1,2025-04-30,£10.00,",
+                f"C-RNA-1,A2,2025-04-30,{2**63},",  # pence past a 64-bit integer
+            ),
+            source_name="payments.csv",
+            **AS,
+        )
+    [error] = caught.value.errors
+    assert error.line == 3 and "more than any one payment can be" in error.reason
+    assert not Transaction.objects.filter(description__contains="A2").exists()

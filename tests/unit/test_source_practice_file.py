@@ -206,6 +206,13 @@ def test_an_empty_file_is_refused():
         pytest.param(
             50, "Population", "lots", "Population 'lots' is not a number", id="a bad number"
         ),
+        pytest.param(
+            50,
+            "Population",
+            "1e30",
+            "Population '1e30' is too large to be a figure of this file",
+            id="a number no file holds",
+        ),
     ],
 )
 def test_a_bad_row_at_line_37_is_reported_as_line_37(count, heading, value, reason):
