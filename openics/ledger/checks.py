@@ -32,6 +32,9 @@ def ledger(on: date) -> list[CheckResult]:
         a.organisation
         for a in Account.objects.filter(purpose=Purpose.ALLOCATION).select_related("organisation")
     }
+    from openics.population.selectors import registered_by_icb
+
+    registered = {year: registered_by_icb(year) for year in years}  # one query a year
     for icb in sorted(icbs, key=lambda o: o.code):
         for year in years:
             balance = selectors.icb_balance(icb, year)
@@ -43,7 +46,8 @@ def ledger(on: date) -> list[CheckResult]:
                     or f"received {balance.received}, spent {balance.spent}",
                 )
             )
-            results += _system_duties(icb, year)
+            population = int(registered[year].get(icb.pk, (0, 0))[1] or 0)
+            results += _system_duties(icb, year, balance, population)
     for year in years:
         results += _principal_purpose(year)
     return results
@@ -85,12 +89,10 @@ def _principal_purpose(year: str) -> list[CheckResult]:
     return results
 
 
-def _system_duties(icb, year: str) -> list[CheckResult]:
+def _system_duties(icb, year: str, balance, population: int) -> list[CheckResult]:
     from openics.ledger import selectors
-    from openics.population.selectors import registered_by_icb
 
-    population = int(registered_by_icb(year).get(icb.pk, (0, 0))[1] or 0)
-    duties = selectors.system_duties(icb, year, population=population)
+    duties = selectors.system_duties(icb, year, population=population, balance=balance)
     results = []
     for name, result in (
         (f"System financial duty: {icb.code} {year}", duties.balance),

@@ -208,12 +208,14 @@ def income_by_source(org: Organisation, year: str) -> tuple[Money, Money]:
     return Money(health), Money(other)
 
 
-def system_duties(icb: Organisation, year: str, *, population: int) -> SystemDuties:
+def system_duties(
+    icb: Organisation, year: str, *, population: int, balance: IcbBalance | None = None
+) -> SystemDuties:
     """The system's duties under the law in force at the year's end. The partner trusts are
     the NHS trusts and foundation trusts the ICB contracts with (the books do not record
     NHS England's apportionment of trusts to ICBs)."""
     fy = FinancialYear.parse(year)
-    balance = icb_balance(icb, fy.label)
+    balance = balance or icb_balance(icb, fy.label)
     bodies = [finance.BodyAccounts(icb.name, "icb", balance.received.pence, balance.spent.pence)]
     bodies += [
         finance.BodyAccounts(
