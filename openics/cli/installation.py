@@ -65,10 +65,16 @@ def demo(no_serve: bool, host: str, port: int) -> None:
         _serve(host, port, demonstration=True)
 
 
-def _serve(host: str, port: int, *, demonstration: bool = False) -> None:
-    """Serves with waitress; outside the demonstration, refuses an unsafe configuration."""
-    from waitress import serve as waitress_serve
-
+def _serve(
+    host: str,
+    port: int,
+    *,
+    demonstration: bool = False,
+    workers: int = 1,
+    threads: int = 8,
+) -> None:
+    """Serves with waitress (one process) or, for several workers, gunicorn; outside the
+    demonstration, refuses an unsafe configuration."""
     from openics.config.deployment import refusals
 
     problems = [] if demonstration else refusals()
@@ -78,14 +84,74 @@ def _serve(host: str, port: int, *, demonstration: bool = False) -> None:
         os.environ["OPENICS_DEMO"] = "1"  # the WSGI application checks it too
     from openics.config.wsgi import application
 
+    if workers > 1:
+        if os.name != "posix":
+            fail("several workers need gunicorn, which runs on Linux and macOS; use --workers 1")
+        from django.db import connections
+
+        connections.close_all()  # each worker opens its own after the fork
+        click.secho(
+            f"OpenICS is serving at http://{host}:{port}/ with {workers} worker processes "
+            f"of {threads} threads (press Ctrl+C to stop)",
+            fg="green",
+        )
+        _gunicorn(application, host=host, port=port, workers=workers, threads=threads).run()
+        return
+    from waitress import serve as waitress_serve
+
     click.secho(f"OpenICS is serving at http://{host}:{port}/ (press Ctrl+C to stop)", fg="green")
-    waitress_serve(application, host=host, port=port, threads=8, _quiet=True)
+    waitress_serve(application, host=host, port=port, threads=threads, _quiet=True)
+
+
+def _default_workers() -> int:
+    return min(2 * (os.cpu_count() or 1) + 1, 9)
+
+
+def _gunicorn(application, *, host: str, port: int, workers: int, threads: int):
+    """gunicorn, run from Python with our settings: threaded workers (so slow downloads do
+    not hold a whole process) and no access log (it would record people's addresses)."""
+    from gunicorn.app.base import BaseApplication
+
+    settings = {
+        "bind": f"{host}:{port}",
+        "workers": workers,
+        "threads": threads,
+        "worker_class": "gthread",
+        "accesslog": None,
+        "errorlog": "-",
+        "loglevel": "warning",
+        "keepalive": 5,
+        "graceful_timeout": 10,
+    }
+
+    class Application(BaseApplication):
+        def load_config(self) -> None:
+            for name, value in settings.items():
+                self.cfg.set(name, value)
+
+        def load(self):
+            return application
+
+    return Application()
 
 
 @main.command()
 @click.option("--host", default=DEFAULT_HOST, show_default=True, help="Address to serve on.")
 @click.option("--port", default=DEFAULT_PORT, show_default=True, help="Port to serve on.")
-def serve(host: str, port: int) -> None:
+@click.option(
+    "--workers",
+    type=click.IntRange(1, 64),
+    help="Worker processes (gunicorn); default 2 per CPU core plus one. 1 serves with "
+    "waitress in one process, as on Windows.",
+)
+@click.option(
+    "--threads",
+    type=click.IntRange(1, 64),
+    default=8,
+    show_default=True,
+    help="Threads per worker.",
+)
+def serve(host: str, port: int, workers: int | None, threads: int) -> None:
     """Serve the web portal and the read API (a deployment sets OPENICS_SECRET_KEY; the
     demonstration on one machine sets OPENICS_DEMO=1 instead)."""
     setup_django()
@@ -95,7 +161,7 @@ def serve(host: str, port: int) -> None:
     if problems:
         fail("refusing to serve: " + "; ".join(problems))
     _collectstatic()
-    _serve(host, port)
+    _serve(host, port, workers=workers or _default_workers(), threads=threads)
 
 
 @main.command()

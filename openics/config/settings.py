@@ -54,6 +54,9 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "openics.config.middleware.RefuseUnreadableInput",
+    # Outside everything below, so a kept answer carries the headers they add.
+    "openics.config.caching.PublicPageCache",
+    "openics.config.caching.LimitExpensiveWork",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -80,13 +83,15 @@ TEMPLATES = [
 def _database() -> dict:
     url = os.environ.get("DATABASE_URL")
     if url:
-        return dj_database_url.parse(url, conn_max_age=60)
+        return dj_database_url.parse(url, conn_max_age=60, conn_health_checks=True)
     VAR_DIR.mkdir(parents=True, exist_ok=True)
     return {
         "ENGINE": "django.db.backends.sqlite3",
         "NAME": VAR_DIR / "openics.sqlite3",
         # Wait for a lock rather than fail at once when two writers meet.
         "OPTIONS": {"timeout": 20, "transaction_mode": "IMMEDIATE"},
+        # Each server thread keeps its connection: opening one costs more than most answers.
+        "CONN_MAX_AGE": 600,
     }
 
 
@@ -120,3 +125,40 @@ LOGGING = {
     # Server errors are always printed, whatever DEBUG says.
     "loggers": {"django": {"handlers": ["console"], "level": "ERROR", "propagate": False}},
 }
+
+# Public answers are kept per data version (config.caching). Each server process keeps its
+# own copy in memory; OPENICS_REDIS_URL shares one copy, and the rate counters, among all
+# the processes (it needs the `redis` package).
+if os.environ.get("OPENICS_REDIS_URL"):
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": os.environ["OPENICS_REDIS_URL"],
+        }
+    }
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "OPTIONS": {"MAX_ENTRIES": 5_000},
+        }
+    }
+OPENICS_PAGE_CACHE = _env_bool("OPENICS_PAGE_CACHE", True)
+OPENICS_PAGE_CACHE_SECONDS = 24 * 60 * 60  # a new version or a new day makes a new key anyway
+# Computed answers one client may ask for in a window of seconds ("60/60"; "off" for none),
+# and the addresses that count.
+_rate = os.environ.get("OPENICS_RATE_LIMIT", "60/60").strip().lower()
+OPENICS_RATE_LIMIT = (
+    None if _rate in {"off", "none", ""} else tuple(int(n) for n in _rate.split("/"))
+)
+OPENICS_RATE_LIMITED_PATHS = [
+    r"^/money/follow/",
+    r"\.(csv|json|beancount)$",
+    r"^/api/ledger/trace",
+    r"^/regimes/compare/",
+    r"^/organisations/search/",
+]
+# Proxies whose X-Forwarded-For names the real client (a reverse proxy in front).
+OPENICS_TRUSTED_PROXIES = [
+    p.strip() for p in os.environ.get("OPENICS_TRUSTED_PROXIES", "").split(",") if p.strip()
+]

@@ -11,3 +11,9 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # fast use
 
 # A test-only app with stand-in contracts and budgets that hold organisations.
 INSTALLED_APPS = [*INSTALLED_APPS, "tests.holdings_app"]  # noqa: F405
+
+# Tests build data with factories as well as services, so a page kept for one data version
+# could outlive the rows a test rolled back: the cache and the rate limit are off here and
+# switched on by the tests that are about them (tests/integration/test_caching.py).
+OPENICS_PAGE_CACHE = False
+OPENICS_RATE_LIMIT = None

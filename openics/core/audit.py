@@ -16,6 +16,7 @@ from typing import Any
 
 from django.db import models, transaction
 
+from openics.core.versions import bump_version
 from openics.kernel.money import Money
 
 _SYSTEM_NAME = re.compile(r"^[a-z][a-z0-9_.:-]{2,99}$")
@@ -220,6 +221,7 @@ def service(action: str):
                         raise NothingAuditedError(
                             f"{action} changed the record without writing an audit entry"
                         )
+                    bump_version()
             except Refused as refusal:
                 _record_refusal(auditor, refusal)
                 raise

@@ -130,3 +130,14 @@ class ImportRun(BaseModel):
 
     def __str__(self) -> str:
         return f"{self.kind} from {self.source_name} ({self.created_at:%Y-%m-%d})"
+
+
+class DataVersion(models.Model):
+    """One row counting the changes to the record: every write service adds one as it
+    commits, so a page computed from the data can be kept until the number moves."""
+
+    number = models.BigIntegerField(default=0)
+    changed_at = models.DateTimeField(null=True)
+
+    def __str__(self) -> str:
+        return f"data version {self.number}"
