@@ -169,3 +169,61 @@ def _print_facts(facts: list[dict], indent: int) -> None:
         click.echo(f"{pad}{fact['name']}: {fact['type']}{needed} — {fact['meaning']}")
         if fact.get("fields"):
             _print_facts(fact["fields"], indent + 4)
+
+
+@regimes.command("compare")
+@click.option("--system", "code", required=True, help="The ICB's ODS code, e.g. QUA.")
+@click.option("--on", "on", default=None, help="The day (YYYY-MM-DD); today by default.")
+@click.option("--regimes", "ids", default="", help="Regime ids, comma-separated; all by default.")
+@click.option(
+    "--format", "fmt", type=click.Choice(["text", "json", "csv"]), default="text", show_default=True
+)
+def regimes_compare(code: str, on: str | None, ids: str, fmt: str) -> None:
+    """Judge one whole system under each regime: what would not be allowed or would not
+    exist (counted, in pounds), what would be required and is missing, what cannot be told."""
+    import json
+    import sys
+
+    from openics.cli.runtime import organisation, setup_django
+
+    setup_django()
+    from decimal import Decimal
+
+    from openics.arranging.whole_system import compare
+    from openics.kernel import spreadsheets
+    from openics.kernel.money import Money
+    from openics.regimes import RegimeError
+    from openics.regimes.judgement import VERDICTS, comparison_rows
+
+    def money(text: str) -> str:
+        return Money.from_pounds(Decimal(text)).format()
+
+    day = parse_day(on)
+    icb = organisation(code, kind="icb")
+    try:
+        data = compare(icb.code, day, [i.strip() for i in ids.split(",") if i.strip()])
+    except RegimeError as exc:
+        fail(str(exc))
+    if fmt == "json":
+        click.echo(json.dumps(data, indent=2, ensure_ascii=False))
+        return
+    if fmt == "csv":
+        spreadsheets.writer(sys.stdout).writerows(comparison_rows(data))
+        return
+    click.secho(f"{data['system']['name']} ({data['system']['code']}) on {data['on']}", bold=True)
+    for line in data["provenance"]:
+        click.echo(f"  {line}")
+    for r in data["regimes"]:
+        s = r["summary"]
+        click.echo()
+        click.secho(f"{r['title']} ({r['id']}, {r['status']})", bold=True)
+        click.echo(
+            f"  not allowed: {s['not_allowed']} ({money(s['not_allowed_pounds'])}); "
+            f"would not exist: {s['would_not_exist']}; required and missing: {s['missing']}; "
+            f"cannot tell: {s['cannot_tell']}"
+        )
+        for f in r["findings"]:
+            pounds = f" [{money(f['pounds'])}]" if f["pounds"] else ""
+            click.echo(f"  - {VERDICTS[f['verdict']]}: {f['explanation']}{pounds}")
+            if f["citation"]:
+                click.echo(f"    [{f['rule_id']}] {f['citation']['text']}")

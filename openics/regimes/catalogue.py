@@ -12,7 +12,16 @@ from typing import Any
 
 from openics.regimes.facts import Fact, describe_function
 from openics.regimes.model import RuleFunction
-from openics.regimes.rules import duties, finance, governance, organisations, planning, procurement
+from openics.regimes.rules import (
+    contracts,
+    duties,
+    finance,
+    governance,
+    organisations,
+    planning,
+    population,
+    procurement,
+)
 
 
 @dataclass(frozen=True)
@@ -435,5 +444,57 @@ RULES: dict[str, RuleSpec] = {
         planning.capital_plan,
         PLAN_EXAMPLE,
         {"plan": "the plan for one financial year"},
+    ),
+    "organisations.required-bodies": RuleSpec(
+        "The system has every body the regime requires",
+        organisations.required_bodies,
+        {"present": ["icb", "icp", "place"]},
+        {"present": "the kinds of body and of board the system has on the day"},
+    ),
+    "organisations.collaborative-membership": RuleSpec(
+        "A provider collaborative's members are of kinds that may join one",
+        organisations.collaborative_membership,
+        {
+            "collaborative": "Example Provider Collaborative",
+            "member": "Example Hospitals NHS Foundation Trust",
+            "ownership": "nhs",
+        },
+        {
+            "collaborative": "the collaborative's name",
+            "member": "the member's name",
+            "ownership": "the member's ownership: nhs, local_authority, voluntary, "
+            "gp_partnership or independent",
+        },
+    ),
+    "contracts.holder": RuleSpec(
+        "The contract may exist, and its holder may hold it",
+        contracts.holder,
+        {
+            "contract": {
+                "reference": "EX-ICP-1",
+                "kind": "icp",
+                "holder": "Example Hospitals NHS Foundation Trust",
+                "holder_ownership": "nhs",
+                "value": 100_000_000_000,
+            }
+        },
+        {"contract": "the contract or subcontract and who holds it"},
+    ),
+    "population.responsible-for": RuleSpec(
+        "The system answers for the population the regime makes it answer for",
+        population.responsible_for,
+        {"counted_by": "registered", "registered": 1_300_000, "residents": 1_250_000},
+        {
+            "counted_by": "how the record finds whom the system answers for: registered "
+            "(its practices' lists) or resident (everyone living in its area)",
+            "registered": "people on its practices' lists",
+            "residents": "people living in its area",
+        },
+    ),
+    "ledger.protected-funds": RuleSpec(
+        "Every fund the regime requires to be protected is ring-fenced",
+        finance.protected_funds,
+        {"protected_sectors": ["public_health"]},
+        {"protected_sectors": "the sectors the system's ring-fences hold money for"},
     ),
 }

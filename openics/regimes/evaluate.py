@@ -42,6 +42,7 @@ def result_to_dict(result: RuleResult) -> dict[str, Any]:
             for v in result.violations
         ],
         "notes": list(result.notes),
+        "cannot_tell": list(result.cannot_tell),
         "parameters": [
             {
                 "name": p.name,

@@ -8,6 +8,10 @@ from datetime import date
 from enum import StrEnum
 from typing import Any
 
+# What a regime is: the law, a Bill before Parliament, a proposal (by government or NHS
+# England), an alternative (by its critics) or a commitment (a minister's word).
+STATUSES = ("law", "bill", "proposal", "alternative", "commitment")
+
 
 class RegimeError(LookupError):
     """An unknown regime, parameter or rule, or a date with no value."""
@@ -62,6 +66,11 @@ class Note(str):
     """
 
 
+class CannotTell(str):
+    """A line a rule says when it cannot judge: the rule has nothing to go on, or the record
+    cannot say (who owns a provider's parent company, say). Never "allowed", never a breach."""
+
+
 @dataclass(frozen=True)
 class ParameterUse:
     """One parameter a rule read: its value on the day and since when that value applies."""
@@ -90,6 +99,7 @@ class RuleResult:
     notes: tuple[str, ...] = ()
     parameters: tuple[ParameterUse, ...] = ()
     regime_version: str = ""
+    cannot_tell: tuple[str, ...] = ()  # what the rule could not judge, and why
 
     @property
     def allowed(self) -> bool:
@@ -157,8 +167,11 @@ class Rule:
             )
         ctx = RuleContext(regime, on)
         violations: list[Violation] = []
+        undetermined: list[str] = []
         for text in self.function(ctx, **facts):
-            if isinstance(text, Note):
+            if isinstance(text, CannotTell):
+                undetermined.append(str(text))
+            elif isinstance(text, Note):
                 notes.append(str(text))
             else:
                 violations.append(Violation(self.id, self.citation, text))
@@ -170,6 +183,7 @@ class Rule:
             tuple(notes),
             tuple(ctx.used.values()),
             regime.version,
+            tuple(undetermined),
         )
 
 
@@ -177,7 +191,7 @@ class Rule:
 class Regime:
     id: str
     title: str
-    status: str  # "law", "proposal" or "alternative"
+    status: str  # one of STATUSES
     legal_basis: str
     summary: str
     in_force_from: date | None
@@ -188,6 +202,10 @@ class Regime:
     rules: Mapping[str, Rule] = field(default_factory=dict)
     # The rulebook's own version: changed whenever its parameters or rules are corrected.
     version: str = ""
+    # The regime whose parameters and rules it keeps where it says nothing of its own.
+    based_on: str = ""
+    # Dates a single day cannot give (a Bill presented in several sessions, say).
+    dates_note: str = ""
 
     def in_force(self, on: date) -> bool:
         if self.in_force_from is None or on < self.in_force_from:
@@ -197,6 +215,8 @@ class Regime:
     def in_force_text(self) -> str:
         if self.in_force_from is None:
             published = f", published {self.published_on}" if self.published_on else ""
+            if not self.published_on and self.dates_note:
+                published = f"; {self.dates_note}"
             return f"never in force ({self.status}{published})"
         end = self.in_force_to.isoformat() if self.in_force_to else "now"
         return f"{self.in_force_from} to {end}"

@@ -10,7 +10,15 @@ from typing import Any
 import yaml
 
 from openics.regimes.catalogue import RULES
-from openics.regimes.model import Citation, Confidence, Parameter, Regime, RegimeError, Rule
+from openics.regimes.model import (
+    STATUSES,
+    Citation,
+    Confidence,
+    Parameter,
+    Regime,
+    RegimeError,
+    Rule,
+)
 
 
 def _date(value: Any, where: str) -> date | None:
@@ -32,11 +40,18 @@ def _citation(data: dict, where: str) -> Citation:
         raise RegimeError(f"{where}: bad citation {data!r}") from exc
 
 
-def parse_regime(data: dict, source: str = "<regime>") -> Regime:
-    """Builds a Regime from the plain data of one YAML file, checking its shape."""
+def parse_regime(data: dict, source: str = "<regime>", base: Regime | None = None) -> Regime:
+    """Builds a Regime from the plain data of one YAML file, checking its shape.
+
+    A regime `based_on` another keeps the base's parameters and rules wherever it names
+    none of its own; a rule it lists as null is one it drops."""
     try:
         regime_id = data["id"]
-        parameters = {}
+        if data["status"] not in STATUSES:
+            raise RegimeError(
+                f"{source}: status {data['status']!r} is not one of {', '.join(STATUSES)}"
+            )
+        parameters = dict(base.parameters) if base else {}
         for name, spec in (data.get("parameters") or {}).items():
             values = sorted(
                 (_date(day, f"{source} {name}"), value) for day, value in spec["values"].items()
@@ -50,8 +65,11 @@ def parse_regime(data: dict, source: str = "<regime>") -> Regime:
                 citation=_citation(spec["citation"], name) if "citation" in spec else None,
                 unit=spec.get("unit", ""),
             )
-        rules = {}
+        rules = dict(base.rules) if base else {}
         for rule_id, spec in (data.get("rules") or {}).items():
+            if spec is None:
+                rules.pop(rule_id, None)
+                continue
             if rule_id not in RULES:
                 raise RegimeError(f"{source}: rule {rule_id!r} has no function in the catalogue")
             known = RULES[rule_id]
@@ -76,6 +94,8 @@ def parse_regime(data: dict, source: str = "<regime>") -> Regime:
             parameters=parameters,
             rules=rules,
             version=str(data.get("version", "")),
+            based_on=base.id if base else "",
+            dates_note=" ".join(str(data.get("dates_note", "")).split()),
         )
     except KeyError as exc:
         raise RegimeError(f"{source}: missing required key {exc.args[0]!r}") from exc
@@ -83,14 +103,33 @@ def parse_regime(data: dict, source: str = "<regime>") -> Regime:
 
 @functools.cache
 def _load() -> dict[str, Regime]:
-    regimes: dict[str, Regime] = {}
+    raw: dict[str, tuple[str, dict]] = {}
     for entry in sorted(files("openics.regimes").joinpath("data").iterdir(), key=str):
         if not entry.name.endswith(".yaml"):
             continue
-        regime = parse_regime(yaml.safe_load(entry.read_text(encoding="utf-8")), entry.name)
-        if regime.id != entry.name.removesuffix(".yaml"):
-            raise RegimeError(f"{entry.name} declares id {regime.id!r}; the file name must match")
-        regimes[regime.id] = regime
+        data = yaml.safe_load(entry.read_text(encoding="utf-8"))
+        if data.get("id") != entry.name.removesuffix(".yaml"):
+            raise RegimeError(
+                f"{entry.name} declares id {data.get('id')!r}; the file name must match"
+            )
+        raw[data["id"]] = (entry.name, data)
+    regimes: dict[str, Regime] = {}
+
+    def build(regime_id: str, seen: tuple[str, ...] = ()) -> Regime:
+        if regime_id in regimes:
+            return regimes[regime_id]
+        if regime_id in seen:
+            raise RegimeError(f"regimes based on each other: {' -> '.join((*seen, regime_id))}")
+        name, data = raw[regime_id]
+        base_id = data.get("based_on")
+        if base_id and base_id not in raw:
+            raise RegimeError(f"{name}: based_on {base_id!r}, which is not a regime")
+        base = build(base_id, (*seen, regime_id)) if base_id else None
+        regimes[regime_id] = parse_regime(data, name, base)
+        return regimes[regime_id]
+
+    for regime_id in raw:
+        build(regime_id)
     return regimes
 
 

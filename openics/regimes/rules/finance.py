@@ -180,3 +180,12 @@ def running_cost_limit(
             f"({per_head} a head for {population:,} people) by "
             f"{Money(running_costs.pence - limit)} ({spec['basis']})"
         )
+
+
+def protected_funds(ctx: RuleContext, *, protected_sectors: tuple[str, ...]) -> Iterator[str]:
+    """Every fund the regime requires to be protected is ring-fenced in the system.
+
+    `protected_sectors` are the sectors the system's ring-fences hold money for."""
+    for need in ctx.param("ledger.required_protections") or []:
+        if need["sector"] not in protected_sectors:
+            yield f"no ring-fence protects {need['title']} ({need['basis']})"

@@ -37,7 +37,7 @@ def may_commission(ctx: RuleContext, *, kind: str) -> Iterator[str]:
     yield from body_kind_exists(ctx, kind=kind)
     commissioners = ctx.param("organisations.commissioners")
     if kind in ctx.param("organisations.body_kinds") and kind not in commissioners:
-        named = ", ".join(_label(k) for k in commissioners)
+        named = ", ".join(_label(k) for k in commissioners) or "none"
         yield (
             f"{_a(kind)} does not commission services under {ctx.regime.title}; "
             f"the commissioners are: {named}"
@@ -65,3 +65,22 @@ def ft_principal_purpose(
             f"England and {other_income} from elsewhere: its principal purpose requires the "
             f"first to be greater ({spec['basis']})"
         )
+
+
+def required_bodies(ctx: RuleContext, *, present: tuple[str, ...]) -> Iterator[str]:
+    """Every body (or board) the regime requires the system to have is there.
+
+    `present` names the kinds of body and of board the system has on the day."""
+    for need in ctx.param("organisations.required_bodies") or []:
+        if need["kind"] not in present:
+            yield f"the system has no {need['title']} ({need['basis']})"
+
+
+def collaborative_membership(
+    ctx: RuleContext, *, collaborative: str, member: str, ownership: str
+) -> Iterator[str]:
+    """A member of a provider collaborative is of a kind the regime lets join one."""
+    spec = ctx.param("organisations.collaborative_members")
+    if not spec or ownership not in spec["barred_owners"]:
+        return
+    yield f"{member} may not be a member of {collaborative}: {spec['title']} ({spec['basis']})"

@@ -457,7 +457,7 @@ def process_permitted(ctx: RuleContext, *, decision: DecisionFacts) -> Iterator[
     spec = processes.get(decision.process)
     if spec is None:
         why = ctx.param("procurement.absent_processes").get(decision.process, "")
-        named = ", ".join(p["title"] for p in processes.values())
+        named = ", ".join(p["title"] for p in processes.values()) or "none"
         yield (
             f"{PROCESS_NAMES.get(decision.process, decision.process)} is not a way of "
             f"arranging services under "
