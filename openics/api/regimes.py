@@ -66,6 +66,22 @@ def _summary(r: Regime) -> dict:
     }
 
 
+@router.get("/compare", response=dict[str, Any])
+def compare_system(request, system: str, on: date, regimes: str = ""):
+    """One whole system judged under each regime (all, or those named, comma-separated):
+    the same figures as `openics regimes compare` and the portal's comparison page."""
+    from openics.arranging.whole_system import compare
+    from openics.organisations.selectors import OrganisationNotFound
+
+    ids = [i.strip() for i in regimes.split(",") if i.strip()]
+    try:
+        return compare(system, on, ids)
+    except OrganisationNotFound as exc:
+        raise HttpError(404, str(exc)) from exc
+    except RegimeError as exc:
+        raise HttpError(400, str(exc)) from exc
+
+
 @router.get("/", response=list[RegimeSummaryOut], summary="List every regime")
 def list_regimes(request):
     return [_summary(r) for r in all_regimes()]

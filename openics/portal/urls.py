@@ -3,7 +3,7 @@
 from django.urls import include, path
 from django.views.generic import RedirectView
 
-from openics.portal import arranging, boards, home, money, organisations
+from openics.portal import arranging, boards, comparison, home, money, organisations
 
 organisation_urls = (
     [
@@ -67,6 +67,9 @@ portal_urls = (
     [
         path("", home.home, name="home"),
         path("regimes/", home.regime_list, name="regime-list"),
+        path("regimes/compare/", comparison.compare_page, name="regimes-compare"),
+        path("regimes/compare.json", comparison.compare_json, name="regimes-compare-json"),
+        path("regimes/compare.csv", comparison.compare_csv, name="regimes-compare-csv"),
         path("regimes/<slug:regime_id>/", home.regime_detail, name="regime-detail"),
     ],
     "portal",

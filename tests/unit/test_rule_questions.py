@@ -12,6 +12,12 @@ DAY = {
     "hsca-2012": date(2020, 6, 1),
     "white-paper-2021": date(2021, 6, 16),
     "hca-2022": date(2026, 6, 1),
+    "option-1-2020": date(2020, 11, 26),
+    "critics-2021": date(2026, 6, 1),
+    "nhs-reinstatement-bill": date(2026, 6, 1),
+    "five-changes-2018": date(2020, 6, 1),
+    "hancock-2019": date(2026, 6, 1),
+    "health-bill-2026": date(2026, 6, 1),
 }
 PAIRS = [(r.id, rule_id) for r in all_regimes() for rule_id in sorted(r.rules)]
 
