@@ -17,6 +17,7 @@ from openics.arranging.models import SelectionDecision
 from openics.contracts.models import Contract
 from openics.kernel.money import Money
 from openics.kernel.years import FinancialYear
+from openics.regimes import all_regimes
 from tests.arranging_world import AS, build_register
 from tests.psr_world import decide
 
@@ -187,12 +188,17 @@ def test_the_decision_page_shows_the_whole_record(client, register):
 def test_the_decision_is_checked_under_every_regime(client, register):
     html = get(client, "/arranging/decisions/DEC-1/")
     section = html[html.index("Checked under every regime") :]
-    assert section.count("Not in force on 15 January 2025") == 2  # 2012 and the 2021 proposals
+    # every regime with selection rules but the 2022 Act: the 2012 Act, the proposals,
+    # the critics' alternative, the Bills and the commitment
+    asked = [r for r in all_regimes() if "procurement.process" in r.rules]
+    assert section.count("Not in force on 15 January 2025") == len(asked) - 1 == 7
     assert "Taken under this regime" in section
     assert "Direct Award C is not a way of arranging services under" in section
     assert "SI 2013/500" in section and "https://www.legislation.gov.uk/uksi/2013/500" in section
     assert re.search(r'nhsuk-tag--green"\s*>\s*Allowed\s*<', section)
-    assert len(re.findall(r'nhsuk-tag--red"\s*>\s*Not allowed\s*<', section)) == 2
+    # not allowed under the 2012 Act and the five changes that keep it, the 2021
+    # proposals, and the Reinstatement Bill, which has no contracting at all
+    assert len(re.findall(r'nhsuk-tag--red"\s*>\s*Not allowed\s*<', section)) == 4
 
 
 def test_a_framework_is_checked_under_every_regime(client, register):
