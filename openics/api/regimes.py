@@ -138,6 +138,7 @@ class EvaluationOut(Schema):
     allowed: bool
     violations: list[ViolationOut]
     notes: list[str]
+    cannot_tell: list[str]
     parameters: list[ParameterUseOut]
 
 

@@ -223,7 +223,18 @@ def test_a_framework_is_checked_under_every_regime(client, register):
     assert re.search(r'nhsuk-tag--green"\s*>\s*Allowed\s*<', section)  # under the 2022 Act
     verdicts = client.get("/api/arranging/decisions/DEC-F").json()["checked_under_every_regime"]
     allowed = {v["regime_id"]: v["allowed"] for v in verdicts}
-    assert allowed == {"hsca-2012": True, "white-paper-2021": False, "hca-2022": True}
+    assert allowed == {
+        "hsca-2012": True,
+        "white-paper-2021": False,
+        "hca-2022": True,
+        # the five changes keep the 2012 rules; the others keep the 2022 Act's
+        "five-changes-2018": True,
+        "critics-2021": True,
+        "hancock-2019": True,
+        "health-bill-2026": True,
+        # no contracting at all under the Reinstatement Bill
+        "nhs-reinstatement-bill": False,
+    }
 
 
 def test_a_late_award_notice_is_marked_late_on_the_decision(client, register):

@@ -267,4 +267,4 @@ def test_check_passes_on_a_migrated_database():
     result = CliRunner().invoke(main, ["check"])
     assert result.exit_code == 0, result.output
     assert "[ok] Database" in result.output
-    assert "[ok] Regimes: 3 regimes" in result.output
+    assert "[ok] Regimes: 9 regimes" in result.output

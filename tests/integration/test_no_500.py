@@ -68,6 +68,9 @@ PORTAL_QUERY = {
     "/arranging/standstill/": ["on", "year"],
     "/arranging/annual-summary/": ["year"],
     "/arranging/annual-summary.csv": ["year"],
+    "/regimes/compare/": ["system", "on", "regimes"],
+    "/regimes/compare.json": ["system", "on", "regimes"],
+    "/regimes/compare.csv": ["system", "on", "regimes"],
 }
 
 

@@ -2,6 +2,8 @@
 
 import pytest
 
+from openics.regimes import all_regimes
+
 pytestmark = pytest.mark.django_db
 
 
@@ -24,9 +26,9 @@ def test_home_page_has_the_nhs_header_and_says_what_openics_is(client):
     assert "cdn" not in html.lower()
 
 
-def test_regimes_page_lists_the_three_regimes(client):
+def test_regimes_page_lists_the_nine_regimes(client):
     html = client.get("/regimes/").content.decode()
-    assert "3 regimes" in html
+    assert "9 regimes" in html
     for title in (
         "Health and Social Care Act 2012",
         "Integration and innovation white paper",
@@ -48,7 +50,10 @@ def test_unknown_regime_is_not_found(client):
 
 def test_api_lists_regimes_and_serves_its_schema(client):
     regimes = client.get("/api/regimes/").json()
-    assert [r["id"] for r in regimes] == ["hsca-2012", "white-paper-2021", "hca-2022"]
+    assert [r["id"] for r in regimes] == [r.id for r in all_regimes()]
+    assert {"hsca-2012", "white-paper-2021", "hca-2022", "critics-2021"} <= {
+        r["id"] for r in regimes
+    }
     detail = client.get("/api/regimes/hca-2022").json()
     assert detail["in_force_from"] == "2022-07-01"
     assert {r["id"] for r in detail["rules"]} >= {"organisations.may-commission"}
