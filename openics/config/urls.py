@@ -1,4 +1,4 @@
-"""Top-level URL map: the read API and the public portal."""
+"""Top-level URL map: the read API, the staff workspace (and signing in) and the public portal."""
 
 from django.urls import include, path
 
@@ -6,5 +6,8 @@ from openics.api.urls import api
 
 urlpatterns = [
     path("api/", api.urls),
+    path("", include("openics.workspace.urls")),
     path("", include("openics.portal.urls")),
 ]
+
+handler403 = "openics.workspace.security.forbidden"

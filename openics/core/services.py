@@ -49,3 +49,17 @@ def revoke_role(*, assignment: RoleAssignment, audit: Auditor) -> None:
     assignment.delete()
     assignment.user.__dict__.pop("_openics_role_assignments", None)
     audit.record(object_type="core.roleassignment", object_id=str(before["id"]), before=before)
+
+
+@service("core.set_password")
+def set_password(*, user, password: str, audit: Auditor):
+    """Sets a person's password after Django's validators accept it (ValidationError
+    otherwise); the audit says it changed, never what it is."""
+    from django.contrib.auth.password_validation import validate_password
+
+    _require_administrator(audit)
+    validate_password(password, user)
+    user.set_password(password)
+    user.save(update_fields=["password"])
+    audit.record(obj=user, before=None, after={"password": "changed"})
+    return user

@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class WorkspaceConfig(AppConfig):
+    name = "openics.workspace"
+    label = "workspace"
+    verbose_name = "Staff workspace"

@@ -1,0 +1,45 @@
+"""The workspace's URLs: signing in and out at the top level, everything else under
+/workspace/<organisation code>/."""
+
+from django.urls import include, path
+
+from openics.workspace.views import auth, boards, home, interests, meetings
+
+meeting_urls = [
+    path("", meetings.meeting, name="meeting"),
+    path("attendance/", meetings.attendance, name="attendance"),
+    path("items/new/", meetings.add_item, name="add-item"),
+    path("items/<str:number>/", meetings.item, name="item"),
+    path("items/<str:number>/not-taken/", meetings.not_taken, name="not-taken"),
+    path("items/<str:number>/call-in/", meetings.intervene, name="intervene"),
+    path("publish/", meetings.publish, name="publish"),
+]
+
+organisation_urls = [
+    path("", home.organisation_home, name="organisation"),
+    path("interests/", interests.my_interests, name="my-interests"),
+    path("interests/declare/", interests.declare, name="declare"),
+    path("interests/nil-return/", interests.nil_return, name="nil-return"),
+    path("interests/gift/", interests.record_gift, name="gift"),
+    path("interests/due/", interests.due, name="due"),
+    path("interests/due.csv", interests.due_csv, name="due-csv"),
+    path("boards/<slug:slug>/", boards.board, name="board"),
+    path("boards/<slug:slug>/appoint/", boards.appoint, name="appoint"),
+    path("boards/<slug:slug>/end-term/<uuid:membership>/", boards.end_term, name="end-term"),
+    path("boards/<slug:slug>/meetings/new/", boards.schedule_meeting, name="new-meeting"),
+    path("meetings/<slug:reference>/", include(meeting_urls)),
+]
+
+workspace_urls = (
+    [
+        path("", home.home, name="home"),
+        path("<str:code>/", include(organisation_urls)),
+    ],
+    "workspace",
+)
+
+urlpatterns = [
+    path("sign-in/", auth.sign_in, name="sign-in"),
+    path("sign-out/", auth.sign_out, name="sign-out"),
+    path("workspace/", include(workspace_urls)),
+]
