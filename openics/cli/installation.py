@@ -61,8 +61,23 @@ def demo(no_serve: bool, host: str, port: int) -> None:
         for _label, step in bar:
             step()
     click.echo("Demonstration data loaded.")
+    _print_demo_accounts(host, port)
     if not no_serve:
         _serve(host, port, demonstration=True)
+
+
+def _print_demo_accounts(host: str, port: int) -> None:
+    """The demonstration's accounts, one per role, with this run's passwords (demo only)."""
+    from openics.demo import DEMO_PEOPLE, demo_password
+
+    click.echo(f"Sign in to the staff workspace at http://{host}:{port}/sign-in/ as:")
+    for username, role, scope in DEMO_PEOPLE:
+        where = f"for {scope}" if scope else "for every organisation"
+        click.echo(f"  {username:<22} {demo_password(username):<19} {role.label} {where}")
+    click.echo(
+        "These passwords are for the demonstration only: they come from the secret key, "
+        "which for the demonstration is public."
+    )
 
 
 def _serve(

@@ -84,7 +84,7 @@ def _results_of(check: _Check, on: date) -> list[CheckResult]:
 def _django_system_checks(on: date) -> Iterator[CheckResult]:
     from django.core import checks
 
-    messages = [m for m in checks.run_checks() if m.level >= checks.WARNING]
+    messages = [m for m in checks.run_checks() if m.level >= checks.WARNING and not m.is_silenced()]
     if messages:
         yield CheckResult("Django system checks", False, "; ".join(str(m) for m in messages))
     else:

@@ -17,7 +17,7 @@ from openics.allocation.services import import_published_allocations
 from openics.core.audit import Actor
 from openics.core.models import ImportRun
 from openics.core.roles import Role
-from openics.core.services import assign_role, create_user
+from openics.core.services import assign_role, create_user, set_password
 from openics.organisations.ods_import import import_ods_file
 from openics.population.importers import (
     import_deprivation_summary,
@@ -34,7 +34,9 @@ REASON = "demonstration data"
 DEMO_PEOPLE = [
     ("demo-officer", Role.OFFICER, DEMO_ICB),
     ("demo-finance", Role.FINANCE, DEMO_ICB),
-    ("demo-board-member", Role.BOARD_MEMBER, DEMO_ICB),
+    # A board member's account is named by their key on the register, so the workspace
+    # knows whose interests they declare: Dr Ada Example, the primary care partner member.
+    ("ada-example", Role.BOARD_MEMBER, DEMO_ICB),
     ("demo-board-secretary", Role.BOARD_SECRETARY, DEMO_ICB),
     ("demo-auditor", Role.AUDITOR, ""),
     ("demo-nhs-england", Role.NHS_ENGLAND, ""),
@@ -42,17 +44,37 @@ DEMO_PEOPLE = [
 ]
 
 
+def demo_password(username: str) -> str:
+    """The demonstration account's password: derived from the secret key, so every run gives
+    the same one and can print it. Demonstration only (with the public default key anyone
+    can work it out); a deployment creates accounts with `openics users create`."""
+    import hashlib
+    import hmac
+
+    digest = hmac.new(settings.SECRET_KEY.encode(), f"demo:{username}".encode(), hashlib.sha256)
+    text = digest.hexdigest()
+    return f"{text[:5]}-{text[5:10]}-{text[10:15]}"
+
+
 def load_demo_people() -> None:
     User = get_user_model()
+    reason = "demonstration data: one person for each role"
     with transaction.atomic():
         for username, role, scope in DEMO_PEOPLE:
-            if User.objects.filter(username=username).exists():
-                continue
-            reason = "demonstration data: one person for each role"
-            user = create_user(username=username, actor=DEMO_ACTOR, reason=reason)
-            assign_role(
-                user=user, role=role, organisation_code=scope, actor=DEMO_ACTOR, reason=reason
-            )
+            user = User.objects.filter(username=username).first()
+            if user is None:
+                user = create_user(username=username, actor=DEMO_ACTOR, reason=reason)
+                assign_role(
+                    user=user, role=role, organisation_code=scope, actor=DEMO_ACTOR, reason=reason
+                )
+            password = demo_password(username)
+            if not user.check_password(password):  # a second run changes nothing
+                set_password(
+                    user=user,
+                    password=password,
+                    actor=DEMO_ACTOR,
+                    reason="demonstration data: the demonstration account's password",
+                )
 
 
 def _import_once(kind: str, relative: str, importer, **kwargs) -> None:

@@ -119,9 +119,19 @@ def test_demo_loads_42_icbs_in_7_regions_with_the_published_populations():
     }
     assert member_icbs == {"QUA", "QHL"}
 
-    users = get_user_model().objects.filter(username__startswith="demo-")
+    users = get_user_model().objects.filter(username__in=[u for u, _, _ in DEMO_PEOPLE])
     assert users.count() == len(DEMO_PEOPLE)
     assert users.get(username="demo-finance").has_perm("openics.post_ledger", "QUA")
+    # one account per role, each with the password the run printed; the board member's is
+    # the key of a member on the register, so the workspace knows whose interests they declare
+    from openics.demo import demo_password
+    from openics.governance.models import Person
+
+    assert "/sign-in/" in result.output
+    for username, _, _ in DEMO_PEOPLE:
+        assert demo_password(username) in result.output
+        assert users.get(username=username).check_password(demo_password(username))
+    assert Person.objects.filter(slug="ada-example").exists()
 
     _the_demo_books_balance_and_reach_subcontractors(icb)
     _the_demo_decisions_export_as_valid_ocds()
