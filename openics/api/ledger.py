@@ -18,6 +18,14 @@ class ProviderOut(Schema):
     surplus: str
 
 
+class ProvenanceOut(Schema):
+    label: str  # "real", "illustrative" or "real and illustrative"
+    published: dict[str, int]  # each published source and the transactions from it
+    illustrative_transactions: int
+    recorded_transactions: int
+    sentence: str
+
+
 class BalanceOut(Schema):
     body: str
     year: str
@@ -26,11 +34,13 @@ class BalanceOut(Schema):
     surplus: str
     committed_unpaid: str
     unspent_budget: str
-    breaks_even: bool
+    has_books: bool
+    breaks_even: bool | None  # None when there are no books for the year
     duty: str
     breaches: list[str]
     providers: list[ProviderOut]
     system_surplus: str
+    provenance: ProvenanceOut | None
 
 
 class DestinationOut(Schema):
@@ -49,6 +59,7 @@ class TraceOut(Schema):
     by_sector: dict[str, str]
     by_ownership: dict[str, str]
     by_depth: dict[str, str]
+    provenance: ProvenanceOut | None
 
 
 def _year(text: str) -> str:

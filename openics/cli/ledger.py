@@ -30,6 +30,13 @@ def balance(code: str, year: str, fmt: str) -> None:
         click.echo(json.dumps(result.as_data(), indent=2))
         return
     click.echo(f"{result.icb.name} ({result.icb.code}), {result.year}")
+    if not result.has_books:
+        click.echo(
+            f"  There are no books for {result.year}: OpenICS holds no transaction of this "
+            "body in that year, so whether it breaks even cannot be judged."
+        )
+        return
+    click.echo(f"  Figures: {result.provenance.label}. {result.provenance.sentence()}")
     rows = [
         ("Received (allocations and grants)", result.received),
         ("Spent (paid to providers and pools)", result.spent),
@@ -148,6 +155,8 @@ def trace_command(start: str, year: str, reverse: bool, fmt: str) -> None:
         return
     direction = "came into" if reverse else "left"
     click.echo(f"{traced.total} {direction} {account.name} in {traced.year}.")
+    if traced.provenance:
+        click.echo(f"  Figures: {traced.provenance.label}. {traced.provenance.sentence()}")
     if not reverse:
         click.echo(f"  Reached providers and their subcontractors: {traced.reached}")
         click.echo(f"  Still held in budgets and commitments:      {traced.still_held}")

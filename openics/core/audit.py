@@ -20,6 +20,9 @@ from openics.core.versions import bump_version
 from openics.kernel.money import Money
 
 _SYSTEM_NAME = re.compile(r"^[a-z][a-z0-9_.:-]{2,99}$")
+# The process that loads the demonstration: what it writes, unless it comes from a
+# published file, is illustrative (made up), and every face says so.
+DEMONSTRATION_PROCESS = "demo-loader"
 
 
 class AuditError(Exception):

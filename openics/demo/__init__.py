@@ -14,7 +14,7 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 
 from openics.allocation.services import import_published_allocations
-from openics.core.audit import Actor
+from openics.core.audit import DEMONSTRATION_PROCESS, Actor
 from openics.core.models import ImportRun
 from openics.core.roles import Role
 from openics.core.services import assign_role, create_user, set_password
@@ -26,7 +26,7 @@ from openics.population.importers import (
     import_resident_estimates,
 )
 
-DEMO_ACTOR = Actor.process("demo-loader")
+DEMO_ACTOR = Actor.process(DEMONSTRATION_PROCESS)
 DEMO_ICB = "QUA"
 DATA = Path(settings.PROJECT_DIR) / "data"
 REASON = "demonstration data"

@@ -19,6 +19,7 @@ from openics.kernel import spreadsheets
 from openics.kernel.money import Money
 from openics.kernel.years import FinancialYear
 from openics.ledger.models import Account, Posting, Purpose, Transaction, TransactionKind
+from openics.ledger.selectors import Origins, transaction_provenance
 from openics.organisations.models import Organisation
 from openics.regimes.vocabulary import Sector
 
@@ -32,6 +33,7 @@ SPEND_COLUMNS = [
     "Transaction number",
     "Amount",
     "Supplier VAT or company number",
+    "Provenance",
 ]
 
 
@@ -48,6 +50,7 @@ def spend_over_25k(body: Organisation, year: str) -> Iterator[list[str]]:
         .select_related("contract", "contract__provider", "contract__place", "reverses")
         .order_by("effective_date", "number")
     )
+    origins = Origins()
     for txn in payments:
         if txn.kind == TransactionKind.REVERSAL and txn.reverses.kind != TransactionKind.PAYMENT:
             continue
@@ -66,7 +69,8 @@ def spend_over_25k(body: Organisation, year: str) -> Iterator[list[str]]:
             supplier.name,
             txn.number,
             str(amount.to_decimal()),
-            supplier.company_number or supplier.charity_number or "",
+            supplier.company_number or supplier.charity_number or "not known",
+            transaction_provenance(txn, origins),
         ]
 
 

@@ -69,13 +69,18 @@ class IcbBalance:
     duty: list[str]
     duty_source: str
     providers: list[ProviderResult] = field(default_factory=list)
+    has_books: bool = True
+    provenance: BooksProvenance | None = None
 
     @property
     def surplus(self) -> Money:
         return self.received - self.spent
 
     @property
-    def breaks_even(self) -> bool:
+    def breaks_even(self) -> bool | None:
+        """Whether the duty is met; None when there are no books for the year to judge."""
+        if not self.has_books:
+            return None
         return not self.duty
 
     @property
@@ -92,6 +97,7 @@ class IcbBalance:
             "surplus": self.surplus.format_plain(),
             "committed_unpaid": self.committed_unpaid.format_plain(),
             "unspent_budget": self.unspent.format_plain(),
+            "has_books": self.has_books,
             "breaks_even": self.breaks_even,
             "duty": self.duty_source,
             "breaches": self.duty,
@@ -106,6 +112,7 @@ class IcbBalance:
                 for p in self.providers
             ],
             "system_surplus": self.system_surplus.format_plain(),
+            "provenance": self.provenance.as_data() if self.provenance else None,
         }
 
 
@@ -113,6 +120,7 @@ def icb_balance(icb: Organisation, year: str) -> IcbBalance:
     year = FinancialYear.parse(year).label
     received, spent = received_and_spent(icb, year)
     flows = _flows_of(year)
+    has_books = flows.filter(Q(source__organisation=icb) | Q(target__organisation=icb)).exists()
     held = defaultdict(int)
     for purpose, into in (
         flows.filter(target__organisation=icb)
@@ -135,7 +143,7 @@ def icb_balance(icb: Organisation, year: str) -> IcbBalance:
     last_day = FinancialYear.parse(year).last_day
     regime = regime_in_force_on(last_day)
     duty, source = [], ""
-    if regime is not None:
+    if regime is not None and has_books:
         result = regime.evaluate(
             "ledger.break-even", last_day, body=icb.name, received=received, spent=spent
         )
@@ -150,7 +158,19 @@ def icb_balance(icb: Organisation, year: str) -> IcbBalance:
     for provider in Organisation.objects.filter(pk__in=provider_ids).order_by("name"):
         income, expenditure = received_and_spent(provider, year)
         providers.append(ProviderResult(provider, income, expenditure))
-    return IcbBalance(icb, year, received, spent, committed, unspent, duty, source, providers)
+    return IcbBalance(
+        icb,
+        year,
+        received,
+        spent,
+        committed,
+        unspent,
+        duty,
+        source,
+        providers,
+        has_books=has_books,
+        provenance=books_provenance(icb, year),
+    )
 
 
 @dataclass
@@ -271,6 +291,7 @@ class MoneyTrace:
     by_sector: dict[str, Money]
     by_ownership: dict[str, Money]
     by_depth: dict[int, Money]
+    provenance: BooksProvenance | None = None
 
     @property
     def reached(self) -> Money:
@@ -299,6 +320,7 @@ class MoneyTrace:
             "by_sector": {k: v.format_plain() for k, v in self.by_sector.items()},
             "by_ownership": {k: v.format_plain() for k, v in self.by_ownership.items()},
             "by_depth": {str(k): v.format_plain() for k, v in self.by_depth.items()},
+            "provenance": self.provenance.as_data() if self.provenance else None,
         }
 
     def by_organisation(self) -> list[tuple[Organisation, Money, int]]:
@@ -410,6 +432,7 @@ def follow(start: Account, year: str, *, upstream: bool = False) -> MoneyTrace:
         by_sector=dict(by_sector),
         by_ownership=dict(by_ownership),
         by_depth=dict(sorted(by_depth.items())),
+        provenance=books_provenance(start.organisation, year) if start.organisation_id else None,
     )
 
 
@@ -464,3 +487,123 @@ def recompute_check() -> list[str]:
             if expected.get(key, 0) != stored.get(key, 0):
                 problems.append(f"ledger: the flow total {key} disagrees with its postings")
     return problems
+
+
+# --- where the figures in the books come from --------------------------------------------
+
+REAL = "real"
+ILLUSTRATIVE = "illustrative"
+MIXED = "real and illustrative"
+
+
+@dataclass(frozen=True)
+class BooksProvenance:
+    """Where an organisation's transactions in a year come from: published files (real),
+    the demonstration (illustrative), or people and processes recording them in OpenICS."""
+
+    published: dict[str, int]  # the published file or source -> transactions
+    illustrative: int
+    recorded: int  # entered through the services (real as far as OpenICS can tell)
+
+    @property
+    def label(self) -> str:
+        real = bool(self.published) or self.recorded > 0
+        if self.illustrative and real:
+            return MIXED
+        return ILLUSTRATIVE if self.illustrative else REAL
+
+    @property
+    def is_illustrative(self) -> bool:
+        return self.illustrative > 0
+
+    def sentence(self) -> str:
+        if not (self.published or self.illustrative or self.recorded):
+            return "There are no transactions in these books."
+        parts = []
+        for source, count in sorted(self.published.items()):
+            parts.append(f"{count:,} from {source} (real)")
+        if self.recorded:
+            parts.append(f"{self.recorded:,} recorded in OpenICS")
+        if self.illustrative:
+            parts.append(
+                f"{self.illustrative:,} made up for the demonstration (illustrative: "
+                "not real payments)"
+            )
+        return "Transactions: " + "; ".join(parts) + "."
+
+    def as_data(self) -> dict:
+        return {
+            "label": self.label,
+            "published": dict(sorted(self.published.items())),
+            "illustrative_transactions": self.illustrative,
+            "recorded_transactions": self.recorded,
+            "sentence": self.sentence(),
+        }
+
+
+class Origins:
+    """Says where each transaction comes from, reading each published source's name once."""
+
+    def __init__(self) -> None:
+        self._names: dict[tuple[str, str], str] = {}
+
+    def of(self, source_type: str, source_id: str, actor_system: str) -> tuple[str, str]:
+        """(REAL or ILLUSTRATIVE or "recorded", the published source's name or "")."""
+        from openics.allocation.models import PublishedAllocation
+        from openics.core.audit import DEMONSTRATION_PROCESS
+        from openics.core.models import ImportRun
+
+        key = (source_type, source_id)
+        if source_type == PublishedAllocation._meta.label_lower:
+            if key not in self._names:
+                found = PublishedAllocation.objects.filter(pk=source_id).first()
+                file = f" ({found.source_name})" if found else ""
+                self._names[key] = f"NHS England's published allocations{file}"
+            return REAL, self._names[key]
+        if actor_system == DEMONSTRATION_PROCESS:
+            return ILLUSTRATIVE, ""
+        if source_type == ImportRun._meta.label_lower:
+            if key not in self._names:
+                run = ImportRun.objects.filter(pk=source_id).first()
+                self._names[key] = (
+                    f"{run.source_name} (imported {run.created_at:%Y-%m-%d})"
+                    if run
+                    else "an imported file"
+                )
+            return REAL, self._names[key]
+        return "recorded", ""
+
+
+def transaction_provenance(txn: Transaction, origins: Origins | None = None) -> str:
+    """One transaction's provenance in words, as an export's column carries it."""
+    kind, source = (origins or Origins()).of(txn.source_type, txn.source_id, txn.actor_system)
+    if kind == ILLUSTRATIVE:
+        return "illustrative: made up for the demonstration"
+    if kind == REAL:
+        return f"real: {source}"
+    return "recorded in OpenICS"
+
+
+def books_provenance(org: Organisation, year: str) -> BooksProvenance:
+    """One answer, for every face, to "are these figures real?": each transaction touching
+    the organisation's accounts in the year is real when it comes from a published file
+    (NHS England's allocations, an imported payments file), illustrative when the
+    demonstration wrote it, and otherwise recorded."""
+    year = FinancialYear.parse(year).label
+    rows = (
+        Transaction.objects.filter(financial_year=year, postings__account__organisation=org)
+        .distinct()
+        .values_list("source_type", "source_id", "actor_system")
+    )
+    origins = Origins()
+    published: dict[str, int] = defaultdict(int)
+    illustrative = recorded = 0
+    for source_type, source_id, actor_system in rows:
+        kind, source = origins.of(source_type, source_id, actor_system)
+        if kind == REAL:
+            published[source] += 1
+        elif kind == ILLUSTRATIVE:
+            illustrative += 1
+        else:
+            recorded += 1
+    return BooksProvenance(dict(published), illustrative, recorded)

@@ -20,6 +20,9 @@ def test_a_visitor_reads_the_home_page(page, live_server, axe_violations):
         "el => getComputedStyle(el).backgroundColor"
     )
     assert colour == "rgb(0, 94, 184)"
+    # in the design system's sans-serif font, not the browser's serif default
+    font = page.evaluate("getComputedStyle(document.body).fontFamily")
+    assert "arial" in font.lower(), font
     assert all(url.startswith(live_server.url) for url in page.requested_urls)
     # and nothing on the page breaks the accessibility rules axe checks
     assert axe_violations(page) == []
