@@ -607,3 +607,46 @@ def books_provenance(org: Organisation, year: str) -> BooksProvenance:
         else:
             recorded += 1
     return BooksProvenance(dict(published), illustrative, recorded)
+
+
+@dataclass(frozen=True)
+class MoneyLink:
+    """A way into the books from an organisation's page: a trace start or a year's books."""
+
+    text: str
+    start: str = ""  # a trace start, as resolve_start reads it
+    reverse: bool = False
+    books_year: str = ""  # a year of the body's books (an ICB's break-even page)
+
+
+def money_links(org: Organisation) -> list[MoneyLink]:
+    """Where the books can be followed from this organisation, newest year first: an ICB's
+    allocation and each year of its books, a place's budget, a provider's income."""
+    accounts = Account.objects.filter(Q(organisation=org) | Q(place=org))
+    purposes = set(accounts.values_list("purpose", flat=True))
+    links: list[MoneyLink] = []
+    if Purpose.ALLOCATION in purposes and org.kind == BodyKind.ICB.value:
+        links.append(MoneyLink(f"Follow {org.name}'s money", start=f"icb:{org.code}"))
+        years = (
+            FlowTotal.objects.filter(Q(source__organisation=org) | Q(target__organisation=org))
+            .exclude(amount_pence=0)
+            .values_list("financial_year", flat=True)
+            .distinct()
+        )
+        for year in sorted(set(years), reverse=True):
+            links.append(MoneyLink(f"Its books for {year}: does it break even?", books_year=year))
+    if org.kind == BodyKind.PLACE.value and accounts.filter(place=org, purpose=Purpose.BUDGET):
+        budgets = accounts.filter(place=org, purpose=Purpose.BUDGET)
+        if budgets.count() == 1:
+            links.append(MoneyLink(f"Follow {org.name}'s budget", start=f"place:{org.name}"))
+        else:
+            for budget in budgets.order_by("key"):
+                links.append(MoneyLink(f"Follow {budget.name}", start=f"account:{budget.key}"))
+    if Purpose.CASH in purposes and org.code and org.kind != BodyKind.ICB.value:
+        links.append(
+            MoneyLink(
+                f"Where {org.name}'s money came from", start=f"provider:{org.code}", reverse=True
+            )
+        )
+        links.append(MoneyLink("Where it went on to", start=f"provider:{org.code}"))
+    return links

@@ -3,6 +3,7 @@
 from django.http import Http404
 from django.shortcuts import render
 
+from openics.ledger import selectors as books
 from openics.organisations import selectors
 from openics.organisations.models import Organisation
 from openics.population import selectors as population_selectors
@@ -63,6 +64,7 @@ def _organisation_page(request, org: Organisation):
         "successions_out": selectors.successions_from(org),
         "successions_in": selectors.successions_into(org),
         "deprivation": org.deprivation.order_by("-edition").first(),
+        "money_links": books.money_links(org),
     }
     if org.kind == BodyKind.ICB.value:
         context.update(

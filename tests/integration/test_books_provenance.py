@@ -114,3 +114,30 @@ def test_a_missing_page_is_an_nhs_page_with_the_reason_and_the_way_back(client):
     assert "no nhs_trust with code NOPE" in body  # the view's own reason
     unknown = client.get("/no/such/page/").content.decode()
     assert "Page not found" in unknown and "Resolver404" not in unknown
+
+
+def test_an_organisations_page_leads_into_its_money_and_every_link_works(world, client):
+    import re
+
+    pages = {
+        "icb": world.icb.get_absolute_url(),
+        "place": world.dudley.get_absolute_url(),
+        "provider": world.deal.provider.get_absolute_url(),
+    }
+    found = {}
+    for kind, address in pages.items():
+        body = client.get(address).content.decode()
+        block = re.search(r"<ul class=\"nhsuk-list\" data-money-links>(.*?)</ul>", body, re.S)
+        assert block, f"no money links on the {kind} page"
+        found[kind] = [h.replace("&amp;", "&") for h in re.findall(r'href="([^"]+)"', block[1])]
+    assert any("from=icb%3AQUA" in h for h in found["icb"])
+    assert any("/money/books/QUA/2025-26/" in h for h in found["icb"])
+    assert any("from=place%3ADudley" in h for h in found["place"])
+    assert any("reverse=1" in h for h in found["provider"])
+    for links in found.values():
+        for href in links:
+            answer = client.get(href)
+            assert answer.status_code == 200, href
+            assert b"nhsuk-error-summary" not in answer.content, href
+    money = client.get("/money/").content.decode()
+    assert 'href="/money/follow/"' in money and 'href="/money/books/"' in money
