@@ -25,6 +25,13 @@ _SYSTEM_NAME = re.compile(r"^[a-z][a-z0-9_.:-]{2,99}$")
 DEMONSTRATION_PROCESS = "demo-loader"
 
 
+def demonstration_loaded() -> bool:
+    """Whether this installation holds the demonstration (its loader has written)."""
+    from openics.core.models import AuditEntry
+
+    return AuditEntry.objects.filter(actor_system=DEMONSTRATION_PROCESS).exists()
+
+
 class AuditError(Exception):
     """A write was refused because it could not be audited."""
 

@@ -3,12 +3,15 @@
 from django.http import Http404
 from django.shortcuts import render
 
+from openics.core.audit import demonstration_loaded
 from openics.portal.navigation import SECTIONS
 from openics.regimes import RegimeError, all_regimes, get_regime
 
 
 def home(request):
-    return render(request, "home.jinja", {"sections": SECTIONS})
+    return render(
+        request, "home.jinja", {"sections": SECTIONS, "demonstration": demonstration_loaded()}
+    )
 
 
 def regime_list(request):

@@ -141,3 +141,14 @@ def test_an_organisations_page_leads_into_its_money_and_every_link_works(world, 
             assert b"nhsuk-error-summary" not in answer.content, href
     money = client.get("/money/").content.decode()
     assert 'href="/money/follow/"' in money and 'href="/money/books/"' in money
+
+
+def test_the_home_page_says_what_the_demonstration_is_and_that_openics_is_independent(client):
+    from openics.core.audit import Auditor
+
+    plain = client.get("/").content.decode()
+    assert "independent open-source software" in plain and "© NHS England" not in plain
+    assert "data-demonstration" not in plain  # no demonstration loaded, none described
+    Auditor(actor=DEMO, reason="load", action="demo.load").record(object_type="demo")
+    shown = client.get("/").content.decode()
+    assert "data-demonstration" in shown and "made up" in shown
