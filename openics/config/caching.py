@@ -41,7 +41,7 @@ from django.utils import timezone
 from openics.core.versions import current_version
 
 # Addresses whose answers depend on who asks: never kept.
-PRIVATE_PREFIXES = ("/workspace/", "/sign-in/", "/sign-out/", "/admin/")
+PRIVATE_PREFIXES = ("/workspace/", "/sign-in/", "/sign-out/", "/oidc/", "/admin/")
 # Answers above this size are kept in a file rather than in memory.
 LARGEST_IN_MEMORY = 1_000_000
 VERSION_HEADER = "X-OpenICS-Data-Version"

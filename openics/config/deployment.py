@@ -28,6 +28,14 @@ def refusals() -> list[str]:
             "OPENICS_SECRET_KEY is not set, so the public default key would sign sessions; "
             "set it to a long random secret (or OPENICS_DEMO=1 for the demonstration)"
         )
+    from openics.workspace.oidc import missing_settings
+
+    if missing_settings():
+        problems.append(
+            "single sign-on is switched on (OPENICS_OIDC_CLIENT_ID) but "
+            + ", ".join(missing_settings())
+            + " not set"
+        )
     if settings.DEBUG:
         problems.append(
             "OPENICS_DEBUG is on, which shows tracebacks to anyone; turn it off "

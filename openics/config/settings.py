@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "openics.governance",
     "openics.arranging",
     "openics.portal",
+    "mozilla_django_oidc",  # single sign-on views (used only when configured)
     "openics.api",
     "openics.workspace",
     "axes",  # last, as its documentation asks: it counts failed sign-ins and locks accounts
@@ -104,11 +105,26 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",  # first: refuses a locked-out account before any other
+    "openics.workspace.oidc.StaffSignOn",  # single sign-on; answers nothing unless configured
     "rules.permissions.ObjectPermissionBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
 
 # -- signing in (the staff workspace) -----------------------------------------------------------
+# Optional single sign-on by OpenID Connect (workspace/oidc.py), off unless a client id is set.
+OPENICS_OIDC_ENABLED = bool(os.environ.get("OPENICS_OIDC_CLIENT_ID"))
+OIDC_RP_CLIENT_ID = os.environ.get("OPENICS_OIDC_CLIENT_ID", "")
+OIDC_RP_CLIENT_SECRET = os.environ.get("OPENICS_OIDC_CLIENT_SECRET", "")
+OIDC_OP_AUTHORIZATION_ENDPOINT = os.environ.get("OPENICS_OIDC_AUTHORIZATION_URL", "")
+OIDC_OP_TOKEN_ENDPOINT = os.environ.get("OPENICS_OIDC_TOKEN_URL", "")
+OIDC_OP_USER_ENDPOINT = os.environ.get("OPENICS_OIDC_USERINFO_URL", "")
+OIDC_OP_JWKS_ENDPOINT = os.environ.get("OPENICS_OIDC_JWKS_URL", "")
+OIDC_RP_SIGN_ALGO = os.environ.get("OPENICS_OIDC_SIGN_ALGO", "RS256")
+OIDC_RP_SCOPES = "openid email profile"
+OIDC_CREATE_USER = _env_bool("OPENICS_OIDC_CREATE_USERS", False)
+OIDC_AUTHENTICATE_CLASS = "openics.workspace.oidc.SignOnStart"
+OIDC_CALLBACK_CLASS = "openics.workspace.oidc.SignOnReturn"
+LOGIN_REDIRECT_URL_FAILURE = "/sign-in/?single-sign-on=failed"
 LOGIN_URL = "/sign-in/"
 LOGIN_REDIRECT_URL = "/workspace/"
 PASSWORD_HASHERS = [

@@ -41,5 +41,6 @@ workspace_urls = (
 urlpatterns = [
     path("sign-in/", auth.sign_in, name="sign-in"),
     path("sign-out/", auth.sign_out, name="sign-out"),
+    path("oidc/", include("mozilla_django_oidc.urls")),  # 404 unless single sign-on is set up
     path("workspace/", include(workspace_urls)),
 ]

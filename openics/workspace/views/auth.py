@@ -11,6 +11,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_POST
 
+from openics.workspace import oidc
 from openics.workspace.views.common import error_list
 
 
@@ -48,6 +49,8 @@ def sign_in(request):
             "errors": errors or error_list(None),
             "next": _next(request),
             "username": request.POST.get("username", ""),
+            "single_sign_on": oidc.enabled(),
+            "sign_on_failed": request.GET.get("single-sign-on") == "failed",
         },
         status=200,
     )
