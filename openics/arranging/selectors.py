@@ -224,6 +224,7 @@ class DecisionRecord:
     verdicts: list[Verdict]
     illustrative: bool
     today: date
+    gifts_before_vote: list = field(default_factory=list)
 
     @property
     def earliest_award(self) -> date | None:
@@ -283,7 +284,19 @@ def decision_record(reference: str, *, today: date) -> DecisionRecord | None:
         or any(s.illustrative for s in services)
         or any(m.illustrative for m in modifications),
         today=today,
+        gifts_before_vote=_gifts_before_vote(decision, today),
     )
+
+
+def _gifts_before_vote(decision: SelectionDecision, today: date) -> list:
+    """Members who voted on the board item that took this decision after accepting a gift
+    or hospitality from an organisation it affects (governance.compliance)."""
+    from openics.governance.compliance import gifts_before_votes
+    from openics.governance.models import AgendaItem
+
+    if not decision.agenda_item_id:
+        return []
+    return gifts_before_votes(today, items=AgendaItem.objects.filter(pk=decision.agenda_item_id))
 
 
 # --- one notice -----------------------------------------------------------------------------

@@ -45,6 +45,19 @@ def governance(on: date) -> list[CheckResult]:
             ),
         )
     )
+    flagged = checks.gifts_before_votes(on)
+    results.append(
+        CheckResult(
+            "Gifts before votes",
+            not flagged,
+            "no member voted on an item after accepting a gift or hospitality from an "
+            "organisation it affects"
+            if not flagged
+            else "; ".join(
+                f"{f.item.meeting.reference} item {f.item.number}: {f.explanation}" for f in flagged
+            ),
+        )
+    )
     chain = checks.chain()
     results.append(
         CheckResult(

@@ -107,3 +107,82 @@ def declarations_owed(on: date) -> list[DeclarationsOwed]:
 
 def chain() -> record.ChainCheck:
     return record.verify()
+
+
+@dataclass(frozen=True)
+class GiftBeforeVote:
+    """A member took part in an item after accepting a gift or hospitality from an
+    organisation it affects: the item, the person and what the rule says, with its citation."""
+
+    item: object  # AgendaItem
+    person: Person
+    regime_id: str
+    explanation: str
+    citation: str
+
+
+def gifts_before_votes(on: date, *, items=None) -> list[GiftBeforeVote]:
+    """Every vote cast up to the day by a member who had accepted, within the rule's period,
+    a gift or hospitality from an organisation the item affects, judged under the regime in
+    force on the day of the meeting (where it has the rule)."""
+    from openics.governance.models import AgendaItem, Gift, Vote
+
+    rule_id = "governance.gift-before-vote"
+    if items is None:
+        items = AgendaItem.objects.filter(meeting__held_on__lte=on, votes__isnull=False)
+    items = list(
+        items.distinct()
+        .select_related("meeting", "provider")
+        .order_by("meeting__held_on", "number")
+    )
+    votes = (
+        Vote.objects.filter(item__in=items)
+        .select_related("membership__person")
+        .order_by("item_id", "membership__person__name")
+    )
+    voters: dict = {}
+    for vote in votes:
+        voters.setdefault(vote.item_id, []).append(vote.membership)
+    people = {m.person_id for members in voters.values() for m in members}
+    accepted: dict = {}
+    for gift in Gift.objects.filter(person_id__in=people, accepted=True, source__isnull=False):
+        accepted.setdefault(gift.person_id, []).append(
+            rules.Accepted(
+                str(gift.source_id),
+                gift.giver,
+                gift.kind,
+                gift.value.pence,
+                gift.received_on,
+                gift.description,
+            )
+        )
+    found = []
+    for item in items:
+        day = item.meeting.held_on
+        regime = regime_in_force_on(day)
+        if regime is None or rule_id not in regime.rules:
+            continue
+        members = [m for m in voters.get(item.pk, []) if m.person_id in accepted]
+        if not members:
+            continue
+        affected = facts.affected_by(item)
+        for membership in members:
+            result = regime.evaluate(
+                rule_id,
+                day,
+                member=facts.member_of(membership, day),
+                accepted=tuple(accepted[membership.person_id]),
+                affected=affected,
+                took_part=True,
+            )
+            for violation in result.violations:
+                found.append(
+                    GiftBeforeVote(
+                        item,
+                        membership.person,
+                        regime.id,
+                        violation.explanation,
+                        str(violation.citation),
+                    )
+                )
+    return found

@@ -370,6 +370,33 @@ RULES: dict[str, RuleSpec] = {
         {"gift": {"kind": "hospitality", "value_pence": 2500, "received_on": "2025-06-02"}},
         {"gift": "the gift or hospitality offered"},
     ),
+    "governance.gift-before-vote": RuleSpec(
+        "A member who took a gift or hospitality from an affected organisation takes no part",
+        governance.gifts_before_vote,
+        {
+            "member": MEMBER,
+            "accepted": [
+                {
+                    "organisation": "rxx",
+                    "organisation_name": "Example Imaging Ltd",
+                    "kind": "hospitality",
+                    "value_pence": 9500,
+                    "received_on": "2025-06-02",
+                    "description": "dinner",
+                }
+            ],
+            "affected": [
+                {"organisation": "rxx", "name": "Example Imaging Ltd", "why": "the provider"}
+            ],
+            "took_part": True,
+        },
+        {
+            "member": "the board member",
+            "accepted": "gifts and hospitality they accepted, each with its giver",
+            "affected": "the organisations the item affects",
+            "took_part": "they voted on the item or counted towards its quorum",
+        },
+    ),
     "governance.declarations": RuleSpec(
         "Declarations of interests are made on time",
         governance.declarations,

@@ -425,3 +425,45 @@ def test_gifts_are_recorded_with_what_the_thresholds_say(world):
         "(Managing conflicts of interest in the NHS (September 2024; "
         "hospitality figures carried over) [U])"
     ]
+
+
+def test_a_vote_after_a_gift_from_the_provider_is_flagged_with_its_rule(world, client):
+    from openics.governance.compliance import gifts_before_votes
+
+    gov.record_gift(
+        person=world.people["fd"],
+        kind="hospitality",
+        description="Dinner",
+        value=Money.parse("45"),
+        received_on=date(2025, 6, 1),
+        source=world.company,
+        from_supplier=True,
+        **WHO,
+    )
+    gov.record_gift(  # from an organisation the item does not affect: no conflict
+        person=world.people["ceo"],
+        kind="gift",
+        description="Pen",
+        value=Money.parse("4"),
+        received_on=date(2025, 6, 1),
+        source=world.trust,
+        **WHO,
+    )
+    meeting = world.meeting()
+    item = _item(meeting, organisations=[world.company])
+    assert gifts_before_votes(meeting.held_on) == []  # nobody has voted yet
+    gov.decide_item(item=item, votes=_everyone_but(world), resolution="Award it", **WHO)
+
+    [flag] = gifts_before_votes(meeting.held_on)
+    days = (meeting.held_on - date(2025, 6, 1)).days
+    assert flag.item == item and flag.person == world.people["fd"]
+    assert f"worth £45 from Scan Co Ltd on 1 June 2025, {days} days before" in flag.explanation
+    assert "Managing conflicts of interest" in flag.citation
+    checked = CliRunner().invoke(main, ["check", "--on", meeting.held_on.isoformat()])
+    [line] = [x for x in checked.output.splitlines() if "Gifts before votes" in x]
+    assert line.startswith("[FAIL]") and f"{meeting.reference} item 2" in line
+    # a year and more before the meeting is outside the rule's period
+    from openics.governance.models import Gift
+
+    Gift.objects.update(received_on=date(2020, 1, 1))
+    assert gifts_before_votes(meeting.held_on) == []

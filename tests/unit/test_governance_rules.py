@@ -732,13 +732,14 @@ def test_the_2021_proposals_replaced_referrals():
 GOVERNANCE_RULES = sorted(r for r in RULES if r.startswith("governance."))
 
 
-def test_there_are_eight_governance_rules():
+def test_there_are_nine_governance_rules():
     assert GOVERNANCE_RULES == [
         "governance.composition",
         "governance.conflicts",
         "governance.declarations",
         "governance.eligibility",
         "governance.fit-and-proper",
+        "governance.gift-before-vote",
         "governance.gifts",
         "governance.powers",
         "governance.quorum",
@@ -751,3 +752,30 @@ def test_every_governance_rule_has_a_citation(regime, rule_id):
     citation = regime.rule(rule_id).citation
     assert citation.source.strip()
     assert citation.url.startswith("https://")
+
+
+def test_taking_part_after_a_gift_from_an_affected_organisation_is_flagged():
+    from openics.regimes.rules.governance import Accepted
+
+    member = Member(key="fd", name="F. Director", role="finance_director")
+    dinner = Accepted("imaging", "Imaging Ltd", "hospitality", 4500, date(2026, 3, 12), "dinner")
+    affected = (Affected("imaging", "Imaging Ltd", "the provider the decision selects"),)
+    facts = {"member": member, "accepted": (dinner,), "affected": affected}
+    [why] = violations("governance.gift-before-vote", on=date(2026, 3, 18), took_part=True, **facts)
+    assert "worth £45 from Imaging Ltd on 12 March 2026, 6 days before" in why
+    # not taking part, a gift after the meeting, one past the period, one from elsewhere
+    assert not violations(
+        "governance.gift-before-vote", on=date(2026, 3, 18), took_part=False, **facts
+    )
+    assert not violations(
+        "governance.gift-before-vote", on=date(2026, 3, 11), took_part=True, **facts
+    )
+    assert not violations(
+        "governance.gift-before-vote", on=date(2027, 3, 13), took_part=True, **facts
+    )
+    other = {**facts, "affected": (Affected("else", "Else Ltd", "the provider"),)}
+    assert not violations(
+        "governance.gift-before-vote", on=date(2026, 3, 18), took_part=True, **other
+    )
+    # exactly the period's last day still counts
+    assert violations("governance.gift-before-vote", on=date(2027, 3, 12), took_part=True, **facts)

@@ -200,6 +200,27 @@ class Gift:
 
 
 @dataclass(frozen=True)
+class Accepted:
+    """A gift or hospitality a member accepted from an organisation."""
+
+    organisation: str  # the giver's id
+    organisation_name: str
+    kind: str  # "gift" or "hospitality"
+    value_pence: int
+    received_on: date
+    description: str = ""
+
+    meanings: ClassVar[dict[str, str]] = {
+        "organisation": "the giver's id",
+        "organisation_name": "the giver's name",
+        "kind": "gift or hospitality",
+        "value_pence": "its value in pence",
+        "received_on": "the day it was received",
+        "description": "what it was",
+    }
+
+
+@dataclass(frozen=True)
 class Declarant:
     """A person who must keep their declarations up to date."""
 
@@ -439,6 +460,37 @@ def gift_breaches(ctx: RuleContext, *, gift: Gift) -> Iterator[str]:
         )
     if gift.accepted and gift.value_pence >= declare_from and not gift.declared:
         yield f"hospitality worth {money(declare_from)} or more must be declared ({basis})"
+
+
+def gifts_before_vote(
+    ctx: RuleContext,
+    *,
+    member: Member,
+    accepted: tuple[Accepted, ...],
+    affected: tuple[Affected, ...],
+    took_part: bool,
+) -> Iterator[str]:
+    """A member who accepted a gift or hospitality from an organisation an item affects,
+    within the period before the meeting, takes no part in it: having taken part is
+    flagged, whatever they voted. ctx.on is the day of the meeting."""
+    spec = ctx.param("governance.gift-before-vote")
+    period = int(spec["days"])
+    basis = _source(spec)
+    by_org = {a.organisation: a for a in affected}
+    for gift in accepted:
+        hit = by_org.get(gift.organisation)
+        if hit is None or not took_part:
+            continue
+        before = (ctx.on - gift.received_on).days
+        if 0 <= before <= period:
+            what = f" ({gift.description})" if gift.description else ""
+            yield (
+                f"{member.name} accepted {gift.kind}{what} worth {money(gift.value_pence)} "
+                f"from {gift.organisation_name} on {gift.received_on:%-d %B %Y}, {before} days "
+                f"before taking part in an item where it is {hit.why}; a gift or hospitality "
+                f"from an affected organisation within {period} days is a conflict of "
+                f"interest, and the member should have stepped out ({basis})"
+            )
 
 
 def declarations_due(ctx: RuleContext, declarant: Declarant) -> list[Due]:
