@@ -526,8 +526,8 @@ class BooksProvenance:
             parts.append(f"{self.recorded:,} recorded in OpenICS")
         if self.illustrative:
             parts.append(
-                f"{self.illustrative:,} made up for the demonstration (illustrative: "
-                "not real payments)"
+                f"{self.illustrative:,} written by the demonstration (illustrative: not real "
+                "transactions, even where an amount comes from a published file)"
             )
         return "Transactions: " + "; ".join(parts) + "."
 
@@ -578,7 +578,7 @@ def transaction_provenance(txn: Transaction, origins: Origins | None = None) -> 
     """One transaction's provenance in words, as an export's column carries it."""
     kind, source = (origins or Origins()).of(txn.source_type, txn.source_id, txn.actor_system)
     if kind == ILLUSTRATIVE:
-        return "illustrative: made up for the demonstration"
+        return "illustrative: written by the demonstration, not a real transaction"
     if kind == REAL:
         return f"real: {source}"
     return "recorded in OpenICS"

@@ -54,7 +54,7 @@ def test_each_transaction_is_counted_by_where_it_comes_from(world):
     # demonstration's commitment and first payment, and the recorded second payment
     assert (icb.illustrative, icb.recorded, icb.published) == (2, 3, {})
     assert icb.label == "real and illustrative" and icb.is_illustrative
-    assert "2 made up for the demonstration" in icb.sentence()
+    assert "2 written by the demonstration" in icb.sentence()
     provider = selectors.books_provenance(world.deal.provider, "2025-26")
     assert (provider.illustrative, provider.recorded) == (1, 1)
     assert selectors.books_provenance(world.icb, "2030-31").sentence().startswith("There are no")
@@ -87,7 +87,9 @@ def test_the_spend_file_says_which_payments_are_illustrative_and_when_a_number_i
     write_spend_over_25k(world.icb, "2025/26", out)
     rows = list(csv.DictReader(io.StringIO(out.getvalue())))
     by_amount = {row["Amount"]: row for row in rows}
-    assert by_amount["30000.00"]["Provenance"] == "illustrative: made up for the demonstration"
+    assert by_amount["30000.00"]["Provenance"] == (
+        "illustrative: written by the demonstration, not a real transaction"
+    )
     assert by_amount["40000.00"]["Provenance"] == "recorded in OpenICS"
     assert all(row["Supplier VAT or company number"] for row in rows)
 
