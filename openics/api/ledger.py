@@ -60,6 +60,9 @@ class TraceOut(Schema):
     by_ownership: dict[str, str]
     by_depth: dict[str, str]
     provenance: ProvenanceOut | None
+    held_by_start: str  # still held in the starting body's own accounts
+    held_by_others: str  # still held in pooled funds or budgets others host
+    reconciliation: str  # how "still held" meets the starting body's surplus; "" if equal
 
 
 def _year(text: str) -> str:

@@ -160,6 +160,8 @@ def trace_command(start: str, year: str, reverse: bool, fmt: str) -> None:
     if not reverse:
         click.echo(f"  Reached providers and their subcontractors: {traced.reached}")
         click.echo(f"  Still held in budgets and commitments:      {traced.still_held}")
+        if traced.reconciliation():
+            click.echo(f"  {traced.reconciliation()}")
     click.echo("  By organisation (depth 0 = paid by a commissioner, 1 = by a prime provider):")
     for org, amount, depth in traced.by_organisation():
         click.echo(f"    {org.name:<55} {amount!s:>20}  depth {depth}")

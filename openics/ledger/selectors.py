@@ -301,6 +301,46 @@ class MoneyTrace:
     def still_held(self) -> Money:
         return sum((d.amount for d in self.destinations if not d.is_spent), Money(0))
 
+    @property
+    def held_by_start(self) -> Money:
+        """Still held in the starting organisation's own accounts: for an ICB, the same
+        figure as its surplus in its books (icb_balance)."""
+        org = self.start.organisation_id
+        return sum(
+            (
+                d.amount
+                for d in self.destinations
+                if not d.is_spent and d.account.organisation_id == org
+            ),
+            Money(0),
+        )
+
+    @property
+    def held_by_others(self) -> Money:
+        """Still held, but by others: pooled funds and budgets they host. The starting
+        body's books count this as spent, since it left its accounts."""
+        return self.still_held - self.held_by_start
+
+    def held_elsewhere(self) -> list[tuple[Organisation, Money]]:
+        org = self.start.organisation_id
+        totals: dict = defaultdict(Money.zero)
+        for d in self.destinations:
+            if not d.is_spent and d.account.organisation_id != org:
+                totals[d.account.organisation] += d.amount
+        return sorted(totals.items(), key=lambda r: (-r[1].pence, r[0].name))
+
+    def reconciliation(self) -> str:
+        """One line tying "still held" here to the surplus in the starting body's books."""
+        if self.upstream or not self.held_by_others:
+            return ""
+        others = ", ".join(f"{o.name} {m}" for o, m in self.held_elsewhere())
+        return (
+            f"Of the {self.still_held} still held, {self.held_by_start} is in "
+            f"{self.start.organisation.name}'s own budgets and commitments (its surplus in its "
+            f"books) and {self.held_by_others} in pooled funds or budgets hosted by others "
+            f"({others}), which its books count as spent because the money left its accounts."
+        )
+
     def as_data(self) -> dict:
         """The trace as plain data, amounts as two-place decimal strings (CLI and API)."""
         return {
@@ -321,6 +361,9 @@ class MoneyTrace:
             "by_ownership": {k: v.format_plain() for k, v in self.by_ownership.items()},
             "by_depth": {str(k): v.format_plain() for k, v in self.by_depth.items()},
             "provenance": self.provenance.as_data() if self.provenance else None,
+            "held_by_start": self.held_by_start.format_plain(),
+            "held_by_others": self.held_by_others.format_plain(),
+            "reconciliation": self.reconciliation(),
         }
 
     def by_organisation(self) -> list[tuple[Organisation, Money, int]]:

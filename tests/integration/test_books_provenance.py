@@ -154,3 +154,42 @@ def test_the_home_page_says_what_the_demonstration_is_and_that_openics_is_indepe
     Auditor(actor=DEMO, reason="load", action="demo.load").record(object_type="demo")
     shown = client.get("/").content.decode()
     assert "data-demonstration" in shown and "made up" in shown
+
+
+def test_still_held_meets_the_icbs_surplus_and_a_hosted_pool_is_reconciled(client):
+    world = build_world()
+    budget = fund_place(world, "£1,000,000.00")
+    fence = books.create_ring_fence(
+        name="Dudley Better Care Fund",
+        kind="section_75_pool",
+        holder=world.council,
+        partners=[world.icb],
+        agreed_sectors=["social_care", "community"],
+        agreement="Dudley section 75 agreement 2025",
+        actor=ACTOR,
+        reason="t",
+    )
+    books.contribute_to_pool(
+        ring_fence=fence,
+        source=budget,
+        amount=pounds("£300,000.00"),
+        on=START,
+        actor=ACTOR,
+        reason="t",
+    )
+    traced = selectors.follow(selectors.resolve_start(f"icb:{world.icb.code}"), "2025-26")
+    balance = selectors.icb_balance(world.icb, "2025-26")
+    assert traced.held_by_start == balance.surplus == pounds("£700,000.00")
+    assert traced.held_by_others == pounds("£300,000.00")
+    assert traced.still_held == traced.held_by_start + traced.held_by_others
+    line = traced.reconciliation()
+    assert "£700,000.00 is in NHS Black Country ICB's own budgets" in line
+    assert f"({world.council.name} £300,000.00)" in line
+    cli = CliRunner().invoke(
+        main, ["money", "trace", "--from", f"icb:{world.icb.code}", "--year", "2025-26"]
+    )
+    assert line in cli.output
+    api = client.get(f"/api/ledger/trace?start=icb:{world.icb.code}&year=2025-26").json()
+    assert api["reconciliation"] == line and api["held_by_others"] == "300000.00"
+    page = client.get(f"/money/follow/?from=icb:{world.icb.code}&year=2025-26").content.decode()
+    assert "data-reconciliation" in page and "£700,000.00 is in" in page
