@@ -5,9 +5,9 @@
     .venv/bin/python benchmarks/load.py --database-url postgres://postgres@127.0.0.1:5432/NAME
 
 Two servers are measured one after the other on the same database, in one run:
-  baseline  the way OpenICS served before: `openics serve --workers 1` (waitress, one
+  baseline  the way OpenICS served before: `openics serve --workers 1 --threads 8` (waitress, one
             process) with the page cache and the rate limit off;
-  now       `openics serve --workers N` (gunicorn, N processes) with the page cache on.
+  now       `openics serve --workers N` (granian, N processes) with the page cache on.
 For each, C clients (default 50), each with one keep-alive connection, ask for the public
 pages in turn for a fixed time, after a warm-up that is reported on its own (it is the
 cost of the first answer after a change of the data). Then a download storm: 16 of the
@@ -219,7 +219,7 @@ def main() -> None:
     parser.add_argument("--var-dir", help="an installation's var folder (default: a new demo)")
     parser.add_argument("--database-url", help="PostgreSQL instead of SQLite")
     parser.add_argument("--clients", type=int, default=50)
-    parser.add_argument("--workers", type=int, default=min(2 * (os.cpu_count() or 1) + 1, 9))
+    parser.add_argument("--workers", type=int, default=min((os.cpu_count() or 1) + 1, 9))
     parser.add_argument("--seconds", type=float, default=20)
     parser.add_argument("--warmup", type=float, default=5)
     parser.add_argument("--storm-seconds", type=float, default=8)
@@ -247,8 +247,8 @@ def main() -> None:
     try:
         baseline_env = {**env, "OPENICS_PAGE_CACHE": "0", "OPENICS_RATE_LIMIT": "off"}
         print("Measuring the baseline (waitress, one process, no cache) …", flush=True)
-        before = measure("baseline", baseline_env, ["--workers", "1"], args)
-        print(f"Measuring now (gunicorn, {args.workers} workers, page cache) …", flush=True)
+        before = measure("baseline", baseline_env, ["--workers", "1", "--threads", "8"], args)
+        print(f"Measuring now (granian, {args.workers} workers, page cache) …", flush=True)
         after = measure("now", env, ["--workers", str(args.workers)], args)
     finally:
         if made:

@@ -86,9 +86,9 @@ def _serve(
     *,
     demonstration: bool = False,
     workers: int = 1,
-    threads: int = 8,
+    threads: int = 4,
 ) -> None:
-    """Serves with waitress (one process) or, for several workers, gunicorn; outside the
+    """Serves with waitress (one process) or, for several workers, granian; outside the
     demonstration, refuses an unsafe configuration."""
     from openics.config.deployment import refusals
 
@@ -100,17 +100,15 @@ def _serve(
     from openics.config.wsgi import application
 
     if workers > 1:
-        if os.name != "posix":
-            fail("several workers need gunicorn, which runs on Linux and macOS; use --workers 1")
         from django.db import connections
 
-        connections.close_all()  # each worker opens its own after the fork
+        connections.close_all()  # each worker opens its own
         click.secho(
             f"OpenICS is serving at http://{host}:{port}/ with {workers} worker processes "
             f"of {threads} threads (press Ctrl+C to stop)",
             fg="green",
         )
-        _gunicorn(application, host=host, port=port, workers=workers, threads=threads).run()
+        _granian(host=host, port=port, workers=workers, threads=threads).serve()
         return
     from waitress import serve as waitress_serve
 
@@ -119,35 +117,25 @@ def _serve(
 
 
 def _default_workers() -> int:
-    return min(2 * (os.cpu_count() or 1) + 1, 9)
+    return min((os.cpu_count() or 1) + 1, 9)
 
 
-def _gunicorn(application, *, host: str, port: int, workers: int, threads: int):
-    """gunicorn, run from Python with our settings: threaded workers (so slow downloads do
-    not hold a whole process) and no access log (it would record people's addresses)."""
-    from gunicorn.app.base import BaseApplication
+def _granian(*, host: str, port: int, workers: int, threads: int):
+    """granian (HTTP handled in Rust, the application in Python): each worker process loads
+    the WSGI application itself; no access log, since it would record people's addresses."""
+    from granian import Granian
+    from granian.constants import Interfaces
 
-    settings = {
-        "bind": f"{host}:{port}",
-        "workers": workers,
-        "threads": threads,
-        "worker_class": "gthread",
-        "accesslog": None,
-        "errorlog": "-",
-        "loglevel": "warning",
-        "keepalive": 5,
-        "graceful_timeout": 10,
-    }
-
-    class Application(BaseApplication):
-        def load_config(self) -> None:
-            for name, value in settings.items():
-                self.cfg.set(name, value)
-
-        def load(self):
-            return application
-
-    return Application()
+    return Granian(
+        "openics.config.wsgi:application",
+        address=host,
+        port=port,
+        interface=Interfaces.WSGI,
+        workers=workers,
+        blocking_threads=threads,
+        log_access=False,
+        respawn_failed_workers=True,
+    )
 
 
 @main.command()
@@ -156,13 +144,13 @@ def _gunicorn(application, *, host: str, port: int, workers: int, threads: int):
 @click.option(
     "--workers",
     type=click.IntRange(1, 64),
-    help="Worker processes (gunicorn); default 2 per CPU core plus one. 1 serves with "
-    "waitress in one process, as on Windows.",
+    help="Worker processes (granian); default one per CPU core plus one. 1 serves with "
+    "waitress in one process.",
 )
 @click.option(
     "--threads",
     type=click.IntRange(1, 64),
-    default=8,
+    default=4,
     show_default=True,
     help="Threads per worker.",
 )

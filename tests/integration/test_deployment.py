@@ -39,7 +39,7 @@ def test_check_deploy_reports_each_deployment_warning(monkeypatch):
     assert any("OPENICS_SECRET_KEY" in line for line in lines)  # ours
 
 
-def test_serve_with_several_workers_runs_gunicorn_and_answers(tmp_path):
+def test_serve_with_several_workers_runs_granian_and_answers(tmp_path):
     """A real server: `openics serve --workers 2` on a fresh SQLite database."""
     import os
     import socket
@@ -75,7 +75,7 @@ def test_serve_with_several_workers_runs_gunicorn_and_answers(tmp_path):
                 assert time.time() < deadline, "the server did not answer within 60 s"
                 time.sleep(0.3)
         assert answer.status == 200 and b"regime" in body.lower()
-        assert answer.headers["Server"] == "gunicorn"
+        assert answer.headers["Server"] == "granian"
         assert answer.headers["X-OpenICS-Data-Version"] == "0"
     finally:
         server.terminate()
