@@ -10,6 +10,7 @@ signals, because those miss bulk updates and cannot say *why* (ADR 0003).
 from __future__ import annotations
 
 import functools
+import json
 import re
 from dataclasses import dataclass
 from typing import Any
@@ -164,32 +165,97 @@ class Auditor:
 
     def record_many(self, changes: list[dict]) -> int:
         """Records many entries in one statement (for imports); each dict as record() takes,
-        or with object_type and object_id instead of obj. No AuditEntry instances are made:
-        the rows go in set-based (core.bulk), so `entries` gains their ids."""
-        from openics.core.bulk import insert_rows
+        or with object_type and object_id instead of obj, or made by together() for rows
+        created by the thousand (one entry listing them all). No AuditEntry instances are
+        made: the rows go in set-based (core.bulk), so `entries` gains their ids."""
+        if any("together" in change for change in changes):
+            recorded, run = 0, []
+            for change in [*changes, {}]:
+                if change and "together" not in change:
+                    run.append(change)
+                    continue
+                recorded += self.record_many(run)
+                run = []
+                if change:
+                    recorded += self.record_created_together(
+                        change["together"], action=change["action"]
+                    )
+            return recorded
+        if not changes:
+            return 0
+        action = self.action
+        kinds, ids = [], []
+        for change in changes:
+            obj = change.get("obj")
+            kinds.append(
+                change.get("object_type") or (obj._meta.label_lower if obj is not None else "")
+            )
+            ids.append(change.get("object_id") or (str(obj.pk) if obj is not None else ""))
+        return self._insert(
+            {
+                "action": [change.get("action") or action for change in changes],
+                "object_type": kinds,
+                "object_id": ids,
+                "before": [change.get("before") for change in changes],
+                "after": [change.get("after") for change in changes],
+            },
+            len(changes),
+        )
+
+    def record_created(self, written, *, action: str) -> int:
+        """One entry for each row just inserted by core.bulk.insert_columns or
+        insert_objects, its `after` the row's snapshot (the same JSON as snapshot() gives),
+        written as text from the inserted columns rather than built as a dict per row."""
+        from openics.core.bulk import Same
+
+        if written is None or not written.n:
+            return 0
+        return self._insert(
+            {
+                "action": Same(action),
+                "object_type": Same(written.model._meta.label_lower),
+                "object_id": written.ids,
+                "before": Same(None),
+                "after": written.snapshots(),
+            },
+            written.n,
+        )
+
+    def record_created_together(self, written, *, action: str) -> int:
+        """One entry for all the rows just inserted (links or populations an import makes by
+        the thousand): `after` holds every row's snapshot as a row of values under the
+        field names ({"fields": [...], "rows": [[...], ...]}), and object_id is blank.
+        AuditEntry.changes() reads it back as one snapshot per row, and
+        AuditEntry.objects.for_object() finds it for each of them (ADR 0018)."""
+        from openics.core.bulk import JsonText, Same
+
+        if written is None or not written.n:
+            return 0
+        after = json.dumps({"fields": written.names, "rows": list(written.json_rows())})
+        return self._insert(
+            {
+                "action": Same(action),
+                "object_type": Same(written.model._meta.label_lower),
+                "object_id": Same(""),
+                "before": Same(None),
+                "after": Same(JsonText(after)),
+            },
+            1,
+        )
+
+    def _insert(self, columns: dict, n: int) -> int:
+        from openics.core.bulk import Same, insert_columns
         from openics.core.models import AuditEntry
 
         user_id = self.actor.user.pk if self.actor.user is not None else None
-        rows = []
-        for change in changes:
-            obj = change.get("obj")
-            rows.append(
-                {
-                    "actor_user_id": user_id,
-                    "actor_system": self.actor.system,
-                    "action": change.get("action") or self.action,
-                    "reason": self.reason,
-                    "object_type": change.get("object_type")
-                    or (obj._meta.label_lower if obj is not None else ""),
-                    "object_id": change.get("object_id")
-                    or (str(obj.pk) if obj is not None else ""),
-                    "before": change.get("before"),
-                    "after": change.get("after"),
-                }
-            )
-        written = insert_rows(AuditEntry, rows)
-        self.entries.extend(row["id"] for row in written)
-        return len(written)
+        columns |= {
+            "actor_user_id": Same(user_id),
+            "actor_system": Same(self.actor.system),
+            "reason": Same(self.reason),
+        }
+        written = insert_columns(AuditEntry, columns, n)
+        self.entries.extend(written.ids)
+        return n
 
     def created(self, obj: models.Model, **extra):
         return self.record(obj=obj, before=None, after=snapshot(obj), **extra)
@@ -199,6 +265,12 @@ class Auditor:
 
     def deleted(self, obj: models.Model, before: dict, **extra):
         return self.record(obj=obj, before=before, after=None, **extra)
+
+
+def together(written, action: str) -> dict:
+    """A change for Auditor.record_many: the rows core.bulk just inserted, created together
+    and audited in one entry that lists each of them (Auditor.record_created_together)."""
+    return {"together": written, "action": action}
 
 
 def _record_refusal(auditor: Auditor, refusal: Refused) -> None:

@@ -12,11 +12,12 @@ model written this way uses.
 from __future__ import annotations
 
 import datetime as dt
-import functools
 import json
+import os
 import uuid
 from collections.abc import Callable, Iterable
 from decimal import ROUND_HALF_EVEN, Decimal
+from itertools import repeat
 from typing import Any, ClassVar
 
 from django.conf import settings
@@ -25,6 +26,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection, models
 
 from openics.core.fields import FixedDecimalField
+from openics.kernel.money import Money
 
 _ConvertFn = Callable[[Any], Any] | None
 
@@ -79,6 +81,8 @@ def _django_json(encode: Callable[[Any], str]) -> Callable[[Any], Any]:
     def convert(v):
         if v is None:
             return None
+        if type(v) is JsonText:
+            return str(v)
         if type(v) is dict:
             v = {k: (f(x) if (f := quick.get(type(x))) is not None else x) for k, x in v.items()}
         return encode(v)
@@ -160,103 +164,222 @@ def _converter(field: models.Field) -> _ConvertFn:
     return lambda v: field.get_db_prep_save(v, connection)
 
 
-def _filled(model: type[models.Model], rows: Iterable[dict]) -> tuple[list, list[dict]]:
-    """Each row with every concrete field (by attname) that the ORM would have set."""
+class Same:
+    """A column whose every row holds one value: converted once, not once per row."""
+
+    __slots__ = ("value",)
+
+    def __init__(self, value: Any) -> None:
+        self.value = value
+
+
+class JsonText(str):
+    """JSON already written as text, for a JSONField: stored as it is, not encoded again."""
+
+
+Column = list | Same
+
+# The variant and version bits of a random UUID (RFC 9562, version 4).
+_UUID4_KEEP = ~((0xF000 << 64) | (0xC000 << 48)) & ((1 << 128) - 1)
+_UUID4_SET = (0x4000 << 64) | (0x8000 << 48)
+
+
+def new_ids(n: int) -> list[str]:
+    """n new random UUIDs (version 4) as 32 hex digits, in increasing order: rows written
+    together keep their order when sorted by creation time and then by id."""
+    data = os.urandom(16 * n)
+    whole = int.from_bytes
+    ints = sorted(
+        (whole(data[i : i + 16]) & _UUID4_KEEP) | _UUID4_SET for i in range(0, 16 * n, 16)
+    )
+    return ["%032x" % i for i in ints]  # noqa: UP031 (the fastest way to 32 hex digits)
+
+
+def hyphenated(hex_id: str) -> str:
+    """A UUID's 32 hex digits in its usual form, as str(uuid.UUID) gives it."""
+    h = hex_id
+    return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"
+
+
+def _json_ready(field: models.Field) -> Callable[[Any], Any]:
+    """A value of `field` as a snapshot holds it in JSON: what DjangoJSONEncoder would
+    write for it, as a Python str, int, bool or None (so the C encoder needs no help)."""
+
+    def convert(value):
+        quick = _DJANGO_JSON_VALUES.get(type(value))
+        if quick is not None:
+            return quick(value)
+        if isinstance(value, Money):
+            return value.pence
+        return value
+
+    return convert
+
+
+_encode_str = json.encoder.encode_basestring_ascii
+
+
+def _json_token(value: Any) -> str:
+    """The JSON text of a JSON-ready value (as json.dumps writes it by default)."""
+    if type(value) is str:
+        return _encode_str(value)
+    if value is None:
+        return "null"
+    if value is True:
+        return "true"
+    if value is False:
+        return "false"
+    return json.dumps(value)
+
+
+def _each(column: Column, convert: Callable[[Any], Any] | None) -> Column:
+    if convert is None:
+        return column
+    if type(column) is Same:
+        return Same(convert(column.value))
+    return list(map(convert, column))
+
+
+def _rows_of(columns: list[Column], n: int) -> Iterable[tuple]:
+    return zip(*(repeat(c.value, n) if type(c) is Same else c for c in columns), strict=True)
+
+
+class Written:
+    """Rows just inserted, column by column, with what an audit entry needs of them."""
+
+    def __init__(
+        self, model: type[models.Model], names: list[str], json_columns, n: int, moment
+    ) -> None:
+        self.model = model
+        self.moment = moment  # the creation time given to every row
+        self.names = names
+        self.json_columns: list[Column] = json_columns
+        self.n = n
+
+    @property
+    def ids(self) -> list[str]:
+        """Each row's primary key as text (str() of it), in the order written."""
+        pk = self.json_columns[self.names.index(self.model._meta.pk.attname)]
+        return [pk.value] * self.n if type(pk) is Same else [str(v) for v in pk]
+
+    def json_rows(self) -> Iterable[tuple]:
+        """Each row's values as its snapshot holds them in JSON, in the order of `names`."""
+        return _rows_of(self.json_columns, self.n)
+
+    def snapshots(self) -> list[JsonText]:
+        """Each row's snapshot (core.audit.snapshot) as JSON text: the same text that
+        json.dumps(snapshot, cls=DjangoJSONEncoder) gives, written without a dict."""
+        template = (
+            "{"
+            + ", ".join(f"{_encode_str(name).replace('%', '%%')}: %s" for name in self.names)
+            + "}"
+        )
+        tokens = [
+            Same(_json_token(c.value)) if type(c) is Same else list(map(_json_token, c))
+            for c in self.json_columns
+        ]
+        return [JsonText(template % row) for row in _rows_of(tokens, self.n)]
+
+
+def _generated_pk(field: models.Field) -> bool:
+    return field.primary_key and type(field) is models.UUIDField and field.default is uuid.uuid4
+
+
+def insert_columns(
+    model: type[models.Model], columns: dict[str, Column], n: int, *, keep_pk: bool = False
+) -> Written:
+    """Inserts n rows given column by column ({attname: list of n values, or Same(value)}),
+    as Python values of their fields. What the ORM would set and is not given is filled
+    in: a new primary key, the creation times (one moment for the whole call), constant
+    defaults. Each column is converted once for the driver and once for the audit."""
     fields = model._meta.concrete_fields
-    names = [f.attname for f in fields]
-    stamped = [
-        f.attname
-        for f in fields
-        if isinstance(f, models.DateField) and (getattr(f, "auto_now", False) or f.auto_now_add)
-    ]
-    defaults: list[tuple[str, Any, bool]] = []
+    # What the ORM's pre_save gives (timezone.now()), once for all the rows.
+    now = dt.datetime.now(dt.UTC) if settings.USE_TZ else dt.datetime.now()
+    db_columns: list[Column] = []
+    json_columns: list[Column] = []
     for f in fields:
-        if f.attname in stamped:
+        column = columns.get(f.attname)
+        if column is None and _generated_pk(f) and not keep_pk:
+            hexes = new_ids(n)
+            db_columns.append(hexes)  # both databases take a UUID as its hex digits
+            json_columns.append(list(map(hyphenated, hexes)))
             continue
-        if f.has_default():
-            callable_default = callable(f.default)
-            defaults.append(
-                (f.attname, f.default if callable_default else f.get_default(), callable_default)
-            )
-        elif f.null:
-            defaults.append((f.attname, None, False))
-        elif isinstance(f, (models.CharField, models.TextField)):
-            defaults.append((f.attname, "", False))
-    # What the ORM's pre_save gives (timezone.now()), read once rather than per row.
-    now = dt.datetime.now if not settings.USE_TZ else functools.partial(dt.datetime.now, dt.UTC)
-    constant = {name: default for name, default, call in defaults if not call}
-    called = [(name, default) for name, default, call in defaults if call]
-    out = []
-    for row in rows:
-        # Per row, as the ORM's pre_save does, so rows keep their order.
-        full = constant | dict.fromkeys(stamped, now()) | row if stamped else constant | row
-        for name, default in called:
-            if name not in full:
-                full[name] = default()
-        out.append({name: full[name] for name in names})
-    return list(fields), out
+        if column is None:
+            if isinstance(f, models.DateField) and (
+                getattr(f, "auto_now", False) or f.auto_now_add
+            ):
+                column = Same(now)
+            elif f.has_default():
+                column = (
+                    [f.get_default() for _ in range(n)] if callable(f.default) else Same(f.default)
+                )
+            elif f.null:
+                column = Same(None)
+            elif isinstance(f, (models.CharField, models.TextField)):
+                column = Same("")
+            else:
+                raise ValueError(f"{model.__name__}.{f.attname} has no value and no default")
+        db_columns.append(_each(column, _converter(f)))
+        json_columns.append(_each(column, _json_ready(f)))
+    _write(model, list(fields), db_columns, n)
+    return Written(model, [f.attname for f in fields], json_columns, n, now)
 
 
-def _write(model: type[models.Model], fields: list, rows: list[dict]) -> None:
-    if not rows:
+def _write(model: type[models.Model], fields: list, columns: list[Column], n: int) -> None:
+    if not n:
         return
     columns_sql = ", ".join(connection.ops.quote_name(f.column) for f in fields)
     table = connection.ops.quote_name(model._meta.db_table)
-    # Column by column: each converter runs over its column, and none where the driver
-    # takes the Python value as it is.
-    columns = []
-    for f in fields:
-        column = [row[f.attname] for row in rows]
-        convert = _converter(f)
-        columns.append(column if convert is None else list(map(convert, column)))
-    values = list(zip(*columns, strict=True))
+    values = _rows_of(columns, n)
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             with cursor.cursor.copy(f"COPY {table} ({columns_sql}) FROM STDIN") as copy:
+                write = copy.write_row
                 for value in values:
-                    copy.write_row(value)
+                    write(value)
         else:
             marks = ", ".join(["%s"] * len(fields))
             # Table and columns are quoted names from the model; the values are parameters.
             sql = f"INSERT INTO {table} ({columns_sql}) VALUES ({marks})"  # noqa: S608
-            cursor.executemany(sql, values)
+            cursor.executemany(sql, list(values))
 
 
 def insert_rows(model: type[models.Model], rows: Iterable[dict]) -> list[dict]:
     """Inserts rows given as {attname: value}; returns each row in full (a new primary key,
     creation times and defaults filled in), the same shape as core.audit.snapshot gives."""
-    fields, full = _filled(model, rows)
-    _write(model, fields, full)
-    return full
+    rows = list(rows)
+    if not rows:
+        return []
+    given = {name for row in rows for name in row}
+    columns = {name: [row.get(name) for row in rows] for name in given}
+    written = insert_columns(model, columns, len(rows))
+    return [dict(zip(written.names, row, strict=True)) for row in written.json_rows()]
 
 
-def insert_objects(objs: list[models.Model]) -> None:
+def insert_objects(objs: list[models.Model]) -> Written | None:
     """Inserts unsaved instances of one model, as bulk_create would, in one statement: their
     creation times are set on them, and afterwards they count as saved."""
     if not objs:
-        return
+        return None
     model = type(objs[0])
     fields = model._meta.concrete_fields
-    names = [f.attname for f in fields]
-    rows = [{name: getattr(obj, name) for name in names} for obj in objs]
-    # The instances' own defaults (a pk made when each was built) stand; times are set here.
-    for row in rows:
-        for f in fields:
-            if isinstance(f, models.DateField) and (
-                getattr(f, "auto_now", False) or f.auto_now_add
-            ):
-                row.pop(f.attname)
-    fields, full = _filled(model, rows)
-    _write(model, fields, full)
+    stamped = [
+        f
+        for f in fields
+        if isinstance(f, models.DateField) and (getattr(f, "auto_now", False) or f.auto_now_add)
+    ]
+    # The instances' own values (a pk made when each was built) stand; times are set here.
+    columns = {
+        f.attname: [getattr(obj, f.attname) for obj in objs] for f in fields if f not in stamped
+    }
+    written = insert_columns(model, columns, len(objs), keep_pk=True)
     alias = connection.alias
-    for obj, row in zip(objs, full, strict=True):
-        for f in fields:
-            if isinstance(f, models.DateField) and (
-                getattr(f, "auto_now", False) or f.auto_now_add
-            ):
-                setattr(obj, f.attname, row[f.attname])
+    for obj in objs:
+        for f in stamped:
+            setattr(obj, f.attname, written.moment)
         obj._state.adding = False
         obj._state.db = alias
+    return written
 
 
 def db_value(field: models.Field) -> Callable[[Any], Any]:

@@ -5,6 +5,7 @@ import uuid
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
+from django.db.models.functions import Cast
 
 from openics.core.roles import Role
 
@@ -22,7 +23,13 @@ class BaseModel(models.Model):
 
 class AuditEntryQuerySet(models.QuerySet):
     def for_object(self, obj) -> "AuditEntryQuerySet":
-        return self.filter(object_type=obj._meta.label_lower, object_id=str(obj.pk))
+        """The entries about one record: its own, and an import's entry for many rows
+        created together that lists it (Auditor.record_created_together, ADR 0018)."""
+        pk = str(obj.pk)
+        return self.alias(after_text=Cast("after", models.TextField())).filter(
+            models.Q(object_id=pk) | models.Q(object_id="", after_text__contains=f'"{pk}"'),
+            object_type=obj._meta.label_lower,
+        )
 
     def update(self, **kwargs):
         raise PermissionError("the audit log is append-only: entries cannot be updated")
@@ -81,6 +88,19 @@ class AuditEntry(models.Model):
 
     def delete(self, *args, **kwargs):
         raise PermissionError("the audit log is append-only: entries cannot be deleted")
+
+    def changes(self) -> list[tuple[str, dict | None, dict | None]]:
+        """(object id, before, after) for each record this entry is about: one, or each row
+        of an entry for many rows created together (its after is {"fields", "rows"})."""
+        after = self.after
+        if self.object_id or not isinstance(after, dict) or set(after) != {"fields", "rows"}:
+            return [(self.object_id, self.before, after)]
+        fields = after["fields"]
+        at = fields.index("id") if "id" in fields else None
+        return [
+            ("" if at is None else str(row[at]), None, dict(zip(fields, row, strict=True)))
+            for row in after["rows"]
+        ]
 
     @property
     def actor_label(self) -> str:

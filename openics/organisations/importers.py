@@ -14,8 +14,8 @@ from datetime import date
 
 from django.db import models
 
-from openics.core.audit import Auditor, snapshot
-from openics.core.bulk import db_value, insert_objects, insert_rows, raw_values
+from openics.core.audit import Auditor, snapshot, together
+from openics.core.bulk import Same, db_value, insert_columns, insert_objects, raw_values
 from openics.core.imports import ImportReport
 from openics.kernel.years import FinancialYear
 from openics.organisations.models import (
@@ -85,6 +85,7 @@ class RegistryChanges:
         self._new_ids: set[int] = set()
         self._dirty: dict = {}
         self._audits: list[dict] = []
+        self._created = None
 
     def upsert(
         self, kind: BodyKind, key: str, create_only: dict | None = None, **fields
@@ -166,7 +167,7 @@ class RegistryChanges:
         )
 
     def save(self) -> None:
-        insert_objects(self._new)
+        self._created = insert_objects(self._new)
         changed = [entry for entry in self._dirty.values() if entry]
         if changed:
             names = sorted({name for _, _, fields in changed for name in fields} | {"updated_at"})
@@ -176,10 +177,6 @@ class RegistryChanges:
         self._end_links_of_closed(
             [org for org, before, _ in changed if org.active_to and not before.get("active_to")]
         )
-        self._audits += [
-            {"obj": org, "before": None, "after": snapshot(org), "action": "organisations.create"}
-            for org in self._new
-        ]
         self._audits += [
             {"obj": org, "before": before, "after": snapshot(org), "action": "organisations.update"}
             for org, before, _ in changed
@@ -209,6 +206,9 @@ class RegistryChanges:
         self.report_closed = len(closed)
 
     def flush_audit(self) -> None:
+        # Each new body has an entry of its own, its snapshot written from the inserted rows.
+        self.audit.record_created(self._created, action="organisations.create")
+        self._created = None
         self.audit.record_many(self._audits)
         self._audits = []
 
@@ -243,8 +243,9 @@ def sync_relationships(
     # only the links to end are loaded as instances. In the order the caller gives them.
     wanted = list(wanted)
     as_held = db_value(Relationship._meta.get_field("child"))
+    held = {org.pk: as_held(org.pk) for link in wanted for org in link[:2]}
     wanted_set = {
-        (as_held(child.pk), as_held(parent.pk), str(kind)): (child.pk, parent.pk, kind)
+        (held[child.pk], held[parent.pk], str(kind)): (child.pk, parent.pk, kind)
         for child, parent, kind in wanted
     }
     children = {child for child, _, _ in wanted_set}
@@ -271,22 +272,17 @@ def sync_relationships(
             {"obj": link, "before": before, "after": snapshot(link), "action": "relationships.end"}
         )
     Relationship.objects.bulk_update(to_end, ["active_to", "updated_at"], batch_size=2000)
-    new = insert_rows(
+    new = [link for key, link in wanted_set.items() if key not in existing]
+    written = insert_columns(
         Relationship,
-        (
-            {"child_id": c, "parent_id": p, "kind": k, "active_from": starts}
-            for key, (c, p, k) in wanted_set.items()
-            if key not in existing
-        ),
-    )
-    label = Relationship._meta.label_lower
-    audit_changes += [
         {
-            "object_type": label,
-            "object_id": str(link["id"]),
-            "after": link,
-            "action": "relationships.create",
-        }
-        for link in new
-    ]
+            "child_id": [c for c, _, _ in new],
+            "parent_id": [p for _, p, _ in new],
+            "kind": [str(k) for _, _, k in new],
+            "active_from": Same(starts),
+        },
+        len(new),
+    )
+    # The new links are audited in one entry listing each (ADR 0018).
+    audit_changes.append(together(written, "relationships.create"))
     return len(new), len(to_end)

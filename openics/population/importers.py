@@ -10,8 +10,8 @@ from dataclasses import replace
 from datetime import date
 from decimal import Decimal
 
-from openics.core.audit import Auditor, service, snapshot
-from openics.core.bulk import db_value, insert_rows, raw_values
+from openics.core.audit import Auditor, service, snapshot, together
+from openics.core.bulk import Same, db_value, insert_columns, raw_values
 from openics.core.imports import (
     ImportRejected,
     ImportReport,
@@ -351,9 +351,7 @@ def _sync_populations(
         values = _population_values(row)
         current = existing.get(as_held(practice.pk))
         if current is None:
-            new_rows.append(
-                {"practice_id": practice.pk, "financial_year": financial_year, **values}
-            )
+            new_rows.append((practice.pk, values))
         # The values are already at the field's places, so this is exactly get_prep_value.
         elif tuple(int(values[name].scaleb(n)) for name, n in places) != current[1:]:
             differing[current[0]] = values
@@ -364,20 +362,25 @@ def _sync_populations(
         for name, value in differing[as_held_pk(population.pk)].items():
             setattr(population, name, value)
         changed.append((population, before))
-    new = insert_rows(PracticePopulation, new_rows)
+    new = insert_columns(
+        PracticePopulation,
+        {
+            "practice_id": [pk for pk, _ in new_rows],
+            "financial_year": Same(financial_year),
+            **{name: [values[name] for _, values in new_rows] for name in compared},
+        },
+        len(new_rows),
+    )
     if changed:
         fields = [*compared, "updated_at"]
         PracticePopulation.objects.bulk_update([c for c, _ in changed], fields, batch_size=2000)
-    label = PracticePopulation._meta.label_lower
-    audit_changes += [
-        {"object_type": label, "object_id": str(p["id"]), "after": p, "action": "population.create"}
-        for p in new
-    ]
+    # The new populations are audited in one entry listing each (ADR 0018).
+    audit_changes.append(together(new, "population.create"))
     audit_changes += [
         {"obj": p, "before": before, "after": snapshot(p), "action": "population.update"}
         for p, before in changed
     ]
-    return len(new), len(changed)
+    return new.n, len(changed)
 
 
 def _duplicate_checks(parsed, *, strict: bool) -> list[RowError]:
