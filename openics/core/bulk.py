@@ -12,6 +12,7 @@ model written this way uses.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
 import os
 import uuid
@@ -24,6 +25,7 @@ from django.conf import settings
 from django.core.exceptions import EmptyResultSet
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection, models
+from django.db.models.base import ModelState
 
 from openics.core.fields import FixedDecimalField
 from openics.kernel.money import Money
@@ -32,10 +34,38 @@ _ConvertFn = Callable[[Any], Any] | None
 
 
 def _plain(kind: type) -> Callable[[Any], Any]:
+    # Not the value itself when it is a subclass (an enum member, say): its plain value.
     def convert(value):
         return value if value is None or type(value) is kind else kind(value)
 
     return convert
+
+
+@functools.cache
+def _instance_defaults(model: type[models.Model]) -> tuple[dict, frozenset]:
+    """What Model() sets on each field (get_default: the default, "" or None); the primary
+    key is made apart, and no other default may be made per instance."""
+    values = {}
+    for f in model._meta.concrete_fields:
+        if f.has_default() and callable(f.default) and not f.primary_key:
+            raise TypeError(f"{model.__name__}.{f.attname} has a default made per instance")
+        values[f.attname] = None if f.primary_key else f.get_default()
+    return values, frozenset(values)
+
+
+def new_instance(model: type[models.Model], values: dict) -> models.Model:
+    """An unsaved instance of `model` (whose primary key is a UUID made by uuid4), as
+    Model(**values) makes it with values given by attname, without its per-field work:
+    the model's constant defaults, then `values`, then a new id."""
+    defaults, names = _instance_defaults(model)
+    if not names.issuperset(values):
+        raise TypeError(f"{model.__name__} has no field {sorted(set(values) - names)[0]!r}")
+    obj = model.__new__(model)
+    obj._state = ModelState()
+    obj.__dict__.update(defaults)
+    obj.__dict__.update(values)
+    obj.__dict__[model._meta.pk.attname] = uuid.uuid4()
+    return obj
 
 
 class _QuickDjangoJSONEncoder(DjangoJSONEncoder):
@@ -139,13 +169,7 @@ def _converter(field: models.Field) -> _ConvertFn:
         return None if native else connection.ops.adapt_datefield_value
     if kind in (models.CharField, models.TextField):
         return _plain(str)
-    if kind in (
-        models.IntegerField,
-        models.BigIntegerField,
-        models.PositiveIntegerField,
-        models.PositiveSmallIntegerField,
-        models.SmallIntegerField,
-    ):
+    if kind in _INTEGER_FIELDS:
         return _plain(int)
     if kind is models.BooleanField:
         return None
@@ -201,9 +225,21 @@ def hyphenated(hex_id: str) -> str:
     return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"
 
 
-def _json_ready(field: models.Field) -> Callable[[Any], Any]:
-    """A value of `field` as a snapshot holds it in JSON: what DjangoJSONEncoder would
-    write for it, as a Python str, int, bool or None (so the C encoder needs no help)."""
+def _json_ready(field: models.Field) -> _ConvertFn:
+    """What a snapshot holds in JSON for a value of `field`: the text DjangoJSONEncoder
+    would write for it, as a Python str, int, bool or None, so the C encoder needs no
+    help (None where the value already is one of those)."""
+    if field.is_relation:
+        return _json_ready(field.target_field)
+    kind = type(field)
+    if kind in (models.CharField, models.TextField, models.BooleanField, models.JSONField) or (
+        kind in _INTEGER_FIELDS
+    ):
+        return None
+    if kind is models.UUIDField:
+        return lambda v: None if v is None else str(v)
+    if kind is models.DateField:
+        return lambda v: None if v is None else v.isoformat()
 
     def convert(value):
         quick = _DJANGO_JSON_VALUES.get(type(value))
@@ -214,6 +250,15 @@ def _json_ready(field: models.Field) -> Callable[[Any], Any]:
         return value
 
     return convert
+
+
+_INTEGER_FIELDS = (
+    models.IntegerField,
+    models.BigIntegerField,
+    models.PositiveIntegerField,
+    models.PositiveSmallIntegerField,
+    models.SmallIntegerField,
+)
 
 
 _encode_str = json.encoder.encode_basestring_ascii

@@ -15,7 +15,14 @@ from datetime import date
 from django.db import models
 
 from openics.core.audit import Auditor, snapshot, together
-from openics.core.bulk import Same, db_value, insert_columns, insert_objects, raw_values
+from openics.core.bulk import (
+    Same,
+    db_value,
+    insert_columns,
+    insert_objects,
+    new_instance,
+    raw_values,
+)
 from openics.core.imports import ImportReport
 from openics.kernel.years import FinancialYear
 from openics.organisations.models import (
@@ -95,7 +102,7 @@ class RegistryChanges:
             create_only, fields = {**fields, **(create_only or {})}, {}
         org = self.by_key.get((kind.value, key))
         if org is None:
-            org = Organisation(kind=kind.value, **fields, **(create_only or {}))
+            org = new_instance(Organisation, {"kind": kind.value, **fields, **(create_only or {})})
             self.by_key[(kind.value, key)] = org
             self._new.append(org)
             self._new_ids.add(id(org))
@@ -243,9 +250,10 @@ def sync_relationships(
     # only the links to end are loaded as instances. In the order the caller gives them.
     wanted = list(wanted)
     as_held = db_value(Relationship._meta.get_field("child"))
-    held = {org.pk: as_held(org.pk) for link in wanted for org in link[:2]}
+    # Each body's id as the database holds it, worked out once per body, not per link.
+    held = {id(org): as_held(org.id) for link in wanted for org in link[:2]}
     wanted_set = {
-        (held[child.pk], held[parent.pk], str(kind)): (child.pk, parent.pk, kind)
+        (held[id(child)], held[id(parent)], str(kind)): (child.id, parent.id, kind)
         for child, parent, kind in wanted
     }
     children = {child for child, _, _ in wanted_set}
