@@ -7,8 +7,10 @@ and the record of imports is one table.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, field
+from operator import attrgetter
+from typing import Any
 
 from django.db import models
 
@@ -89,6 +91,42 @@ def parse_or_reject(
     if not parsed.rows:
         raise ImportRejected(source_name, message=f"{source_name} has no {what}")
     return parsed
+
+
+def values_too_long(
+    rows: Iterable,
+    columns: Iterable[tuple[str | Callable[[Any], str], models.Field, str]],
+    sheet: str = "",
+) -> list[RowError]:
+    """A bad row for each value longer than the database column it is stored in holds.
+
+    `columns` lists (the row's attribute, or a function of the row giving the value
+    stored; the model field it goes into; the file's name for the column). The limit is
+    the field's own max_length, so it cannot drift from the schema.
+    """
+    checks = [
+        (attrgetter(get) if isinstance(get, str) else get, stored.max_length, stored, label)
+        for get, stored, label in columns
+    ]
+    rows = list(rows)
+    errors = []
+    for get, limit, stored, label in checks:
+        try:
+            if max(map(len, map(get, rows)), default=0) <= limit:
+                continue  # the usual case, found without a loop in Python
+        except TypeError:  # a value that is None
+            pass
+        errors += [
+            RowError(
+                row.line,
+                f"{label} is {len(value):,} characters long; the registry's "
+                f"{stored.verbose_name} holds at most {limit}",
+                sheet,
+            )
+            for row in rows
+            if (value := get(row)) and len(value) > limit
+        ]
+    return sorted(errors, key=lambda error: error.line)
 
 
 def create_or_update(

@@ -173,6 +173,11 @@ class RegistryChanges:
             local_authority_tier=tier,
         )
 
+    @property
+    def new_bodies(self) -> list[Organisation]:
+        """The bodies this file creates (so far)."""
+        return list(self._new)
+
     def save(self) -> None:
         self._created = insert_objects(self._new)
         changed = [entry for entry in self._dirty.values() if entry]

@@ -6,7 +6,13 @@ from __future__ import annotations
 import hashlib
 
 from openics.core.audit import Auditor, service
-from openics.core.imports import ImportRejected, ImportReport, parse_or_reject, record_import
+from openics.core.imports import (
+    ImportRejected,
+    ImportReport,
+    parse_or_reject,
+    record_import,
+    values_too_long,
+)
 from openics.organisations.importers import (
     ICBS_ESTABLISHED,
     RegistryChanges,
@@ -179,6 +185,24 @@ def _apply_pcns(
     return report
 
 
+# What an ODS file's columns are stored in, and what to call each in a refusal.
+_ODS_COLUMNS = [
+    ("code", "code", "column 1 (code)"),
+    ("name", "name", "column 2 (name)"),
+    ("postcode", "postcode", "column 10 (postcode)"),
+]
+_PCN_COLUMNS = [
+    ("code", "code", "the PCN code"),
+    ("name", "name", "the PCN name"),
+    ("postcode", "postcode", "the PCN postcode"),
+]
+
+
+def _stored(columns) -> list[tuple]:
+    """For values_too_long: the limit of each is its Organisation field's max_length."""
+    return [(attr, Organisation._meta.get_field(name), label) for attr, name, label in columns]
+
+
 def _reject_if(source_name: str, errors: list[RowError]) -> None:
     if errors:
         raise ImportRejected(source_name, sorted(errors, key=lambda e: e.line))
@@ -208,7 +232,10 @@ def import_ods_file(data: bytes, *, source_name: str, actor, reason: str) -> Imp
         if data[:4] == b"PK\x03\x04" or is_csv_pcn_membership(data):
             reader = parse_epcn if data[:4] == b"PK\x03\x04" else parse_pcn_partners_csv
             pcns, members = reader(data, source_name)
-            _reject_if(source_name, pcns.errors + members.errors)
+            _reject_if(
+                source_name,
+                pcns.errors + members.errors + values_too_long(pcns.rows, _stored(_PCN_COLUMNS)),
+            )
             if not members.rows and not pcns.rows:
                 raise _refuse(source_name, f"it holds no PCNs ({members.layout})")
             return _apply_pcns(
@@ -244,7 +271,7 @@ def import_ods_file(data: bytes, *, source_name: str, actor, reason: str) -> Imp
     errors = unknown_icb_rows(
         linked, "unknown ICB code {row.icb_code} (not in the registry, and not Q99)"
     )
-    _reject_if(source_name, errors)
+    _reject_if(source_name, errors + values_too_long(rows, _stored(_ODS_COLUMNS)))
     return _apply_ods(
         rows=rows,
         kind=layout.holds,

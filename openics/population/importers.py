@@ -18,6 +18,7 @@ from openics.core.imports import (
     create_or_update,
     parse_or_reject,
     record_import,
+    values_too_long,
 )
 from openics.kernel.years import FinancialYear
 from openics.organisations.importers import (
@@ -279,6 +280,13 @@ def _apply_practice_file(
         if row.pcn_code:
             pcn = registry.upsert_pcn(row.pcn_code, row.pcn_name)
             links.append((practice, pcn, RelationshipKind.MEMBER))
+    established = sum(1 for org in registry.new_bodies if org.kind == BodyKind.ICB.value)
+    if established:
+        notes.append(
+            f"the registry held no ICBs, so the {established} ICBs this file names were "
+            "established from it; a later file naming an ICB the registry does not hold "
+            "is refused"
+        )
     registry.save()
     # A practice that ODS says has closed is not linked again, whatever the file says.
     closed = {id(org) for org in practices.values() if org.active_to is not None}
@@ -408,6 +416,62 @@ def _duplicate_checks(parsed, *, strict: bool) -> list[RowError]:
     return errors
 
 
+def _stored_columns(layout: str) -> list[tuple]:
+    """What the practice file's columns are stored in (for values_too_long): each with
+    the file's heading for it."""
+    from openics.sources.practice_file import LAYOUTS
+
+    headings = LAYOUTS.get(layout, {})
+    field = Organisation._meta.get_field
+    stored = [
+        ("practice_code", "code"),
+        ("practice_name", "name"),
+        ("postcode", "postcode"),
+        ("pcn_code", "code"),
+        ("pcn_name", "name"),
+        ("icb_code", "code"),
+        ("icb_name", "name"),
+        ("region_code", "code"),
+        ("region_name", "name"),
+        ("lad_code", "ons_code"),
+        ("lad_name", "name"),
+        ("utla_code", "ons_code"),
+        ("utla_name", "name"),
+    ]
+    columns: list[tuple] = [(attr, field(name), headings.get(attr, attr)) for attr, name in stored]
+    icb_heading = headings.get("icb_name", "icb_name")
+    ics_name = functools.cache(ics_name_of)  # a file names few ICBs, on many lines
+    columns.append(
+        (
+            lambda row: ics_name(row.icb_name),
+            field("ics_name"),
+            f"{icb_heading} (as its integrated care system's name, {ics_name_of('NHS … ICB')!r})",
+        )
+    )
+    return columns
+
+
+def _unknown_icbs(parsed) -> list[RowError]:
+    """An ICB code the registry does not hold, once it holds ICBs: the practice file lists
+    the ICBs its practices belong to; it establishes them only in an empty registry (the
+    first national load, which says so), never a new one beside the ones held. New ICBs
+    come from ODS's list through `openics import successions`."""
+    held = set(Organisation.objects.filter(kind=BodyKind.ICB.value).values_list("code", flat=True))
+    if not held:
+        return []
+    return [
+        RowError(
+            row.line,
+            f"unknown ICB code {row.icb_code} ({row.icb_name}): the registry's {len(held)} "
+            "ICBs do not include it, and a practice file does not establish ICBs (import "
+            "the ICB list and successions first: openics import successions)",
+            parsed.sheet,
+        )
+        for row in parsed.rows
+        if row.icb_code not in held
+    ]
+
+
 def _settle_authority_names(
     rows: list[PracticeRow], at=lambda line: f"line {line}"
 ) -> tuple[list[PracticeRow], list[str]]:
@@ -488,7 +552,11 @@ def import_practice_file(
         data,
         source_name,
         what="practices in it",
-        check=lambda parsed: _duplicate_checks(parsed, strict=strict),
+        check=lambda parsed: (
+            _duplicate_checks(parsed, strict=strict)
+            + values_too_long(parsed.rows, _stored_columns(parsed.layout), parsed.sheet)
+            + _unknown_icbs(parsed)
+        ),
     )
     year = year or parsed.year  # a workbook's only year sheet names its year
     if not year:

@@ -65,7 +65,8 @@ def test_reimporting_the_same_file_changes_nothing():
 
 
 def test_a_newer_file_records_each_change_with_before_and_after():
-    rows = many_practices(3)
+    # The registry knows both ICBs from the first file: a later one does not establish ICBs.
+    rows = many_practices(3) + [practice_row("B00001", icb="QHL", lad="E08000025")]
     _import(practice_file(rows))
     rows[0] = practice_row("M00001", patients="1234.5", name="Renamed Surgery")
     rows[1] = practice_row("M00002", icb="QHL", lad="E08000025")  # moved to another ICB
@@ -143,7 +144,8 @@ def test_an_import_without_an_actor_is_refused_and_writes_nothing():
 
 
 def test_an_older_year_loaded_after_a_newer_one_adds_populations_but_moves_nothing():
-    _import(practice_file(many_practices(2)), name="2025_2026.csv")
+    newer = many_practices(2) + [practice_row("B00001", icb="QHL", lad="E08000025")]
+    _import(practice_file(newer), name="2025_2026.csv")
     older = many_practices(2)
     older[1] = practice_row("M00002", icb="QHL", lad="E08000025", patients="900")
     older.append(practice_row("M00003", patients="50"))  # a practice since closed or merged
