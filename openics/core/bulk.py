@@ -201,7 +201,19 @@ class JsonText(str):
     """JSON already written as text, for a JSONField: stored as it is, not encoded again."""
 
 
-Column = list | Same
+class Prepared:
+    """A column given twice: as the database holds it (what db_value gives) and as the
+    row's snapshot holds it in JSON. For values the caller has already worked out once
+    per body rather than once per row (a body's id, on each of its links)."""
+
+    __slots__ = ("db", "json")
+
+    def __init__(self, db: list, json: list) -> None:
+        self.db = db
+        self.json = json
+
+
+Column = list | Same | Prepared
 
 # The variant and version bits of a random UUID (RFC 9562, version 4).
 _UUID4_KEEP = ~((0xF000 << 64) | (0xC000 << 48)) & ((1 << 128) - 1)
@@ -344,6 +356,10 @@ def insert_columns(
     json_columns: list[Column] = []
     for f in fields:
         column = columns.get(f.attname)
+        if type(column) is Prepared:
+            db_columns.append(column.db)
+            json_columns.append(column.json)
+            continue
         if column is None and _generated_pk(f) and not keep_pk:
             hexes = new_ids(n)
             db_columns.append(hexes)  # both databases take a UUID as its hex digits
@@ -425,6 +441,22 @@ def insert_objects(objs: list[models.Model]) -> Written | None:
         obj._state.adding = False
         obj._state.db = alias
     return written
+
+
+def load_instances(queryset: models.QuerySet) -> list[models.Model]:
+    """The queryset's rows as saved instances, loaded with the ORM's converters (values_list)
+    but built without Model.__init__: for reading thousands of rows to compare with a file."""
+    model = queryset.model
+    names = [f.attname for f in model._meta.concrete_fields]
+    alias = queryset.db
+    new, made = model.__new__, []
+    for values in queryset.values_list(*names):
+        obj = new(model)
+        obj._state = state = ModelState()
+        state.adding, state.db = False, alias
+        obj.__dict__.update(zip(names, values, strict=True))
+        made.append(obj)
+    return made
 
 
 def db_value(field: models.Field) -> Callable[[Any], Any]:

@@ -56,8 +56,8 @@ class AuditEntry(models.Model):
     actor_system = models.CharField(max_length=100, blank=True)
     action = models.CharField(max_length=100, db_index=True)
     reason = models.TextField()
-    object_type = models.CharField(max_length=100, blank=True, db_index=True)
-    object_id = models.CharField(max_length=64, blank=True, db_index=True)
+    object_type = models.CharField(max_length=100, blank=True)
+    object_id = models.CharField(max_length=64, blank=True)
     before = models.JSONField(null=True, blank=True, encoder=DjangoJSONEncoder)
     after = models.JSONField(null=True, blank=True, encoder=DjangoJSONEncoder)
 
@@ -66,6 +66,9 @@ class AuditEntry(models.Model):
     class Meta:
         ordering = ["occurred_at", "id"]
         verbose_name_plural = "audit entries"
+        # One index for "the entries about this record" (for_object), rather than one on
+        # each column: every import writes thousands of entries, and each index costs.
+        indexes = [models.Index(fields=["object_type", "object_id"], name="audit_entry_object")]
         constraints = [
             # Exactly one kind of actor: a person or a named system process, never neither.
             models.CheckConstraint(

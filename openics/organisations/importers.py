@@ -8,6 +8,7 @@ changes nothing, and a newer file records each change with its before and after.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable
 from datetime import date
@@ -16,10 +17,12 @@ from django.db import models
 
 from openics.core.audit import Auditor, snapshot, together
 from openics.core.bulk import (
+    Prepared,
     Same,
     db_value,
     insert_columns,
     insert_objects,
+    load_instances,
     new_instance,
     raw_values,
 )
@@ -60,6 +63,7 @@ def unknown_icb_rows(rows: Iterable, message: str) -> list[RowError]:
     ]
 
 
+@functools.cache  # a file names few ICBs, on many lines
 def ics_name_of(icb_name: str) -> str:
     core = re.sub(r"^NHS\s+", "", icb_name)
     core = re.sub(r"\s+(ICB|Integrated Care Board)$", "", core, flags=re.IGNORECASE)
@@ -81,7 +85,7 @@ class RegistryChanges:
     def __init__(self, audit: Auditor):
         self.audit = audit
         self.by_key: dict[tuple[str, str], Organisation] = {}
-        for org in Organisation.objects.all():
+        for org in load_instances(Organisation.objects.all()):
             self.by_key[(org.kind, org.code or org.ons_code)] = org
         self.report_created = 0
         self.report_changed = 0
@@ -255,10 +259,12 @@ def sync_relationships(
     # only the links to end are loaded as instances. In the order the caller gives them.
     wanted = list(wanted)
     as_held = db_value(Relationship._meta.get_field("child"))
-    # Each body's id as the database holds it, worked out once per body, not per link.
-    held = {id(org): as_held(org.id) for link in wanted for org in link[:2]}
+    # Each body's id as the database holds it and as text, worked out once per body.
+    bodies = {id(org): org for link in wanted for org in link[:2]}
+    held = {key: as_held(org.id) for key, org in bodies.items()}
+    text = {key: str(org.id) for key, org in bodies.items()}
     wanted_set = {
-        (held[id(child)], held[id(parent)], str(kind)): (child.id, parent.id, kind)
+        (held[id(child)], held[id(parent)], str(kind)): (id(child), id(parent), str(kind))
         for child, parent, kind in wanted
     }
     children = {child for child, _, _ in wanted_set}
@@ -267,7 +273,7 @@ def sync_relationships(
         kind__in=kinds, child__kind=child_kind, parent__kind__in=parent_kinds
     )
     if len(children) < _FEW:  # a long list of ids costs more to send than the rows
-        current = current.filter(child_id__in=[pk for _, (pk, _, _) in wanted_set.items()])
+        current = current.filter(child_id__in=[bodies[c].id for c, _, _ in wanted_set.values()])
     existing = {
         (child, parent, kind): pk
         for pk, child, parent, kind in raw_values(
@@ -289,9 +295,9 @@ def sync_relationships(
     written = insert_columns(
         Relationship,
         {
-            "child_id": [c for c, _, _ in new],
-            "parent_id": [p for _, p, _ in new],
-            "kind": [str(k) for _, _, k in new],
+            "child_id": Prepared([held[c] for c, _, _ in new], [text[c] for c, _, _ in new]),
+            "parent_id": Prepared([held[p] for _, p, _ in new], [text[p] for _, p, _ in new]),
+            "kind": [k for _, _, k in new],
             "active_from": Same(starts),
         },
         len(new),

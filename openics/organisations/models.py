@@ -156,8 +156,14 @@ class RelationshipQuerySet(models.QuerySet):
 class Relationship(BaseModel):
     """A dated link from one body (the child) to another (the parent)."""
 
-    child = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="parent_links")
-    parent = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="child_links")
+    # No index of their own: (child, kind) and (parent, kind) below serve them as well, and
+    # a national import writes links by the ten thousand.
+    child = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="parent_links", db_index=False
+    )
+    parent = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="child_links", db_index=False
+    )
     kind = models.CharField(max_length=20, choices=RelationshipKind.choices)
     active_from = models.DateField(null=True, blank=True)
     active_to = models.DateField(null=True, blank=True)

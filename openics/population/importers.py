@@ -8,10 +8,10 @@ import hashlib
 from collections import defaultdict
 from dataclasses import replace
 from datetime import date
-from decimal import Decimal
+from decimal import ROUND_HALF_EVEN, Decimal
 
 from openics.core.audit import Auditor, service, snapshot, together
-from openics.core.bulk import Same, db_value, insert_columns, raw_values
+from openics.core.bulk import Prepared, Same, db_value, insert_columns, raw_values
 from openics.core.imports import (
     ImportRejected,
     ImportReport,
@@ -219,7 +219,15 @@ def _population_values(row: PracticeRow) -> dict[str, Decimal]:
 @functools.cache
 def _population_quantizers() -> list[tuple[str, object]]:
     names = ["registered", "population", *WEIGHTED_FIELDS.values()]
-    return [(name, PracticePopulation._meta.get_field(name).quantize) for name in names]
+    quantizers = []
+    for name in names:
+        field = PracticePopulation._meta.get_field(name)
+        # The reader gives Decimals: rounded as FixedDecimalField.quantize rounds them.
+        quantum = Decimal(1).scaleb(-field.places)
+        quantizers.append(
+            (name, functools.partial(Decimal.quantize, exp=quantum, rounding=ROUND_HALF_EVEN))
+        )
+    return quantizers
 
 
 @service("organisations.import_practice_file")
@@ -370,15 +378,18 @@ def _sync_populations(
         for name, value in differing[as_held_pk(population.pk)].items():
             setattr(population, name, value)
         changed.append((population, before))
-    new = insert_columns(
-        PracticePopulation,
-        {
-            "practice_id": [pk for pk, _ in new_rows],
-            "financial_year": Same(financial_year),
-            **{name: [values[name] for _, values in new_rows] for name in compared},
-        },
-        len(new_rows),
-    )
+    # Given as the database holds them and as their snapshots do (each value is already
+    # at its field's places, so the whole number of millionths is exact).
+    columns = {
+        "practice_id": Prepared(
+            [as_held(pk) for pk, _ in new_rows], [str(pk) for pk, _ in new_rows]
+        ),
+        "financial_year": Same(financial_year),
+    }
+    for name, n in places:
+        column = [values[name] for _, values in new_rows]
+        columns[name] = Prepared([int(v.scaleb(n)) for v in column], list(map(str, column)))
+    new = insert_columns(PracticePopulation, columns, len(new_rows))
     if changed:
         fields = [*compared, "updated_at"]
         PracticePopulation.objects.bulk_update([c for c, _ in changed], fields, batch_size=2000)

@@ -103,6 +103,16 @@ LARGEST_FIGURE = Decimal(10) ** 12
 
 def decimal_or_error(text: str, what: str, *, allow_negative: bool = False) -> Decimal:
     """A Decimal from text, or ValueError with a plain reason (never a float)."""
+    # Most cells are a plain number that needs no cleaning: taken at once when it is one
+    # this function accepts (Decimal ignores the spaces that strip() would remove).
+    try:
+        value = Decimal(text)
+    except InvalidOperation:
+        pass
+    else:
+        finite = value.is_finite() and -LARGEST_FIGURE < value < LARGEST_FIGURE
+        if finite and (allow_negative or value >= 0):
+            return value
     cleaned = text.strip().replace(",", "")
     if not cleaned:
         raise ValueError(f"{what} is empty")
