@@ -1,0 +1,77 @@
+"""The audit of set-based imports says the same as one written row by row (ADR 0018): each
+new body has its own entry with its snapshot; the links and populations a file creates are
+listed, each with its snapshot, in one entry per kind that for_object still finds."""
+
+import json
+
+import pytest
+from django.core.serializers.json import DjangoJSONEncoder
+
+from openics.core.audit import Actor, snapshot
+from openics.core.models import AuditEntry
+from openics.organisations.models import Organisation, Relationship
+from openics.population.importers import import_practice_file
+from openics.population.models import PracticePopulation
+from tests.builders import many_practices, practice_file, practice_row
+
+pytestmark = pytest.mark.django_db
+
+ACTOR = Actor.process("test-bulk-audit")
+
+
+def _as_json(obj) -> dict:
+    """What Auditor.created(obj) would have stored for the row as the database holds it."""
+    return json.loads(json.dumps(snapshot(obj), cls=DjangoJSONEncoder))
+
+
+@pytest.fixture
+def imported():
+    rows = many_practices(3) + [practice_row("B00001", icb="QHL", lad="E08000025")]
+    rows[0]["PCN_Code"], rows[0]["PCN_Name"] = "U12345", "Dudley Central PCN"
+    import_practice_file(
+        practice_file(rows), source_name="2025_2026.csv", actor=ACTOR, reason="bulk audit"
+    )
+
+
+def test_each_new_body_has_its_own_entry_with_its_snapshot(imported):
+    bodies = list(Organisation.objects.all())
+    assert len(bodies) == 4 + 2 + 1 + 2 + 1  # practices, ICBs, region, councils, PCN
+    for body in bodies:
+        [entry] = AuditEntry.objects.for_object(body)
+        assert (entry.action, entry.actor_system, entry.reason) == (
+            "organisations.create",
+            "test-bulk-audit",
+            "bulk audit",
+        )
+        assert entry.before is None
+        assert entry.after == _as_json(body)
+
+
+@pytest.mark.parametrize(
+    ("model", "action"),
+    [(Relationship, "relationships.create"), (PracticePopulation, "population.create")],
+)
+def test_each_new_link_and_population_is_listed_with_its_snapshot(imported, model, action):
+    records = list(model.objects.all())
+    assert records
+    entries = AuditEntry.objects.filter(action=action)
+    listed = {oid: after for entry in entries for oid, _, after in entry.changes()}
+    assert set(listed) == {str(r.pk) for r in records}
+    for record in records:
+        [entry] = AuditEntry.objects.for_object(record)  # who made it, and why
+        assert (entry.action, entry.actor_system, entry.reason) == (
+            action,
+            "test-bulk-audit",
+            "bulk audit",
+        )
+        assert listed[str(record.pk)] == _as_json(record)
+
+
+def test_an_entry_about_one_record_reads_as_one_change():
+    rows = many_practices(1)
+    import_practice_file(
+        practice_file(rows), source_name="2025_2026.csv", actor=ACTOR, reason="bulk audit"
+    )
+    practice = Organisation.objects.get(code="M00001")
+    [entry] = AuditEntry.objects.for_object(practice)
+    assert entry.changes() == [(str(practice.pk), None, entry.after)]
