@@ -8,7 +8,7 @@ import hashlib
 from collections import defaultdict
 from dataclasses import replace
 from datetime import date
-from decimal import ROUND_HALF_EVEN, Decimal
+from decimal import ROUND_HALF_EVEN, Context, Decimal
 
 from openics.core.audit import Auditor, service, snapshot, together
 from openics.core.bulk import Prepared, Same, db_value, insert_columns, raw_values
@@ -219,14 +219,13 @@ def _population_values(row: PracticeRow) -> dict[str, Decimal]:
 @functools.cache
 def _population_quantizers() -> list[tuple[str, object]]:
     names = ["registered", "population", *WEIGHTED_FIELDS.values()]
+    # The reader gives Decimals: rounded as FixedDecimalField.quantize rounds them, half to
+    # even, through one context rather than a rounding argument on each call.
+    context = Context(rounding=ROUND_HALF_EVEN)
     quantizers = []
     for name in names:
-        field = PracticePopulation._meta.get_field(name)
-        # The reader gives Decimals: rounded as FixedDecimalField.quantize rounds them.
-        quantum = Decimal(1).scaleb(-field.places)
-        quantizers.append(
-            (name, functools.partial(Decimal.quantize, exp=quantum, rounding=ROUND_HALF_EVEN))
-        )
+        quantum = Decimal(1).scaleb(-PracticePopulation._meta.get_field(name).places)
+        quantizers.append((name, lambda value, q=quantum: context.quantize(value, q)))
     return quantizers
 
 
