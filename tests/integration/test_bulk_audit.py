@@ -3,6 +3,7 @@ new body has its own entry with its snapshot; the links and populations a file c
 listed, each with its snapshot, in one entry per kind that for_object still finds."""
 
 import json
+from datetime import date
 
 import pytest
 from django.core.serializers.json import DjangoJSONEncoder
@@ -75,3 +76,23 @@ def test_an_entry_about_one_record_reads_as_one_change():
     practice = Organisation.objects.get(code="M00001")
     [entry] = AuditEntry.objects.for_object(practice)
     assert entry.changes() == [(str(practice.pk), None, entry.after)]
+
+
+def test_a_snapshot_written_from_the_inserted_columns_is_the_text_the_encoder_gives():
+    from openics.core.bulk import insert_objects, new_ids, new_instance
+
+    bodies = [
+        new_instance(
+            Organisation,
+            {"kind": "gp_practice", "code": f"M0000{i}", "name": f'"Quoted" Surgery é {i}'},
+        )
+        for i in range(3)
+    ]
+    bodies[1].active_from = date(2025, 4, 1)
+    written = insert_objects(bodies)
+    texts = written.snapshots()
+    assert texts == [json.dumps(snapshot(body), cls=DjangoJSONEncoder) for body in bodies]
+    assert written.ids == [str(body.pk) for body in bodies]
+    ids = new_ids(50)
+    assert ids == sorted(ids) and len(set(ids)) == 50
+    assert all(i[12] == "4" and i[16] in "89ab" for i in ids)  # version 4, RFC variant
