@@ -249,34 +249,52 @@ def _apply_practice_file(
     links: list[tuple[Organisation, Organisation, str]] = []
     practices: dict[str, Organisation] = {}
     nhs = OwnershipClass.NHS
+    # A file names each region, ICB and council on many lines: each is settled by its
+    # first line (as RegistryChanges does), so later lines take it from here.
+    regions: dict[str, Organisation] = {}
+    icbs: dict[str, Organisation] = {}
+    councils: dict[str, Organisation] = {}
+    linked: set[tuple[str, str, str]] = set()
     for row in rows:
-        region = registry.upsert(
-            BodyKind.NHS_ENGLAND_REGION,
-            row.region_code,
-            code=row.region_code,
-            name=row.region_name,
-            ownership=nhs,
-            legal_form="NHS England region",
-        )
-        icb = registry.upsert(
-            BodyKind.ICB,
-            row.icb_code,
-            code=row.icb_code,
-            name=row.icb_name,
-            ics_name=ics_name_of(row.icb_name),
-            ownership=nhs,
-            legal_form="Integrated care board (statutory NHS body)",
-            active_from=ICBS_ESTABLISHED,
-        )
-        links.append((icb, region, RelationshipKind.WITHIN))
-        district = registry.upsert_local_authority(
-            row.lad_code, row.lad_name, la_tier(row.lad_code)
-        )
-        if row.utla_code and row.utla_code != row.lad_code:
-            county = registry.upsert_local_authority(
-                row.utla_code, row.utla_name, LocalAuthorityTier.UPPER
+        region = regions.get(row.region_code)
+        if region is None:
+            region = regions[row.region_code] = registry.upsert(
+                BodyKind.NHS_ENGLAND_REGION,
+                row.region_code,
+                code=row.region_code,
+                name=row.region_name,
+                ownership=nhs,
+                legal_form="NHS England region",
             )
-            links.append((district, county, RelationshipKind.WITHIN))
+        icb = icbs.get(row.icb_code)
+        if icb is None:
+            icb = icbs[row.icb_code] = registry.upsert(
+                BodyKind.ICB,
+                row.icb_code,
+                code=row.icb_code,
+                name=row.icb_name,
+                ics_name=ics_name_of(row.icb_name),
+                ownership=nhs,
+                legal_form="Integrated care board (statutory NHS body)",
+                active_from=ICBS_ESTABLISHED,
+            )
+        if (row.icb_code, row.region_code, "icb") not in linked:
+            linked.add((row.icb_code, row.region_code, "icb"))
+            links.append((icb, region, RelationshipKind.WITHIN))
+        district = councils.get(row.lad_code)
+        if district is None:
+            district = councils[row.lad_code] = registry.upsert_local_authority(
+                row.lad_code, row.lad_name, la_tier(row.lad_code)
+            )
+        if row.utla_code and row.utla_code != row.lad_code:
+            county = councils.get(row.utla_code)
+            if county is None:
+                county = councils[row.utla_code] = registry.upsert_local_authority(
+                    row.utla_code, row.utla_name, LocalAuthorityTier.UPPER
+                )
+            if (row.lad_code, row.utla_code, "la") not in linked:
+                linked.add((row.lad_code, row.utla_code, "la"))
+                links.append((district, county, RelationshipKind.WITHIN))
         # ODS is the authority on a practice's name and address; this file names new ones.
         practice = registry.upsert_practice(
             row.practice_code, create_only={"name": row.practice_name, "postcode": row.postcode}
