@@ -6,7 +6,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("core", "0002_importrun"),
+        ("core", "0003_data_version"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
