@@ -197,6 +197,14 @@ _PCN_COLUMNS = [
     ("postcode", "postcode", "the PCN postcode"),
 ]
 
+_MAP_COLUMNS = [
+    ("practice_code", "code", "PRACTICE_CODE"),
+    ("practice_name", "name", "PRACTICE_NAME"),
+    ("postcode", "postcode", "PRACTICE_POSTCODE"),
+    ("pcn_code", "code", "PCN_CODE"),
+    ("pcn_name", "name", "PCN_NAME"),
+]
+
 
 def _stored(columns) -> list[tuple]:
     """For values_too_long: the limit of each is its Organisation field's max_length."""
@@ -322,8 +330,11 @@ def import_practice_map(data: bytes, *, source_name: str, actor, reason: str) ->
         data,
         source_name,
         what="practices in it",
-        check=lambda parsed: unknown_icb_rows(
-            parsed.rows, "unknown ICB code {row.icb_code}: import the practice file first"
+        check=lambda parsed: (
+            unknown_icb_rows(
+                parsed.rows, "unknown ICB code {row.icb_code}: import the practice file first"
+            )
+            + values_too_long(parsed.rows, _stored(_MAP_COLUMNS))
         ),
     )
     return _apply_practice_map(

@@ -124,3 +124,28 @@ def test_a_new_practice_with_a_too_long_name_in_an_ods_file_is_refused():
     with pytest.raises(ImportRejected, match="1 bad row"):
         _ods([_dse_line("M00009", "E" * (NAME_HOLDS + 1))])
     assert not Organisation.objects.filter(code="M00009").exists()
+
+
+def test_a_too_long_pcn_name_in_the_practice_map_is_refused_with_its_line():
+    from openics.organisations.ods_import import import_practice_map
+
+    _practices(many_practices(1))
+    header = (
+        "PUBLICATION,EXTRACT_DATE,PRACTICE_CODE,PRACTICE_NAME,PRACTICE_POSTCODE,PCN_CODE,"
+        "PCN_NAME,ONS_SUB_ICB_LOCATION_CODE,SUB_ICB_LOCATION_CODE,SUB_ICB_LOCATION_NAME,"
+        "ONS_ICB_CODE,ICB_CODE,ICB_NAME,ONS_COMM_REGION_CODE,COMM_REGION_CODE,"
+        "COMM_REGION_NAME,SUPPLIER_NAME"
+    )
+    line = (
+        f"GP_PRAC_PAT_LIST,01Jan2026,M00001,PRACTICE M00001,DY1 1AA,U11111,{'P' * 300},"
+        "E38000258,D2P2L,NHS BLACK COUNTRY ICB - D2P2L,E54000062,QUA,NHS BLACK COUNTRY ICB,"
+        "E40000008,Y60,MIDLANDS,EMIS"
+    )
+    before = _state()
+    with pytest.raises(ImportRejected) as caught:
+        import_practice_map(
+            f"{header}\n{line}\n".encode(), source_name="map.csv", actor=ACTOR, reason="test"
+        )
+    [error] = caught.value.errors
+    assert error.line == 2 and "PCN_NAME is 300 characters long" in error.reason
+    assert _state() == before
