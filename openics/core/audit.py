@@ -17,6 +17,7 @@ from typing import Any
 
 from django.db import models, transaction
 
+from openics.core import chains
 from openics.core.versions import bump_version
 from openics.kernel.money import Money
 
@@ -289,13 +290,16 @@ def service(action: str):
     """Marks a function as a write service: keyword-only actor and reason, one transaction.
 
     The wrapped function receives `audit` (an Auditor) instead of actor and reason. The
-    checks happen before the transaction opens, so a refused call writes nothing.
+    checks happen before the transaction opens, so a refused call writes nothing. When the
+    body extended a hash chain (the record of decisions, the books), a signed checkpoint of
+    every chain is written before the transaction commits (core.checkpoints).
     """
 
     def decorate(fn):
         @functools.wraps(fn)
         def wrapper(*args, actor: Actor | None = None, reason: str | None = None, **kwargs):
             auditor = Auditor(actor=actor, reason=reason, action=action)
+            watching = chains.begin()  # only the outermost service writes the checkpoint
             try:
                 with transaction.atomic():
                     result = fn(*args, audit=auditor, **kwargs)
@@ -304,9 +308,15 @@ def service(action: str):
                             f"{action} changed the record without writing an audit entry"
                         )
                     bump_version()
+                    if watching is not None and chains.watched():
+                        from openics.core import checkpoints
+
+                        checkpoints.write(occasion=action)
             except Refused as refusal:
                 _record_refusal(auditor, refusal)
                 raise
+            finally:
+                chains.end(watching)
             return result
 
         wrapper.audit_action = action

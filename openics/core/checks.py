@@ -131,3 +131,30 @@ def _regimes(on: date) -> Iterator[CheckResult]:
         return
     rules = sum(len(r.rules) for r in regimes)
     yield CheckResult("Regimes", True, f"{len(regimes)} regimes, {rules} rules, every rule cited")
+
+
+@register("checkpoints", order=95)
+def checkpoints_check(on: date) -> list[CheckResult]:
+    """The database's own signed checkpoints, each against the chains recomputed now."""
+    from openics.core import checkpoints, signing
+
+    try:
+        key = checkpoints.public_key()
+    except signing.CheckpointKeyError as exc:
+        return [CheckResult("Checkpoints", False, str(exc))]
+    lines = checkpoints.stored_lines()
+    if not lines:
+        said = "none written yet" + ("" if key else "; no signing key is configured")
+        return [CheckResult("Checkpoints", True, said)]
+    result = checkpoints.verify_against(lines, source="database")
+    problems = result.refused + [f.what for f in result.findings]
+    if problems:
+        return [CheckResult("Checkpoints", False, problems[0])]
+    return [
+        CheckResult(
+            "Checkpoints",
+            True,
+            f"{len(lines):,} signed checkpoints, each matching the chains recomputed now"
+            + ("" if key else "; no signing key is configured, so no new one is written"),
+        )
+    ]

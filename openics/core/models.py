@@ -164,3 +164,46 @@ class DataVersion(models.Model):
 
     def __str__(self) -> str:
         return f"data version {self.number}"
+
+
+class CheckpointQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise PermissionError("checkpoints are published as written: they cannot change")
+
+    def delete(self):
+        raise PermissionError("checkpoints are published as written: they cannot be deleted")
+
+
+class Checkpoint(models.Model):
+    """Where every hash chain ended at a moment, signed with the installation's key.
+
+    Written after each change to the record of decisions or the books, and daily; each
+    names the statement of the checkpoint before it, so the log is itself a chain. Anyone
+    who downloads the log can later prove that nothing before it has changed
+    (`openics verify --against`).
+    """
+
+    sequence = models.PositiveBigIntegerField(primary_key=True)
+    made_at = models.DateTimeField()
+    occasion = models.CharField(max_length=120, help_text="The service or job that wrote it")
+    heads = models.JSONField(help_text="Each chain's length, head hash and what else it publishes")
+    previous = models.CharField(max_length=64, help_text="SHA-256 of the statement before")
+    key_id = models.CharField(max_length=16)
+    public_key = models.CharField(max_length=64, help_text="The raw Ed25519 public key, base64")
+    signature = models.CharField(max_length=128, help_text="Ed25519 signature of the statement")
+
+    objects = CheckpointQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["sequence"]
+
+    def __str__(self) -> str:
+        return f"checkpoint {self.sequence}"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise PermissionError("checkpoints are published as written: they cannot change")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise PermissionError("checkpoints are published as written: they cannot be deleted")

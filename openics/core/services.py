@@ -63,3 +63,23 @@ def set_password(*, user, password: str, audit: Auditor):
     user.save(update_fields=["password"])
     audit.record(obj=user, before=None, after={"password": "changed"})
     return user
+
+
+@service("core.write_checkpoint")
+def write_checkpoint(*, occasion: str = "daily", audit: Auditor):
+    """A signed checkpoint of every chain now (`openics checkpoint`, daily from cron); refused
+    without a key (OPENICS_CHECKPOINT_KEY)."""
+    from openics.core import checkpoints, signing
+    from openics.core.audit import Refused
+
+    try:
+        made = checkpoints.write(occasion=occasion)
+    except signing.CheckpointKeyError as exc:
+        raise Refused(str(exc)) from None
+    if made is None:
+        raise Refused(
+            f"no checkpoint key is configured: set {signing.KEY_VARIABLE} to the file of the "
+            "installation's Ed25519 private key"
+        )
+    audit.record(obj=made, after=checkpoints.as_line(made))
+    return made
