@@ -26,6 +26,7 @@ from openics.contracts.models import Contract, ContractKind, Service
 from openics.contracts.services import value_over_term
 from openics.core.audit import Auditor, Refused, service
 from openics.core.changes import change
+from openics.governance.services import record_notice
 from openics.kernel.money import Money
 from openics.organisations.models import Organisation
 from openics.regimes.model import RegimeError, RuleContext
@@ -256,7 +257,27 @@ def _notice(
         content=content,
     )
     audit.created(notice)
+    record_notice(
+        reference=reference,
+        kind=kind,
+        title=notice.get_kind_display(),
+        published_on=published_on,
+        body=notice_body(notice),
+        actor=audit.actor,
+        reason=audit.reason,
+    )
     return notice
+
+
+def notice_body(notice: Notice) -> dict:
+    """What the public record holds of a notice besides its reference, kind and day."""
+    return {
+        "due_by": notice.due_by.isoformat() if notice.due_by else None,
+        "platform": notice.platform,
+        "regime": notice.regime_id,
+        "decision": notice.decision.reference if notice.decision_id else None,
+        "content": notice.content,
+    }
 
 
 @service("commissioning.publish_intention")

@@ -584,6 +584,11 @@ def _minute(item: AgendaItem, position: dict, votes: dict | None = None) -> dict
         "votes": {
             names[k]: v for k, v in sorted((votes or {}).items(), key=lambda kv: names[kv[0]])
         },
+        # The same by membership id, for comparing the record with the minutes' tables.
+        "minutes": {
+            "votes": dict(sorted((votes or {}).items())),
+            "recused": sorted(k for k in position["recused"] if k in position["present"]),
+        },
     }
 
 
@@ -766,4 +771,33 @@ def correct_record(*, entry: RecordEntry, correction: str, audit) -> RecordEntry
         item=entry.item,
         corrects=entry,
         body={"corrects": entry.sequence, "correction": correction.strip(), "reason": audit.reason},
+    )
+
+
+@service("governance.record_notice")
+def record_notice(
+    *,
+    reference: str,
+    kind: str,
+    title: str,
+    published_on: date,
+    body: dict,
+    board: Board | None = None,
+    audit,
+) -> RecordEntry:
+    """Puts a published notice (a provider selection notice, say) on the public record, so
+    it is covered by the chain and its checkpoints like a decision."""
+    if not reference.strip():
+        raise Refused("a notice on the record has a reference")
+    return record.append(
+        audit=audit,
+        kind="notice",
+        board=board,
+        body={
+            "reference": reference,
+            "notice": kind,
+            "title": title,
+            "published_on": published_on.isoformat(),
+            **body,
+        },
     )
