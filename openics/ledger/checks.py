@@ -107,3 +107,23 @@ def _system_duties(icb, year: str, balance, population: int) -> list[CheckResult
             said = ["no capital or revenue limit is recorded for the system"]
         results.append(CheckResult(name, result.allowed, "; ".join(said)))
     return results
+
+
+@register("ledger-chain", order=41)
+def ledger_chain(on: date) -> list[CheckResult]:
+    """The hash chain over the postings, recomputed, and each transaction a service wrote
+    against the audit log's copy of its postings."""
+    from openics.ledger import chain
+
+    found = chain.recompute(set())
+    findings = found.findings + chain.witnesses()
+    if findings:
+        return [CheckResult("Chain over the postings", False, findings[0].what)]
+    postings = chain.head().extra["postings"]
+    return [
+        CheckResult(
+            "Chain over the postings",
+            True,
+            f"{found.length:,} seals over {postings:,} postings recompute from the rows",
+        )
+    ]

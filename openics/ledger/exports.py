@@ -117,6 +117,10 @@ def write_beancount(out: TextIO) -> dict:
     accounts = {a.pk: a for a in Account.objects.all()}
     names = {pk: beancount_name(a) for pk, a in accounts.items()}
     first = Posting.objects.aggregate(d=Min("effective_date"))["d"] or date.today()
+    from openics.core.checkpoints import reference_text
+
+    # Where the books stood: the latest signed checkpoint (log: /record/checkpoints.jsonl).
+    out.write(f"; OpenICS checkpoint {reference_text()}\n")
     out.write('option "title" "OpenICS ledger"\noption "operating_currency" "GBP"\n\n')
     for pk in sorted(accounts, key=lambda k: names[k]):
         out.write(f"{first:%Y-%m-%d} open {names[pk]} GBP\n")

@@ -28,6 +28,7 @@ from openics.core.imports import ImportRejected, ImportReport, record_import
 from openics.core.models import ImportRun
 from openics.kernel.money import Money
 from openics.kernel.years import FinancialYear
+from openics.ledger import chain as ledger_chain
 from openics.ledger.models import Account, Purpose, TransactionKind
 from openics.ledger.services import account_for, account_key
 from openics.sources.base import RowError, SourceError
@@ -296,6 +297,7 @@ class _Payers(dict):
 
 @service("ledger.import_payments")
 def _import(*, rows, errors, source_name, sha256, audit: Auditor) -> PaymentImportReport:
+    ledger_chain.begin_writing()  # before any account is locked: see ledger.chain
     method = _stage(rows)
     errors = list(errors) + _problems()
     references = {r.contract for r in rows}
@@ -322,6 +324,7 @@ def _import(*, rows, errors, source_name, sha256, audit: Auditor) -> PaymentImpo
         sha256,
     )
     _write(payers, providers, audit, run)
+    ledger_chain.seal()  # the whole file is one link in the chain over the postings
     audit.record(
         object_type="ledger.transaction",
         object_id=str(run.pk),

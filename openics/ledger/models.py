@@ -204,3 +204,42 @@ class FlowTotal(models.Model):
 
     def __str__(self) -> str:
         return f"{self.financial_year} {self.source_id} → {self.target_id}: {self.amount_pence}p"
+
+
+class PostingSealQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise PermissionError("seals are links in the chain over the postings: they cannot change")
+
+    def delete(self):
+        raise PermissionError("seals are links in the chain over the postings: they cannot go")
+
+
+class PostingSeal(models.Model):
+    """A link in the hash chain over the postings: the postings written since the seal before
+    (ids after its `last_posting`, up to this one's), hashed in id order, with the hash of
+    the seal before. Each transaction a service posts is sealed on its own, each bulk
+    import as one seal."""
+
+    sequence = models.PositiveBigIntegerField(primary_key=True)
+    sealed_at = models.DateTimeField()
+    last_posting = models.BigIntegerField(help_text="The id of the last posting it covers")
+    postings = models.PositiveIntegerField(help_text="How many postings it covers")
+    total_postings = models.PositiveBigIntegerField(help_text="How many postings, this and before")
+    digest = models.CharField(max_length=64, help_text="SHA-256 of its postings' lines")
+    previous_hash = models.CharField(max_length=64)
+    hash = models.CharField(max_length=64, unique=True)
+
+    objects = PostingSealQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["sequence"]
+
+    def __str__(self) -> str:
+        return f"seal {self.sequence} (to posting {self.last_posting})"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise PermissionError(
+                "seals are links in the chain over the postings: they cannot change"
+            )
+        super().save(*args, **kwargs)

@@ -21,6 +21,7 @@ from openics.contracts.models import Contract
 from openics.core.audit import Auditor, Refused, service
 from openics.kernel.money import Money
 from openics.kernel.years import FinancialYear
+from openics.ledger import chain as ledger_chain
 from openics.ledger.double_entry import (
     Leg,
     UnbalancedError,
@@ -160,6 +161,7 @@ def post(
         check_balanced(plain)
     except UnbalancedError as exc:
         raise LedgerError(str(exc)) from None
+    ledger_chain.begin_writing()  # before any account is locked: see ledger.chain
     ids = sorted({account.pk for account, _ in legs})
     locked = {
         a.pk: a for a in Account.objects.select_for_update().filter(pk__in=ids).order_by("pk")
@@ -226,6 +228,7 @@ def post(
         )
         for account, pence in legs
     )
+    ledger_chain.seal()
     for pk, pence in change.items():
         if pence:
             Account.objects.filter(pk=pk).update(balance_pence=F("balance_pence") + pence)
