@@ -74,6 +74,9 @@ class Chain:
     witnesses: Callable[[], list[Finding]]
     # What lies between two published heads (earlier or None, later), for a report.
     between: Callable[[dict | None, dict], str]
+    # The hashes stored with the rows at the lengths asked (no recomputing), for checking
+    # checkpoints quickly where the rows are recomputed by another check.
+    stored_at: Callable[[set[int]], dict[int, str]] | None = None
 
 
 _CHAINS: dict[str, Chain] = {}
@@ -147,6 +150,12 @@ def watched() -> frozenset[str]:
 def end(token: contextvars.Token | None) -> None:
     if token is not None:
         _extended.reset(token)
+
+
+def in_chunks(values, size: int = 500):
+    values = sorted(values)
+    for start in range(0, len(values), size):
+        yield values[start : start + size]
 
 
 def stream_digest(lines: Iterable[bytes]) -> tuple[str, int]:

@@ -146,7 +146,9 @@ def checkpoints_check(on: date) -> list[CheckResult]:
     if not lines:
         said = "none written yet" + ("" if key else "; no signing key is configured")
         return [CheckResult("Checkpoints", True, said)]
-    result = checkpoints.verify_against(lines, source="database")
+    # The record's and the books' own checks recompute the chains from the rows; here the
+    # checkpoints are held against the hashes stored with them.
+    result = checkpoints.verify_against(lines, source="database", recompute=False)
     problems = result.refused + [f.what for f in result.findings]
     if problems:
         return [CheckResult("Checkpoints", False, problems[0])]
@@ -154,7 +156,7 @@ def checkpoints_check(on: date) -> list[CheckResult]:
         CheckResult(
             "Checkpoints",
             True,
-            f"{len(lines):,} signed checkpoints, each matching the chains recomputed now"
+            f"{len(lines):,} signed checkpoints, each signed and matching the chains' hashes"
             + ("" if key else "; no signing key is configured, so no new one is written"),
         )
     ]

@@ -11,5 +11,6 @@ register(
         recompute=record.recompute,
         witnesses=record.witnesses,
         between=record.between,
+        stored_at=record.stored_at,
     )
 )

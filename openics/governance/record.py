@@ -131,6 +131,13 @@ def recompute(wanted: set[int]) -> Recomputed:
     return Recomputed(count, at, findings)
 
 
+def stored_at(lengths: set[int]) -> dict[int, str]:
+    found = {}
+    for chunk in chains.in_chunks(lengths):
+        found.update(RecordEntry.objects.filter(sequence__in=chunk).values_list("sequence", "hash"))
+    return found
+
+
 def _audit_copies() -> dict[int, dict]:
     from openics.core.models import AuditEntry
 

@@ -133,6 +133,13 @@ def head() -> Head:
     )
 
 
+def stored_at(lengths: set[int]) -> dict[int, str]:
+    found = {}
+    for chunk in chains.in_chunks(lengths):
+        found.update(PostingSeal.objects.filter(sequence__in=chunk).values_list("sequence", "hash"))
+    return found
+
+
 def recompute(wanted: set[int]) -> Recomputed:
     """Every seal recomputed from the postings alone, in one pass over them in id order."""
     findings: list[Finding] = []

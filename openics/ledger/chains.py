@@ -11,5 +11,6 @@ register(
         recompute=chain.recompute,
         witnesses=chain.witnesses,
         between=chain.between,
+        stored_at=chain.stored_at,
     )
 )
