@@ -6,6 +6,7 @@ from openics.api.arranging import router as arranging_router
 from openics.api.governance import router as governance_router
 from openics.api.ledger import router as ledger_router
 from openics.api.organisations import router as organisations_router
+from openics.api.record import router as record_router
 from openics.api.regimes import router as regimes_router
 
 api = NinjaAPI(
@@ -21,3 +22,4 @@ api.add_router("/organisations", organisations_router)
 api.add_router("/ledger", ledger_router)
 api.add_router("/arranging", arranging_router)
 api.add_router("/governance", governance_router)
+api.add_router("/record", record_router)

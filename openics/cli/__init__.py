@@ -8,8 +8,9 @@ from openics.cli import (  # noqa: F401  (each module adds its commands to `main
     users,
 )
 from openics.cli.arranging import arranging_group, export_group
-from openics.cli.boards import boards_group, verify
+from openics.cli.boards import boards_group
 from openics.cli.ledger import ledger_group, money_group
+from openics.cli.record import checkpoint, verify
 from openics.cli.runtime import main
 
 for command in (
@@ -19,6 +20,7 @@ for command in (
     export_group,
     boards_group,
     verify,
+    checkpoint,
 ):
     main.add_command(command)
 

@@ -1,4 +1,4 @@
-"""`openics boards …` (boards, members, meetings and votes) and `openics verify`."""
+"""`openics boards …`: boards, members, meetings and votes."""
 
 from __future__ import annotations
 
@@ -182,16 +182,3 @@ def boards_decide(meeting_reference, number, votes, resolution, reason) -> None:
     except Refused as exc:
         _refused(exc)
     click.echo(f"Item {number}: {item.outcome}.")
-
-
-@click.command("verify")
-def verify() -> None:
-    """Recompute the record of decisions' hash chain; name the first entry altered."""
-    setup_django()
-    from openics.governance.record import verify as verify_chain
-
-    result = verify_chain()
-    if not result.intact:
-        click.secho(f"Entry {result.first_bad} is the first that does not verify.", fg="red")
-        fail(result.problem)
-    click.echo(f"The record of decisions is intact: {result.entries} entries verified.")

@@ -52,6 +52,8 @@ def demo(no_serve: bool, host: str, port: int) -> None:
     setup_django()
     from openics.demo import DEMO_STEPS
 
+    _demonstration_key()
+
     steps = [("Migrating the database", _migrate), *DEMO_STEPS]
     if not no_serve:
         steps.append(("Collecting static files", _collectstatic))
@@ -78,6 +80,22 @@ def _print_demo_accounts(host: str, port: int) -> None:
         "These passwords are for the demonstration only: they come from the secret key, "
         "which for the demonstration is public."
     )
+
+
+def _demonstration_key() -> None:
+    """The demonstration signs its checkpoints with a key of its own under var/, made the
+    first time (a deployment names its key in OPENICS_CHECKPOINT_KEY)."""
+    from django.conf import settings
+
+    from openics.core import signing
+
+    if signing.key_path() is not None:
+        return
+    path = Path(settings.VAR_DIR) / "checkpoint-key.pem"
+    if not path.exists():
+        signing.create_key(path)
+        click.echo(f"Made a checkpoint signing key for the demonstration: {path}")
+    os.environ[signing.KEY_VARIABLE] = str(path)
 
 
 def _serve(

@@ -84,16 +84,19 @@ def export_beancount(out: Path) -> None:
 def export_spend(code: str, year: str, out: Path | None) -> None:
     """HM Treasury's "spend over £25,000" file for one body and year (CSV)."""
     setup_django()
+    from openics.core.checkpoints import reference_text
     from openics.ledger.exports import write_spend_over_25k
 
     body = organisation(code)
     if out is None:
         count = write_spend_over_25k(body, financial_year(year), sys.stdout)
         click.echo(f"{count} payment(s) of £25,000 or more", err=True)
+        click.echo(f"At checkpoint {reference_text()}", err=True)
         return
     with out.open("w", encoding="utf-8", newline="") as stream:
         count = write_spend_over_25k(body, financial_year(year), stream)
     click.echo(f"Wrote {out}: {count} payment(s) of £25,000 or more")
+    click.echo(f"At checkpoint {reference_text()}")
 
 
 @ledger_group.command("import")

@@ -15,6 +15,7 @@ from openics.arranging.facts import regard_flags
 from openics.arranging.models import DecisionStatus, Process
 from openics.kernel import spreadsheets
 from openics.organisations.models import OwnershipClass
+from openics.portal.record import stamp
 
 _CRUMBS = [{"href": "/", "text": "Home"}, {"href": "/arranging/decisions/", "text": "Decisions"}]
 
@@ -189,4 +190,4 @@ def annual_summary_csv(request):
                     "yes" if found.illustrative else "no",
                 ]
             )
-    return response
+    return stamp(response)

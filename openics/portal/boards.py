@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from openics.governance import selectors
 from openics.kernel import spreadsheets
+from openics.portal.record import stamp
 
 _HOME = {"href": "/", "text": "Home"}
 _BOARDS = {"href": "/boards/", "text": "Boards"}
@@ -72,7 +73,7 @@ def _csv(name: str, columns, rows) -> HttpResponse:
     writer = spreadsheets.writer(response)
     writer.writerow([column for column, _ in columns])
     writer.writerows(rows)
-    return response
+    return stamp(response)
 
 
 def interests_csv(request):
@@ -86,7 +87,10 @@ def gifts_csv(request):
 
 
 def record(request):
-    return _page(request, "record.jinja", {"page": selectors.record_page()}, [_HOME, _BOARDS])
+    from openics.core import checkpoints
+
+    context = {"page": selectors.record_page(), "checkpoint": checkpoints.latest()}
+    return _page(request, "record.jinja", context, [_HOME, _BOARDS])
 
 
 def powers(request):

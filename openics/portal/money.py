@@ -18,6 +18,7 @@ from openics.ledger.models import Account, Posting, Purpose
 from openics.ledger.sankey import layout
 from openics.organisations.models import Organisation
 from openics.organisations.selectors import OrganisationNotFound, organisation_by_code
+from openics.portal.record import stamp
 
 _CRUMBS = [{"href": "/", "text": "Home"}, {"href": "/money/", "text": "Money"}]
 
@@ -350,4 +351,4 @@ def spend_over_25k(request, code: str, year: str):
     name = f"spend-over-25k-{body.public_code}-{year.replace('/', '-')}.csv"
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     write_spend_over_25k(body, year, response)
-    return response
+    return stamp(response)

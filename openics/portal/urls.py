@@ -3,7 +3,7 @@
 from django.urls import include, path
 from django.views.generic import RedirectView
 
-from openics.portal import arranging, boards, comparison, home, money, organisations
+from openics.portal import arranging, boards, comparison, home, money, organisations, record
 
 organisation_urls = (
     [
@@ -63,6 +63,14 @@ board_urls = (
     "boards",
 )
 
+record_urls = (
+    [
+        path("checkpoints/", record.checkpoint_list, name="checkpoints"),
+        path("checkpoints.jsonl", record.checkpoint_log, name="checkpoint-log"),
+    ],
+    "record",
+)
+
 portal_urls = (
     [
         path("", home.home, name="home"),
@@ -80,5 +88,6 @@ urlpatterns = [
     path("money/", include(money_urls)),
     path("arranging/", include(arranging_urls)),
     path("boards/", include(board_urls)),
+    path("record/", include(record_urls)),
     path("", include(portal_urls)),
 ]
