@@ -5,7 +5,6 @@ from datetime import date
 
 import pytest
 from click.testing import CliRunner
-from django.db import connection
 
 from openics.cli import main
 from openics.contracts.models import Contract
@@ -23,6 +22,7 @@ from openics.governance.models import (
 )
 from openics.kernel.money import Money
 from tests.governance_world import WHO, build_governance_world
+from tests.tamper import as_superuser
 
 pytestmark = pytest.mark.django_db
 
@@ -317,7 +317,7 @@ def test_the_hash_chain_names_the_first_entry_altered_behind_the_applications_ba
     assert RecordEntry.objects.get(sequence=4).corrects_id == 1 and record.verify().intact
 
     table = RecordEntry._meta.db_table
-    with connection.cursor() as cursor:
+    with as_superuser() as cursor:
         cursor.execute(
             f"UPDATE {table} SET body = %s WHERE sequence = 2", ['{"outcome": "not carried"}']
         )
@@ -342,7 +342,7 @@ def test_rewriting_an_entry_and_its_hash_is_caught_at_the_next_link(world):
     forged.body = {"outcome": "not carried"}
     forged_hash = record.digest(forged)
     table = RecordEntry._meta.db_table
-    with connection.cursor() as cursor:
+    with as_superuser() as cursor:
         cursor.execute(
             f"UPDATE {table} SET body = %s, hash = %s WHERE sequence = 1",
             ['{"outcome": "not carried"}', forged_hash],
@@ -350,7 +350,7 @@ def test_rewriting_an_entry_and_its_hash_is_caught_at_the_next_link(world):
     check = record.verify()
     assert check.first_bad == 1 and "hash recomputed" in check.problem
     assert record.verify().first_bad == 1  # the first problem in order is reported
-    with connection.cursor() as cursor:
+    with as_superuser() as cursor:
         cursor.execute(f"DELETE FROM {table} WHERE sequence = 2")
         cursor.execute(
             f"UPDATE {table} SET body = %s, hash = %s WHERE sequence = 1",

@@ -23,6 +23,7 @@ from openics.kernel.money import Money
 from tests.factories import OrganisationFactory
 from tests.governance_world import own_constitution
 from tests.psr_world import PsrWorld, build_psr_world, decide
+from tests.tamper import as_superuser
 
 pytestmark = pytest.mark.django_db
 
@@ -558,7 +559,7 @@ def test_a_correction_points_at_what_it_corrects(client, world):
 
 
 def test_an_entry_altered_behind_the_applications_back_breaks_the_chain(client, world):
-    with connection.cursor() as cursor:  # tampering, as someone with the database might
+    with as_superuser() as cursor:  # tampering, as someone with the database might
         cursor.execute(
             "UPDATE governance_recordentry SET body = %s WHERE sequence = 2", ['{"x": 1}']
         )
