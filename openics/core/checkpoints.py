@@ -75,7 +75,7 @@ def write(occasion: str):
     key = signing.private_key()
     if key is None:
         return None
-    with transaction.atomic():
+    with transaction.atomic(savepoint=False):  # the caller's transaction, or one of its own
         chains.lock()
         last = latest()
         text = signing.public_text(key.public_key())
