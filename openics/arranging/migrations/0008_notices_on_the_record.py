@@ -79,7 +79,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ("commissioning", "0007_decision_record_2025"),
         ("governance", "0007_record_refuses_change"),
-        ("core", "0004_checkpoints"),
+        ("core", "0005_checkpoints"),
     ]
 
     operations = [migrations.RunPython(notices_on_the_record, migrations.RunPython.noop)]

@@ -13,7 +13,7 @@ FORWARD, BACKWARD = (
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("core", "0003_data_version"),
+        ("core", "0004_audit_index_by_object"),
     ]
 
     operations = [
