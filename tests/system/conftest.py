@@ -60,6 +60,9 @@ def axe_violations():
 
     def run(page) -> list[dict]:
         assert AXE.exists(), f"axe-core is not installed at {AXE}; run scripts/setup"
+        # A click that navigates returns before the next page has loaded; axe must judge the
+        # page that was asked for, not the blank document between two pages.
+        page.wait_for_load_state("load")
         # Evaluated through the browser's debugging protocol, not added as a <script> tag: the
         # pages' Content-Security-Policy refuses inline scripts, and rightly.
         page.evaluate(AXE.read_text() + "\n;undefined")
