@@ -8,6 +8,7 @@ from openics.api.ledger import router as ledger_router
 from openics.api.organisations import router as organisations_router
 from openics.api.record import router as record_router
 from openics.api.regimes import router as regimes_router
+from openics.api.workforce import router as workforce_router
 
 api = NinjaAPI(
     title="OpenICS read API",
@@ -23,3 +24,4 @@ api.add_router("/ledger", ledger_router)
 api.add_router("/arranging", arranging_router)
 api.add_router("/governance", governance_router)
 api.add_router("/record", record_router)
+api.add_router("/workforce", workforce_router)

@@ -12,6 +12,7 @@ from openics.cli.boards import boards_group
 from openics.cli.ledger import ledger_group, money_group
 from openics.cli.record import checkpoint, verify
 from openics.cli.runtime import main
+from openics.cli.workforce import workforce_group
 
 for command in (
     ledger_group,
@@ -21,6 +22,7 @@ for command in (
     boards_group,
     verify,
     checkpoint,
+    workforce_group,
 ):
     main.add_command(command)
 

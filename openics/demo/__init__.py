@@ -254,6 +254,24 @@ def load_boards() -> None:
     load(DEMO_ACTOR, f"{REASON}: boards, members and meetings (fictional people)")
 
 
+WORKFORCE_FILE = (
+    "nhsd-workforce/"
+    "hchs-staff-by-staff-group-nationality-and-organisation-september-2017-and-june-2018_ah2324.xlsx"
+)
+
+
+def load_workforce() -> None:
+    from openics.organisations.workforce import import_workforce
+
+    _import_once("staff by organisation and staff group", WORKFORCE_FILE, import_workforce)
+
+
+def load_transfers() -> None:
+    from openics.demo.people import load
+
+    load(DEMO_ACTOR, f"{REASON}: illustrative staff transfers (no public data exists)")
+
+
 DEMO_STEPS = [
     ("Loading demonstration people and roles", load_demo_people),
     ("Importing 6,348 practices of 42 ICBs (NHS England, 2025/26)", load_practices),
@@ -273,4 +291,9 @@ DEMO_STEPS = [
         load_decisions,
     ),
     ("Boards, interests and a year of meetings (fictional people)", load_boards),
+    (
+        "Importing staff by organisation and staff group (NHS Digital, 2017 and 2018)",
+        load_workforce,
+    ),
+    ("Recording staff transfers between bodies (illustrative)", load_transfers),
 ]

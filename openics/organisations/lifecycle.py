@@ -17,7 +17,15 @@ from django.db import models
 
 from openics.core.audit import Auditor, Refused, service, snapshot
 from openics.kernel.years import FinancialYear
-from openics.organisations.models import Function, Organisation, Relationship, Succession
+from openics.organisations.models import (
+    Function,
+    Organisation,
+    Relationship,
+    StaffFigure,
+    StaffTransfer,
+    Succession,
+    TransferBasis,
+)
 from openics.regimes import regime_in_force_on
 from openics.regimes.vocabulary import BodyKind
 
@@ -53,13 +61,18 @@ class HoldingField:
         return f"{self.model._meta.label_lower}.{self.field_name}"
 
 
+# Records about bodies rather than held by them: links, successions, published staff
+# figures and staff transfers stay true of the bodies they name, so they never move.
+RECORDS_ABOUT_BODIES = (Relationship, Succession, StaffFigure, StaffTransfer)
+
+
 def holding_fields() -> list[HoldingField]:
     """Every foreign key to Organisation outside the registry's own link tables."""
     found = []
     for rel in Organisation._meta.related_objects:
         if not isinstance(rel, models.ManyToOneRel) or rel.related_model is Organisation:
             continue
-        if rel.related_model in (Relationship, Succession):
+        if rel.related_model in RECORDS_ABOUT_BODIES:
             continue
         found.append(HoldingField(rel.related_model, rel.field.name))
     return sorted(found, key=lambda h: h.label)
@@ -370,3 +383,62 @@ def leave(
         raise LifecycleError(f"{child.name} is not {kind} {parent.name}")
     for link in links:
         _end_link(link, on, audit)
+
+
+@service("organisations.transfer_staff")
+def transfer_staff(
+    *,
+    source: Organisation,
+    target: Organisation,
+    on: date,
+    staff: int,
+    functions: str,
+    legal_basis: TransferBasis | str,
+    agenda_for_change: bool,
+    nhs_pension: bool,
+    other_terms: str = "",
+    illustrative: bool = False,
+    audit: Auditor,
+) -> StaffTransfer:
+    """Records staff who move from one body to another with a function: how many, on what
+    legal basis (TUPE; COSOP between public bodies; or a transfer scheme under the Act), and
+    whether their Agenda for Change terms and NHS pension are protected. Where the source's
+    staff count is known it moves with them."""
+    problems = []
+    if source.pk == target.pk:
+        problems.append("staff cannot be transferred from a body to itself")
+    if not isinstance(staff, int) or isinstance(staff, bool) or staff <= 0:
+        problems.append(f"a transfer moves at least one member of staff, not {staff!r}")
+    if legal_basis not in TransferBasis.values:
+        known = ", ".join(TransferBasis.values)
+        problems.append(f"{legal_basis!r} is not a legal basis for a transfer ({known})")
+    if not functions.strip():
+        problems.append("say which functions moved with the staff")
+    for body in (source, target):
+        if body.active_from and on < body.active_from:
+            problems.append(f"{body.name} was not established until {body.active_from}")
+    if target.active_to is not None and on > target.active_to:
+        problems.append(f"{target.name} closed on {target.active_to}")
+    if source.active_to is not None and on > source.active_to + timedelta(days=1):
+        problems.append(f"{source.name} closed on {source.active_to}")
+    if problems:
+        raise LifecycleError(
+            problems,
+            asked={"source": str(source), "target": str(target), "on": on, "staff": staff},
+        )
+    record = StaffTransfer.objects.create(
+        source=source,
+        target=target,
+        on=on,
+        staff=staff,
+        functions=functions.strip(),
+        legal_basis=TransferBasis(legal_basis).value,
+        agenda_for_change=agenda_for_change,
+        nhs_pension=nhs_pension,
+        other_terms=other_terms.strip(),
+        illustrative=illustrative,
+    )
+    audit.created(record)
+    if source.staff_count and source.staff_count >= staff:
+        _move_staff(source, target, staff, audit)
+    return record

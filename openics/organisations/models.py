@@ -8,6 +8,7 @@ columns. See ADR 0008.
 from django.db import models
 from django.db.models import Q
 
+from openics.core.fields import FixedDecimalField
 from openics.core.models import BaseModel
 from openics.regimes.vocabulary import BODY_KIND_LABELS, BodyKind
 
@@ -237,3 +238,81 @@ class Succession(BaseModel):
 
     def __str__(self) -> str:
         return f"{self.predecessor} {self.get_kind_display()} {self.successor} on {self.on}"
+
+
+# -- people: staff by organisation and group, and staff who move between bodies ------------
+class StaffFigure(BaseModel):
+    """Staff of one group in one body on one day, as a published file states them.
+
+    A figure is true of the body that employed the staff on that day, so, like a
+    succession, it is not a holding: it never moves when the body merges or closes.
+    """
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="staff_figures"
+    )
+    as_at = models.DateField(db_index=True)
+    staff_group = models.CharField(max_length=60)
+    fte = FixedDecimalField(places=5, null=True, blank=True)
+    headcount = models.PositiveIntegerField(null=True, blank=True)
+    name_in_file = models.CharField(max_length=200, blank=True)
+    source_name = models.CharField(max_length=200, help_text="The published file it came from")
+    source_lines = models.PositiveIntegerField(
+        default=0, help_text="How many lines of the file it sums (over nationality)"
+    )
+
+    class Meta:
+        ordering = ["organisation__name", "as_at", "staff_group"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "as_at", "staff_group"], name="staff_figure_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organisation}: {self.staff_group} on {self.as_at}"
+
+
+class TransferBasis(models.TextChoices):
+    TUPE = "tupe", "TUPE (Transfer of Undertakings (Protection of Employment) Regulations 2006)"
+    COSOP = "cosop", "COSOP (Cabinet Office Statement of Practice on staff transfers)"
+    TRANSFER_SCHEME = "transfer_scheme", "A transfer scheme made under the Act"
+
+
+class StaffTransfer(BaseModel):
+    """Staff who moved from one body to another with a function, and on what terms.
+
+    It names both ends and the day, so it is a record about bodies, not a holding of
+    either: it never moves when one of them later merges.
+    """
+
+    source = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="staff_transfers_out"
+    )
+    target = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="staff_transfers_in"
+    )
+    on = models.DateField(db_index=True)
+    staff = models.PositiveIntegerField(help_text="Headcount transferred")
+    functions = models.CharField(max_length=300, help_text="What moved with them")
+    legal_basis = models.CharField(max_length=20, choices=TransferBasis.choices)
+    agenda_for_change = models.BooleanField(
+        help_text="Agenda for Change terms and conditions protected"
+    )
+    nhs_pension = models.BooleanField(help_text="Membership of the NHS Pension Scheme protected")
+    other_terms = models.TextField(blank=True)
+    illustrative = models.BooleanField(
+        default=False, help_text="Made up to show the record; no public data on transfers exists"
+    )
+
+    class Meta:
+        ordering = ["-on", "source__name"]
+        constraints = [
+            models.CheckConstraint(condition=Q(staff__gt=0), name="staff_transfer_some_staff"),
+            models.CheckConstraint(
+                condition=~Q(source=models.F("target")), name="staff_transfer_two_bodies"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.staff} staff from {self.source} to {self.target} on {self.on}"

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
 
 from django.db.models import Count, Q
 
@@ -10,9 +13,12 @@ from openics.organisations.models import (
     Organisation,
     Relationship,
     RelationshipKind,
+    StaffFigure,
+    StaffTransfer,
     Succession,
 )
 from openics.regimes.vocabulary import BodyKind
+from openics.sources.workforce import STAFF_GROUPS
 
 
 class OrganisationNotFound(LookupError):
@@ -147,3 +153,92 @@ def successions_from(org: Organisation):
 def successions_into(org: Organisation):
     """Whom the body succeeded, with the day: their records stay on their own pages."""
     return Succession.objects.filter(successor=org).select_related("predecessor")
+
+
+# -- people -------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class StaffTable:
+    """One body's staff by group (rows) on each day published (columns), in FTE."""
+
+    organisation: Organisation
+    days: list[date]
+    groups: list[str]
+    fte: dict[tuple[str, date], Decimal | None]
+    headcount: dict[tuple[str, date], int | None]
+    totals: dict[date, Decimal]
+    sources: list[str]
+
+    @property
+    def has_headcount(self) -> bool:
+        return any(v is not None for v in self.headcount.values())
+
+
+def staff_of(organisation: Organisation) -> StaffTable:
+    figures = list(StaffFigure.objects.filter(organisation=organisation).order_by("as_at"))
+    days = sorted({f.as_at for f in figures})
+    groups = [g for g in STAFF_GROUPS if any(f.staff_group == g for f in figures)]
+    totals: dict[date, Decimal] = defaultdict(Decimal)
+    for f in figures:
+        totals[f.as_at] += f.fte or 0
+    return StaffTable(
+        organisation=organisation,
+        days=days,
+        groups=groups,
+        fte={(f.staff_group, f.as_at): f.fte for f in figures},
+        headcount={(f.staff_group, f.as_at): f.headcount for f in figures},
+        totals=dict(totals),
+        sources=sorted({f.source_name for f in figures}),
+    )
+
+
+@dataclass(frozen=True)
+class StaffSummary:
+    organisation: Organisation
+    fte_by_day: dict[date, Decimal]
+
+
+def staff_by_organisation(within: Organisation | None = None) -> tuple[list[date], list]:
+    """Every body with published staff figures (or those of one ICB's system: its trusts
+    and those in its provider collaboratives), with its total FTE on each day."""
+    figures = StaffFigure.objects.select_related("organisation")
+    if within is not None:
+        figures = figures.filter(organisation__in=system_employers(within))
+    by_body: dict = {}
+    days: set[date] = set()
+    for f in figures:
+        summary = by_body.setdefault(f.organisation_id, StaffSummary(f.organisation, {}))
+        summary.fte_by_day[f.as_at] = summary.fte_by_day.get(f.as_at, Decimal(0)) + (f.fte or 0)
+        days.add(f.as_at)
+    return sorted(days), sorted(by_body.values(), key=lambda s: s.organisation.name)
+
+
+def system_employers(icb: Organisation) -> list[Organisation]:
+    """The trusts of an ICB's system: those ODS places in it, and members of collaboratives
+    the ICB's trusts belong to."""
+    trusts = set(
+        Relationship.objects.current()
+        .filter(parent=icb, kind=RelationshipKind.WITHIN)
+        .filter(child__kind__in=[BodyKind.NHS_TRUST.value, BodyKind.FOUNDATION_TRUST.value])
+        .values_list("child_id", flat=True)
+    )
+    collaboratives = Relationship.objects.current().filter(
+        child_id__in=trusts, kind=RelationshipKind.MEMBER
+    )
+    trusts |= set(
+        Relationship.objects.current()
+        .filter(parent_id__in=collaboratives.values("parent_id"), kind=RelationshipKind.MEMBER)
+        .values_list("child_id", flat=True)
+    )
+    return list(Organisation.objects.filter(pk__in=trusts).order_by("name"))
+
+
+def staff_transfers(organisation: Organisation | None = None):
+    transfers = StaffTransfer.objects.select_related("source", "target")
+    if organisation is not None:
+        transfers = transfers.filter(Q(source=organisation) | Q(target=organisation))
+    return list(transfers)
+
+
+def staff_sources() -> list[str]:
+    """The published files the staff figures held come from."""
+    return sorted(set(StaffFigure.objects.values_list("source_name", flat=True).distinct()))

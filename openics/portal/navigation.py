@@ -37,6 +37,12 @@ SECTIONS = (
         ready=True,
     ),
     Section(
+        "People",
+        "/people/",
+        "Staff by organisation and staff group, and staff who moved between organisations.",
+        ready=True,
+    ),
+    Section(
         "Regimes",
         "/regimes/",
         "The rules as code: each legal regime, its dated parameters and its rules.",

@@ -3,7 +3,7 @@
 from django.urls import include, path
 from django.views.generic import RedirectView
 
-from openics.portal import arranging, boards, comparison, home, money, organisations, record
+from openics.portal import arranging, boards, comparison, home, money, organisations, people, record
 
 organisation_urls = (
     [
@@ -71,6 +71,14 @@ record_urls = (
     "record",
 )
 
+people_urls = (
+    [
+        path("", people.people, name="people"),
+        path("<str:code>/", people.staff, name="staff"),
+    ],
+    "people",
+)
+
 portal_urls = (
     [
         path("", home.home, name="home"),
@@ -89,5 +97,6 @@ urlpatterns = [
     path("arranging/", include(arranging_urls)),
     path("boards/", include(board_urls)),
     path("record/", include(record_urls)),
+    path("people/", include(people_urls)),
     path("", include(portal_urls)),
 ]

@@ -135,6 +135,7 @@ def test_demo_loads_42_icbs_in_7_regions_with_the_published_populations():
 
     _the_demo_books_balance_and_reach_subcontractors(icb)
     _the_demo_decisions_export_as_valid_ocds()
+    _the_demo_answers_q15_with_the_files_staff_and_illustrative_transfers()
 
     # a second run changes nothing
     entries = AuditEntry.objects.count()
@@ -203,6 +204,30 @@ def _the_demo_boards_recuse_and_removing_a_non_executive_breaks_the_constitution
     assert now.startswith("[FAIL]") and "at least two non-executive members but has 1" in now
     [then] = [x for x in lines if "NHS Black Country ICB board under hsca-2012" in x]
     assert then.startswith("[ok]") and "no such body as an integrated care board" in then
+
+
+def _the_demo_answers_q15_with_the_files_staff_and_illustrative_transfers():
+    from django.test import Client
+
+    from openics.organisations.models import StaffFigure, StaffTransfer
+    from tests.integration.test_workforce import DEMO_TRUSTS, _file_sums
+
+    expected = _file_sums(set(DEMO_TRUSTS))
+    held = {
+        (f.organisation.code, f.as_at, f.staff_group): f.fte
+        for f in StaffFigure.objects.filter(organisation__code__in=DEMO_TRUSTS).select_related(
+            "organisation"
+        )
+    }
+    assert held == {k: v.quantize(Decimal("0.00001")) for k, v in expected.items()}
+    transfers = list(StaffTransfer.objects.all())
+    assert transfers and all(t.illustrative for t in transfers)
+    client = Client()
+    assert 'href="/people/"' in client.get("/").content.decode()  # one click from home
+    page = client.get("/people/").content.decode()
+    assert "Illustrative" in page and 'data-provenance="real"' in page
+    assert 'href="/people/RNA/"' in page  # two clicks: staff by group over time
+    assert "HCHS doctors" in client.get("/people/RNA/").content.decode()
 
 
 def _the_demo_books_balance_and_reach_subcontractors(icb):

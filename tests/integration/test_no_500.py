@@ -71,6 +71,7 @@ PORTAL_QUERY = {
     "/regimes/compare/": ["system", "on", "regimes"],
     "/regimes/compare.json": ["system", "on", "regimes"],
     "/regimes/compare.csv": ["system", "on", "regimes"],
+    "/people/": ["icb"],
 }
 
 
