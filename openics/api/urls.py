@@ -3,6 +3,7 @@
 from ninja import NinjaAPI
 
 from openics.api.arranging import router as arranging_router
+from openics.api.capital import router as capital_router
 from openics.api.governance import router as governance_router
 from openics.api.ledger import router as ledger_router
 from openics.api.organisations import router as organisations_router
@@ -25,3 +26,4 @@ api.add_router("/arranging", arranging_router)
 api.add_router("/governance", governance_router)
 api.add_router("/record", record_router)
 api.add_router("/workforce", workforce_router)
+api.add_router("/capital", capital_router)

@@ -9,6 +9,7 @@ from openics.cli import (  # noqa: F401  (each module adds its commands to `main
 )
 from openics.cli.arranging import arranging_group, export_group
 from openics.cli.boards import boards_group
+from openics.cli.capital import capital_group
 from openics.cli.ledger import ledger_group, money_group
 from openics.cli.record import checkpoint, verify
 from openics.cli.runtime import main
@@ -23,6 +24,7 @@ for command in (
     verify,
     checkpoint,
     workforce_group,
+    capital_group,
 ):
     main.add_command(command)
 

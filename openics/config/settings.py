@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "openics.ledger",
     "openics.governance",
     "openics.arranging",
+    "openics.capital",
     "openics.portal",
     "mozilla_django_oidc",  # single sign-on views (used only when configured)
     "openics.api",

@@ -272,6 +272,12 @@ def load_transfers() -> None:
     load(DEMO_ACTOR, f"{REASON}: illustrative staff transfers (no public data exists)")
 
 
+def load_capital() -> None:
+    from openics.demo.capital import load_plan
+
+    load_plan(DEMO_ACTOR, f"{REASON}: the Black Country's capital limits and plan (illustrative)")
+
+
 DEMO_STEPS = [
     ("Loading demonstration people and roles", load_demo_people),
     ("Importing 6,348 practices of 42 ICBs (NHS England, 2025/26)", load_practices),
@@ -296,4 +302,5 @@ DEMO_STEPS = [
         load_workforce,
     ),
     ("Recording staff transfers between bodies (illustrative)", load_transfers),
+    ("The Black Country's capital limits and plan (illustrative)", load_capital),
 ]

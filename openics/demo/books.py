@@ -142,6 +142,7 @@ def load_books(actor: Actor, reason: str, data_dir: Path) -> None:
         _primary_care(icb, places, pmc_amount, data_dir, who)
         _public_health_and_pool(icb, places["Dudley"], orgs, who)
         _pay_the_year(who)
+        _pfi_charges(who)
         _provider_costs(who)
         _demonstrate_a_refusal(who)
 
@@ -333,6 +334,13 @@ def _pay_the_year(who):
     for month_end in months:
         for contract in subs:
             books.pay_month(contract=contract, month_end=month_end, activity_units=0, **who)
+
+
+def _pfi_charges(who):
+    """The trusts' PFI unitary charges for the year, paid to their partners (illustrative)."""
+    from openics.demo.capital import load_pfi
+
+    load_pfi(who["actor"], f"{who['reason']}: PFI schemes and their unitary charges")
 
 
 def _provider_costs(who):

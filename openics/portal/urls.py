@@ -3,7 +3,17 @@
 from django.urls import include, path
 from django.views.generic import RedirectView
 
-from openics.portal import arranging, boards, comparison, home, money, organisations, people, record
+from openics.portal import (
+    arranging,
+    boards,
+    capital,
+    comparison,
+    home,
+    money,
+    organisations,
+    people,
+    record,
+)
 
 organisation_urls = (
     [
@@ -28,6 +38,7 @@ money_urls = (
             name="spend-over-25k",
         ),
         path("fair-shares/", money.fair_shares, name="fair-shares"),
+        path("capital/", capital.capital, name="capital"),
         path("fair-shares/<str:icb_code>/", money.fair_share_explained, name="fair-share"),
         # Last: an ICB's code could otherwise hide the pages above.
         path("<str:icb_code>/", money.icb_places, name="icb-places"),

@@ -136,6 +136,7 @@ def test_demo_loads_42_icbs_in_7_regions_with_the_published_populations():
     _the_demo_books_balance_and_reach_subcontractors(icb)
     _the_demo_decisions_export_as_valid_ocds()
     _the_demo_answers_q15_with_the_files_staff_and_illustrative_transfers()
+    _the_demo_answers_q14_with_an_illustrative_plan_and_pfi_in_the_books()
 
     # a second run changes nothing
     entries = AuditEntry.objects.count()
@@ -228,6 +229,27 @@ def _the_demo_answers_q15_with_the_files_staff_and_illustrative_transfers():
     assert "Illustrative" in page and 'data-provenance="real"' in page
     assert 'href="/people/RNA/"' in page  # two clicks: staff by group over time
     assert "HCHS doctors" in client.get("/people/RNA/").content.decode()
+
+
+def _the_demo_answers_q14_with_an_illustrative_plan_and_pfi_in_the_books():
+    from django.test import Client
+
+    from openics.capital.models import PfiScheme
+    from openics.ledger import selectors as books
+
+    client = Client()
+    assert 'href="/money/"' in client.get("/").content.decode()
+    assert 'href="/money/capital/"' in client.get("/money/").content.decode()  # two clicks
+    page = client.get("/money/capital/").content.decode()
+    assert "NHS Black Country ICB" in page and "<svg" in page
+    assert 'data-provenance="illustrative"' in page and 'data-provenance="recorded"' not in page
+    # the school of another department is left out; the trusts' two schemes are in
+    schemes = list(PfiScheme.objects.all())
+    assert len(schemes) == 2 and all(s.illustrative for s in schemes)
+    dudley = next(s for s in schemes if s.provider.code == "RNA")
+    traced = books.follow(books.resolve_start("provider:RNA"), "2025-26")
+    reached = {org.pk: amount for org, amount, _ in traced.by_organisation()}
+    assert reached[dudley.partner.pk] == dudley.charges.get(financial_year="2025/26").amount
 
 
 def _the_demo_books_balance_and_reach_subcontractors(icb):

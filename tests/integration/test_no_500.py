@@ -72,6 +72,7 @@ PORTAL_QUERY = {
     "/regimes/compare.json": ["system", "on", "regimes"],
     "/regimes/compare.csv": ["system", "on", "regimes"],
     "/people/": ["icb"],
+    "/money/capital/": ["icb"],
 }
 
 

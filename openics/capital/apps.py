@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class CapitalConfig(AppConfig):
+    name = "openics.capital"
+    label = "capital"
+    verbose_name = "Capital and PFI"
