@@ -7,6 +7,7 @@ from openics.api.capital import router as capital_router
 from openics.api.governance import router as governance_router
 from openics.api.ledger import router as ledger_router
 from openics.api.organisations import router as organisations_router
+from openics.api.plans import router as plans_router
 from openics.api.record import router as record_router
 from openics.api.regimes import router as regimes_router
 from openics.api.workforce import router as workforce_router
@@ -27,3 +28,4 @@ api.add_router("/governance", governance_router)
 api.add_router("/record", record_router)
 api.add_router("/workforce", workforce_router)
 api.add_router("/capital", capital_router)
+api.add_router("/plans", plans_router)

@@ -11,6 +11,7 @@ from openics.cli.arranging import arranging_group, export_group
 from openics.cli.boards import boards_group
 from openics.cli.capital import capital_group
 from openics.cli.ledger import ledger_group, money_group
+from openics.cli.plans import plans_group
 from openics.cli.record import checkpoint, verify
 from openics.cli.runtime import main
 from openics.cli.workforce import workforce_group
@@ -25,6 +26,7 @@ for command in (
     checkpoint,
     workforce_group,
     capital_group,
+    plans_group,
 ):
     main.add_command(command)
 

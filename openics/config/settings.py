@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "openics.governance",
     "openics.arranging",
     "openics.capital",
+    "openics.plans",
     "openics.portal",
     "mozilla_django_oidc",  # single sign-on views (used only when configured)
     "openics.api",

@@ -278,6 +278,12 @@ def load_capital() -> None:
     load_plan(DEMO_ACTOR, f"{REASON}: the Black Country's capital limits and plan (illustrative)")
 
 
+def load_plans() -> None:
+    from openics.demo.plans import load
+
+    load(DEMO_ACTOR, f"{REASON}: the Black Country's strategy and plans (illustrative)")
+
+
 DEMO_STEPS = [
     ("Loading demonstration people and roles", load_demo_people),
     ("Importing 6,348 practices of 42 ICBs (NHS England, 2025/26)", load_practices),
@@ -303,4 +309,5 @@ DEMO_STEPS = [
     ),
     ("Recording staff transfers between bodies (illustrative)", load_transfers),
     ("The Black Country's capital limits and plan (illustrative)", load_capital),
+    ("The Black Country's strategy, plans and their aims (illustrative)", load_plans),
 ]

@@ -37,6 +37,12 @@ SECTIONS = (
         ready=True,
     ),
     Section(
+        "Plans",
+        "/plans/",
+        "The integrated care strategy, the joint forward plan, their aims and what serves them.",
+        ready=True,
+    ),
+    Section(
         "People",
         "/people/",
         "Staff by organisation and staff group, and staff who moved between organisations.",

@@ -12,6 +12,7 @@ from openics.portal import (
     money,
     organisations,
     people,
+    plans,
     record,
 )
 
@@ -109,5 +110,6 @@ urlpatterns = [
     path("boards/", include(board_urls)),
     path("record/", include(record_urls)),
     path("people/", include(people_urls)),
+    path("plans/", plans.plans, name="plans"),
     path("", include(portal_urls)),
 ]

@@ -137,6 +137,7 @@ def test_demo_loads_42_icbs_in_7_regions_with_the_published_populations():
     _the_demo_decisions_export_as_valid_ocds()
     _the_demo_answers_q15_with_the_files_staff_and_illustrative_transfers()
     _the_demo_answers_q14_with_an_illustrative_plan_and_pfi_in_the_books()
+    _the_demo_plans_are_illustrative_and_their_aims_cite_decisions()
 
     # a second run changes nothing
     entries = AuditEntry.objects.count()
@@ -250,6 +251,15 @@ def _the_demo_answers_q14_with_an_illustrative_plan_and_pfi_in_the_books():
     traced = books.follow(books.resolve_start("provider:RNA"), "2025-26")
     reached = {org.pk: amount for org, amount, _ in traced.by_organisation()}
     assert reached[dudley.partner.pk] == dudley.charges.get(financial_year="2025/26").amount
+
+
+def _the_demo_plans_are_illustrative_and_their_aims_cite_decisions():
+    from django.test import Client
+
+    page = Client().get("/plans/").content.decode()
+    assert "Black Country integrated care strategy" in page and 'data-illustrative="true"' in page
+    assert "Faster access to mental health support" in page and "Place budgets 2025/26" in page
+    assert "Flagged" not in page  # both joint forward plans were in time
 
 
 def _the_demo_books_balance_and_reach_subcontractors(icb):

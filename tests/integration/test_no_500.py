@@ -73,6 +73,7 @@ PORTAL_QUERY = {
     "/regimes/compare.csv": ["system", "on", "regimes"],
     "/people/": ["icb"],
     "/money/capital/": ["icb"],
+    "/plans/": ["icb"],
 }
 
 

@@ -1,0 +1,118 @@
+"""Illustrative plans of the Black Country: the integrated care strategy, the joint forward
+plans for 2025/26 and 2026/27, Dudley's joint strategic needs assessment, their aims, and
+decisions that cite them. Made up, and marked illustrative; the links are placeholders."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from openics.plans.models import PlanDocument
+from openics.plans.services import add_aim, cite_aim, record_document
+
+COUNCILS = ["E08000027", "E08000028", "E08000030", "E08000031"]
+EVERYONE = ("icp", "health_and_wellbeing_boards", "nhs_england")
+LINK = "https://example.org/illustrative/black-country/"
+AIMS = {
+    "BC-ICS-2023": [
+        (
+            "Cut the gap in healthy life expectancy between the most and least deprived areas",
+            "Residents of the Black Country's most deprived fifth of neighbourhoods",
+            "Healthy life expectancy gap, years",
+            "Narrowed by 1 year by 2028",
+        ),
+        (
+            "More care at home and in the community rather than in hospital",
+            "People aged 65 and over",
+            "Emergency admissions per 1,000 people aged 65 and over",
+            "Down 10% by 2027/28",
+        ),
+        (
+            "Faster access to mental health support for children and young people",
+            "Children and young people aged 0 to 25",
+            "Share seen within 4 weeks of referral",
+            "75% by March 2027",
+        ),
+    ],
+}
+
+
+def load(actor, reason: str) -> None:
+    from openics.allocation.models import PlaceAllocationRun
+    from openics.arranging.models import SelectionDecision
+    from openics.organisations.models import Organisation
+
+    icb = Organisation.objects.filter(kind="icb", code="QUA").first()
+    if icb is None or PlanDocument.objects.filter(icb=icb).exists():
+        return
+    who = {"actor": actor, "reason": reason, "illustrative": True}
+    councils = list(Organisation.objects.filter(kind="local_authority", ons_code__in=COUNCILS))
+    trusts = list(
+        Organisation.objects.filter(
+            code__in=["RNA", "RXK", "RBK", "RL4", "TAJ"],
+            kind__in=["nhs_trust", "foundation_trust"],
+        )
+    )
+    strategy = record_document(
+        reference="BC-ICS-2023",
+        kind="integrated_care_strategy",
+        title="Black Country integrated care strategy 2023 to 2028 (illustrative)",
+        icb=icb,
+        authors=[icb, *councils],
+        prepared_on=date(2023, 1, 20),
+        published_on=date(2023, 1, 31),
+        given_to=("health_and_wellbeing_boards", "nhs_england"),
+        document_url=LINK + "strategy",
+        **who,
+    )
+    dudley = [c for c in councils if c.ons_code == "E08000027"]
+    if dudley:
+        record_document(
+            reference="DUD-JSNA-2024",
+            kind="joint_strategic_needs_assessment",
+            title="Dudley joint strategic needs assessment 2024 (illustrative)",
+            icb=icb,
+            authors=dudley,
+            prepared_on=date(2024, 6, 3),
+            published_on=date(2024, 6, 17),
+            document_url=LINK + "dudley-jsna",
+            **who,
+        )
+    for year, prepared, published in (
+        ("2025/26", date(2025, 3, 20), date(2025, 3, 28)),
+        ("2026/27", date(2026, 3, 19), date(2026, 3, 27)),
+    ):
+        record_document(
+            reference=f"BC-JFP-{year.replace('/', '-')}",
+            kind="joint_forward_plan",
+            title=f"Black Country joint forward plan, refreshed for {year} (illustrative)",
+            icb=icb,
+            authors=[icb, *trusts],
+            financial_year=year,
+            prepared_on=prepared,
+            published_on=published,
+            given_to=EVERYONE,
+            document_url=LINK + f"jfp-{year.replace('/', '-')}",
+            **who,
+        )
+    plain = {"actor": actor, "reason": reason}
+    aims = [
+        add_aim(document=strategy, aim=a, population=p, measure=m, target=t, **plain)
+        for a, p, m, t in AIMS["BC-ICS-2023"]
+    ]
+    decisions = list(SelectionDecision.objects.filter(commissioner=icb).order_by("reference")[:2])
+    for aim, decision in zip(aims[1:], decisions, strict=False):
+        cite_aim(
+            aim=aim,
+            decision=decision,
+            how_regard="The board weighed the strategy's aim for care closer to home "
+            "(illustrative)",
+            **plain,
+        )
+    run = PlaceAllocationRun.objects.filter(icb=icb, status="approved").first()
+    if run is not None:
+        cite_aim(
+            aim=aims[0],
+            place_budget=run,
+            how_regard="Places' budgets follow need, weighted for deprivation (illustrative)",
+            **plain,
+        )
