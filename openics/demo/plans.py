@@ -1,5 +1,6 @@
 """Illustrative plans of the Black Country: the integrated care strategy, the joint forward
-plans for 2025/26 and 2026/27, Dudley's joint strategic needs assessment, their aims, and
+plans for each year from 2023/24 (the first the law asks for) to 2026/27, Dudley's joint
+strategic needs assessment, their aims, and
 decisions that cite them. Made up, and marked illustrative; the links are placeholders."""
 
 from __future__ import annotations
@@ -78,6 +79,8 @@ def load(actor, reason: str) -> None:
             **who,
         )
     for year, prepared, published in (
+        ("2023/24", date(2023, 6, 27), date(2023, 6, 30)),  # the first: due by 30 June 2023
+        ("2024/25", date(2024, 3, 21), date(2024, 3, 28)),
         ("2025/26", date(2025, 3, 20), date(2025, 3, 28)),
         ("2026/27", date(2026, 3, 19), date(2026, 3, 27)),
     ):

@@ -259,7 +259,7 @@ def _the_demo_plans_are_illustrative_and_their_aims_cite_decisions():
     page = Client().get("/plans/").content.decode()
     assert "Black Country integrated care strategy" in page and 'data-illustrative="true"' in page
     assert "Faster access to mental health support" in page and "Place budgets 2025/26" in page
-    assert "Flagged" not in page  # both joint forward plans were in time
+    assert "Flagged" not in page  # every year's joint forward plan was in time
 
 
 def _the_demo_books_balance_and_reach_subcontractors(icb):
