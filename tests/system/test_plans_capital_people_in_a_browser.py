@@ -102,7 +102,7 @@ def test_q15_staff_and_transfers_are_two_clicks_from_home(page, system, axe_viol
 def test_q14_capital_and_pfi_are_two_clicks_from_home(page, system, axe_violations):
     page.goto("/")
     page.get_by_role("link", name="Money").first.click()
-    page.get_by_role("link", name="Capital: the capital plan against its limit").click()
+    page.get_by_role("link", name="Capital and PFI").click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("Capital and PFI")
     # three charts: the plan, and PFI by year and by partner
     expect(page.locator("figure.app-chart svg")).to_have_count(3)
