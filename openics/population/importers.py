@@ -711,7 +711,16 @@ def import_resident_estimates(
     """Imports ONS mid-year estimates (MYE2 persons) as residents of each English council."""
     from openics.sources.residents import mid_year_from_name, parse_mid_year_estimates
 
-    parsed = _parse(parse_mid_year_estimates, data, source_name)
+    stored = [
+        ("code", Organisation._meta.get_field("ons_code"), "Code"),
+        ("name", Organisation._meta.get_field("name"), "Name"),
+    ]
+    parsed = parse_or_reject(
+        parse_mid_year_estimates,
+        data,
+        source_name,
+        check=lambda parsed: values_too_long(parsed.rows, stored),
+    )
     mid_year = mid_year or mid_year_from_name(source_name)
     if mid_year is None:
         raise ImportRejected(

@@ -71,7 +71,7 @@ def _organisation_page(request, org: Organisation):
             region=selectors.current_parent(org, BodyKind.NHS_ENGLAND_REGION),
             places=selectors.places_with_practices(org),
             unplaced=selectors.unplaced_practices(org),
-            practices=population_selectors.icb_practices(org, year, on=org.active_to),
+            **_active_and_dormant(population_selectors.icb_practices(org, year, on=org.active_to)),
             local_authorities=selectors.icb_local_authorities(org),
             providers=selectors.providers_by_ownership(org),
             responsibility=responsibility_for_icb(org, year) if year else None,
@@ -82,6 +82,16 @@ def _organisation_page(request, org: Organisation):
         )
         context["population"] = org.populations.order_by("-financial_year").first()
     return render(request, "organisations/organisation.jinja", context)
+
+
+def _active_and_dormant(practices) -> dict:
+    """An ICB's practices as its page lists them: the active ones, and apart from them the
+    dormant ones (neither active nor closed in ODS, so not counted among its practices)."""
+    practices = list(practices)
+    return {
+        "practices": [p for p in practices if not p.dormant],
+        "dormant_practices": [p for p in practices if p.dormant],
+    }
 
 
 def search(request):

@@ -287,6 +287,24 @@ def test_a_dse_practice_file_imports_counting_active_dormant_and_closed_practice
     assert not Organisation.objects.filter(code__in=["Y00001", "Y00002"]).exists()
 
 
+def test_the_icb_page_lists_dormant_practices_apart_from_its_practices(icbs, client):
+    _import(
+        [
+            _dse_line("M00001", "PRACTICE ONE"),
+            _dse_line("M00003", "PRACTICE THREE", status="DORMANT"),
+        ],
+        "some-file.csv",
+    )
+    import re
+
+    page = client.get("/organisations/icb/QUA/").content.decode()
+    table = re.search(r">Practices \((\d+)\)</h2>(.*?)</table>", page, re.S)
+    assert table and "PRACTICE ONE" in table[2] and "PRACTICE THREE" not in table[2]
+    assert int(table[1]) == table[2].count('<tr class="nhsuk-table__row">') - 1  # less the head
+    dormant = re.search(r"Dormant practices \(1\)</h2>(.*?)</ul>", page, re.S)
+    assert dormant and "PRACTICE THREE" in dormant[1] and "PRACTICE ONE" not in dormant[1]
+
+
 def test_a_practice_that_wakes_from_dormancy_is_active_again(icbs):
     _import([_dse_line("M00003", "PRACTICE THREE", status="DORMANT")], "a.csv")
     again = _import([_dse_line("M00003", "PRACTICE THREE")], "b.csv")

@@ -86,6 +86,22 @@ def test_a_file_with_a_bad_row_writes_nothing():
     assert not ResidentPopulation.objects.exists() and not Organisation.objects.exists()
 
 
+def test_a_name_longer_than_the_registry_holds_is_refused_with_its_line():
+    limit = Organisation._meta.get_field("name").max_length
+    rows = list(csv.reader(io.StringIO(MYE.read_text(encoding="utf-8-sig"))))
+    at = next(i for i, r in enumerate(rows) if r[0] == "E08000027")  # Dudley
+    rows[at][1] = "D" * 300
+    out = io.StringIO()
+    csv.writer(out, lineterminator="\n").writerows(rows)
+    with pytest.raises(ImportRejected) as caught:
+        import_resident_estimates(
+            out.getvalue().encode(), source_name=MYE.name, actor=ACTOR, reason="test"
+        )
+    [error] = caught.value.errors
+    assert error.line == at + 1 and "300" in str(error) and str(limit) in str(error)
+    assert not ResidentPopulation.objects.exists() and not Organisation.objects.exists()
+
+
 def test_responsibility_gives_residents_not_registered_with_its_method(registry):
     published = _published()
     _residents()
