@@ -6,7 +6,7 @@ from datetime import date
 
 import click
 
-from openics.cli.runtime import cli_actor, fail, parse_day, setup_django
+from openics.cli.runtime import cli_actor, fail, parse_day, refused, setup_django
 
 
 def _board(slug: str):
@@ -17,12 +17,6 @@ def _board(slug: str):
         known = ", ".join(Board.objects.values_list("slug", flat=True)) or "none yet"
         fail(f"no board {slug!r}; the boards are: {known}")
     return board
-
-
-def _refused(exc) -> None:
-    for reason in exc.reasons:
-        click.secho(f"  - {reason}", fg="red", err=True)
-    fail("refused; nothing was changed")
 
 
 @click.group("boards")
@@ -100,7 +94,7 @@ def boards_end_term(slug: str, person_key: str, on: str | None, reason: str) -> 
             membership=membership, left_on=day, why=reason, actor=cli_actor(), reason=reason
         )
     except Refused as exc:
-        _refused(exc)
+        refused(exc)
     click.echo(f"{membership.person.name} left {membership.seat.title} on {day}.")
 
 
@@ -180,5 +174,5 @@ def boards_decide(meeting_reference, number, votes, resolution, reason) -> None:
             reason=reason or f"minutes of {meeting_reference} item {number}",
         )
     except Refused as exc:
-        _refused(exc)
+        refused(exc)
     click.echo(f"Item {number}: {item.outcome}.")

@@ -7,18 +7,22 @@ from pathlib import Path
 
 import click
 
-from openics.cli.runtime import FILE, REASON, WHY, YEAR, cli_actor, fail, organisation, setup_django
+from openics.cli.runtime import (
+    FILE,
+    REASON,
+    WHY,
+    YEAR,
+    cli_actor,
+    fail,
+    organisation,
+    refused,
+    setup_django,
+)
 
 
 @click.group("capital")
 def capital_group() -> None:
     """Capital resource use limits, capital plans by provider, and what PFI costs."""
-
-
-def _refused(exc) -> None:
-    for reason in exc.reasons:
-        click.secho(f"  - {reason}", fg="red", err=True)
-    fail("refused; nothing was changed")
 
 
 @capital_group.command("import-pfi")
@@ -80,7 +84,7 @@ def set_limit_command(icb_code, year, amount, source, illustrative, reason) -> N
             reason=reason,
         )
     except CapitalError as exc:
-        _refused(exc)
+        refused(exc)
     click.echo(f"capital limit of {icb_code} for {year}: {money}")
 
 
@@ -127,7 +131,7 @@ def add_scheme_command(
             reason=reason,
         )
     except CapitalError as exc:
-        _refused(exc)
+        refused(exc)
     click.echo(f"capital scheme {reference} added")
 
 

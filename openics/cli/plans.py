@@ -4,13 +4,7 @@ from __future__ import annotations
 
 import click
 
-from openics.cli.runtime import WHY, cli_actor, fail, organisation, parse_day, setup_django
-
-
-def _refused(exc) -> None:
-    for reason in exc.reasons:
-        click.secho(f"  - {reason}", fg="red", err=True)
-    fail("refused; nothing was changed")
+from openics.cli.runtime import WHY, cli_actor, fail, organisation, parse_day, refused, setup_django
 
 
 def _document(reference: str):
@@ -78,7 +72,7 @@ def add_command(
             reason=reason,
         )
     except PlanError as exc:
-        _refused(exc)
+        refused(exc)
     click.echo(f"recorded {reference}")
 
 
@@ -105,7 +99,7 @@ def aim_command(reference, aim, population, measure, target, reason) -> None:
             reason=reason,
         )
     except PlanError as exc:
-        _refused(exc)
+        refused(exc)
     click.echo(f"added aim {item.reference}")
 
 

@@ -37,6 +37,14 @@ def failing_on(*errors: type[Exception]):
         fail(str(exc))
 
 
+def refused(exc) -> None:
+    """Fails with each reason a service gave for refusing (a Refused or a domain error
+    carrying `reasons`), saying nothing was changed."""
+    for reason in exc.reasons:
+        click.secho(f"  - {reason}", fg="red", err=True)
+    fail("refused; nothing was changed")
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="openics")
 def main() -> None:

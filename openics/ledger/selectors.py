@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Q, Sum
+from django.db.models import Count, Q, Sum
 
 from openics.contracts.models import Contract
 from openics.kernel.money import Money
@@ -633,22 +633,24 @@ def books_provenance(org: Organisation, year: str) -> BooksProvenance:
     (NHS England's allocations, an imported payments file), illustrative when the
     demonstration wrote it, and otherwise recorded."""
     year = FinancialYear.parse(year).label
-    rows = (
+    # One row per origin, counted by the database, not one per transaction.
+    groups = (
         Transaction.objects.filter(financial_year=year, postings__account__organisation=org)
-        .distinct()
-        .values_list("source_type", "source_id", "actor_system")
+        .values("source_type", "source_id", "actor_system")
+        .annotate(n=Count("id", distinct=True))
+        .values_list("source_type", "source_id", "actor_system", "n")
     )
     origins = Origins()
     published: dict[str, int] = defaultdict(int)
     illustrative = recorded = 0
-    for source_type, source_id, actor_system in rows:
+    for source_type, source_id, actor_system, n in groups:
         kind, source = origins.of(source_type, source_id, actor_system)
         if kind == REAL:
-            published[source] += 1
+            published[source] += n
         elif kind == ILLUSTRATIVE:
-            illustrative += 1
+            illustrative += n
         else:
-            recorded += 1
+            recorded += n
     return BooksProvenance(dict(published), illustrative, recorded)
 
 
