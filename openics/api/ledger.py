@@ -62,6 +62,7 @@ class TraceOut(Schema):
     provenance: ProvenanceOut | None
     held_by_start: str  # still held in the starting body's own accounts
     held_by_others: str  # still held in pooled funds or budgets others host
+    kept_by_start: str  # received by the starting account in the year and never passed on
     reconciliation: str  # how "still held" meets the starting body's surplus; "" if equal
 
 

@@ -163,6 +163,8 @@ def trace_command(start: str, year: str, reverse: bool, fmt: str) -> None:
     if not reverse:
         click.echo(f"  Reached providers and their subcontractors: {traced.reached}")
         click.echo(f"  Still held in budgets and commitments:      {traced.still_held}")
+        if traced.kept_by_start:
+            click.echo(f"  Kept by {account.name} (never left it):   {traced.kept_by_start}")
         if traced.reconciliation():
             click.echo(f"  {traced.reconciliation()}")
     click.echo("  By organisation (depth 0 = paid by a commissioner, 1 = by a prime provider):")

@@ -7,6 +7,7 @@ from django.utils.text import slugify
 from jinja2 import ChainableUndefined, ChoiceLoader, Environment, PackageLoader
 
 from openics.kernel.money import Money
+from openics.ledger.reports import company_number
 from openics.portal.navigation import SECTIONS
 
 
@@ -48,7 +49,13 @@ def environment(**options) -> Environment:
         **options,
     )
     env.globals.update(
-        {"static": static, "static_dir": _static_dir, "url": _url, "sections_nav": SECTIONS}
+        {
+            "static": static,
+            "static_dir": _static_dir,
+            "url": _url,
+            "sections_nav": SECTIONS,
+            "company_number": company_number,
+        }
     )
     env.filters.update(
         {"money": _money, "money_short": _money_short, "thousands": _thousands, "slug": slugify}

@@ -303,6 +303,27 @@ def _public_health_and_pool(icb, dudley, orgs, who):
         on=YEAR_START,
         **who,
     )
+    # The council's part of the pool, from its adult social care budget (a grant it receives).
+    books.receive_grant(
+        recipient=council,
+        amount=Money.parse("£8,000,000.00"),
+        on=YEAR_START,
+        description=f"Dudley adult social care budget 2025/26 {ILLUSTRATIVE} amount",
+        sector=Sector.SOCIAL_CARE,
+        **who,
+    )
+    books.contribute_to_pool(
+        ring_fence=pool,
+        source=Account.objects.get(
+            organisation=council,
+            purpose=Purpose.BUDGET,
+            sector=Sector.SOCIAL_CARE,
+            ring_fence__isnull=True,
+        ),
+        amount=Money.parse("£8,000,000.00"),
+        on=YEAR_START,
+        **who,
+    )
     pooled = Account.objects.get(ring_fence=pool, purpose=Purpose.POOLED_FUND)
     _block_contract(
         pooled,

@@ -292,6 +292,9 @@ class MoneyTrace:
     by_ownership: dict[str, Money]
     by_depth: dict[int, Money]
     provenance: BooksProvenance | None = None
+    # What came into the starting account in the year and stayed there (a provider's surplus
+    # in its cash, a budget not yet spent): never part of a downstream trace's total.
+    kept_by_start: Money = field(default_factory=Money.zero)
 
     @property
     def reached(self) -> Money:
@@ -331,10 +334,18 @@ class MoneyTrace:
 
     def reconciliation(self) -> str:
         """One line tying "still held" here to the surplus in the starting body's books."""
-        if self.upstream or not self.held_by_others:
+        if self.upstream:
             return ""
+        kept = ""
+        if self.kept_by_start:
+            kept = (
+                f"{self.start.name} also kept {self.kept_by_start} of what it received in "
+                f"{self.year}, which never left it and so is not in the {self.total} traced. "
+            )
+        if not self.held_by_others:
+            return kept.strip()
         others = ", ".join(f"{o.name} {m}" for o, m in self.held_elsewhere())
-        return (
+        return kept + (
             f"Of the {self.still_held} still held, {self.held_by_start} is in "
             f"{self.start.organisation.name}'s own budgets and commitments (its surplus in its "
             f"books) and {self.held_by_others} in pooled funds or budgets hosted by others "
@@ -363,6 +374,7 @@ class MoneyTrace:
             "provenance": self.provenance.as_data() if self.provenance else None,
             "held_by_start": self.held_by_start.format_plain(),
             "held_by_others": self.held_by_others.format_plain(),
+            "kept_by_start": self.kept_by_start.format_plain(),
             "reconciliation": self.reconciliation(),
         }
 
@@ -465,6 +477,11 @@ def follow(start: Account, year: str, *, upstream: bool = False) -> MoneyTrace:
             by_ownership[label] += d.amount
             by_depth[d.depth] += d.amount
     flows = [(accounts[e.source], accounts[e.target], Money(e.pence)) for e in result.flows]
+    kept = 0
+    if not upstream and not start.is_source:
+        kept = sum(p for s, t, p in rows if t == start.pk) - sum(
+            p for s, t, p in rows if s == start.pk
+        )
     return MoneyTrace(
         start=start,
         year=year,
@@ -476,6 +493,7 @@ def follow(start: Account, year: str, *, upstream: bool = False) -> MoneyTrace:
         by_ownership=dict(by_ownership),
         by_depth=dict(sorted(by_depth.items())),
         provenance=books_provenance(start.organisation, year) if start.organisation_id else None,
+        kept_by_start=Money(max(kept, 0)),
     )
 
 

@@ -189,3 +189,43 @@ def protected_funds(ctx: RuleContext, *, protected_sectors: tuple[str, ...]) -> 
     for need in ctx.param("ledger.required_protections") or []:
         if need["sector"] not in protected_sectors:
             yield f"no ring-fence protects {need['title']} ({need['basis']})"
+
+
+# -- who pays at the point of use -------------------------------------------------------------
+
+CHARGING_CITATION = (
+    "Care Act 2014 ss14 and 17 (a local authority may charge for care and support it arranges, "
+    "after assessing what the person can afford); Care and Support (Charging and Assessment of "
+    "Resources) Regulations 2014 (SI 2014/2672) reg 3 (intermediate care and reablement free "
+    "for up to six weeks); NHS Act 2006 s1(4) (NHS services free unless an Act says otherwise)"
+)
+
+
+@dataclass(frozen=True)
+class Charging:
+    """Whether a funded service is charged for after a means test, and why."""
+
+    means_tested: bool
+    explanation: str
+    citation: str = CHARGING_CITATION
+
+
+def means_test(*, sector: str, arranged_by_kind: str, title: str = "") -> Charging:
+    """Adult social care a council arranges is means-tested (reablement and intermediate care
+    free for their first six weeks); NHS and public health services are free at the point of
+    use. `arranged_by_kind` is the registry kind of the body that arranges the service."""
+    if sector != "social_care":
+        return Charging(False, "free at the point of use: not social care")
+    if arranged_by_kind != "local_authority":
+        return Charging(
+            False,
+            "social care arranged by the NHS (for example, NHS continuing healthcare) is free",
+        )
+    words = title.lower()
+    if "reablement" in words or "intermediate care" in words:
+        return Charging(
+            True,
+            "means-tested social care: reablement is free for up to six weeks, then care "
+            "and support is charged for after a financial assessment",
+        )
+    return Charging(True, "means-tested social care: charged for after a financial assessment")
