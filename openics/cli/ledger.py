@@ -181,3 +181,140 @@ def trace_command(start: str, year: str, reverse: bool, fmt: str) -> None:
                 click.echo(f"    {key!s:<55} {amount!s:>20}")
     total = sum((d.amount for d in traced.destinations), type(traced.total)(0))
     click.echo(f"  Reconciles: destinations add up to {total} of {traced.total}")
+
+
+def _report_out(report, fmt: str, title: str) -> None:
+    """A report as JSON (as the API gives it) or as its CSV table's lines, with provenance."""
+    if fmt == "json":
+        click.echo(json.dumps(report.as_data(), indent=2))
+        return
+    from openics.kernel import spreadsheets
+
+    click.echo(title)
+    provenance = getattr(report, "provenance", None)
+    if provenance is not None:
+        click.echo(f"Figures: {provenance.label}. {provenance.sentence()}")
+    if hasattr(report, "reconciliation") and report.reconciliation():
+        click.echo(report.reconciliation())
+    header, rows = report.table()
+    out = spreadsheets.writer(sys.stdout)
+    out.writerow(header)
+    out.writerows(rows)
+
+
+_FORMAT = click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["csv", "json"]),
+    default="csv",
+    help="csv: the page's table; json: the API's answer.",
+)
+
+
+@money_group.command("providers")
+@click.option("--year", type=YEAR, required=True, help="Financial year, e.g. 2025-26.")
+@click.option("--icb", "code", default=None, help="Only the trusts holding this ICB's contracts.")
+@_FORMAT
+def providers_command(year: str, code: str | None, fmt: str) -> None:
+    """NHS providers in surplus or deficit: income, expenditure and surplus, deficits first."""
+    setup_django()
+    from openics.ledger.reports import provider_results
+
+    report = provider_results(financial_year(year), icb=organisation(code) if code else None)
+    _report_out(report, fmt, f"NHS providers in {report.year}: {len(report.in_deficit)} in deficit")
+
+
+@money_group.command("provider")
+@click.argument("code")
+@click.option("--year", type=YEAR, required=True, help="Financial year, e.g. 2025-26.")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
+def provider_command(code: str, year: str, fmt: str) -> None:
+    """One provider's income, spending and surplus, and what each ICB's trace leaves with it."""
+    setup_django()
+    from openics.ledger.reports import provider_money
+
+    report = provider_money(organisation(code), financial_year(year))
+    if fmt == "json":
+        click.echo(json.dumps(report.as_data(), indent=2))
+        return
+    click.echo(f"{report.organisation.name}, {report.year}")
+    click.echo(f"  Figures: {report.provenance.label}. {report.provenance.sentence()}")
+    click.echo(f"  Income:  {report.income}")
+    click.echo(f"  Spent:   {report.spent}")
+    click.echo(f"  Surplus: {report.surplus}")
+    for icb, reached in report.traced_from:
+        click.echo(f"  Traced from {icb.name}: {reached}")
+    click.echo(f"  {report.reconciliation()}")
+
+
+@money_group.command("subcontracts")
+@click.option("--year", type=YEAR, required=True, help="Financial year, e.g. 2025-26.")
+@_FORMAT
+def subcontracts_command(year: str, fmt: str) -> None:
+    """Contracts that let subcontracts and every subcontract under them, by depth, with names."""
+    setup_django()
+    from openics.ledger.reports import subcontracting
+
+    report = subcontracting(financial_year(year))
+    depths = ", ".join(f"depth {d}: {m}" for d, m in report.by_depth().items())
+    _report_out(report, fmt, f"Subcontracting in {report.year} ({depths or 'none'})")
+
+
+@money_group.command("funds")
+@click.option("--year", type=YEAR, required=True, help="Financial year, e.g. 2025-26.")
+@click.option("--fund", "key", default=None, help="One fund, by its id or name.")
+@_FORMAT
+def funds_command(year: str, key: str | None, fmt: str) -> None:
+    """Ring-fenced and pooled funds: received, spent by purpose, services, refused payments."""
+    setup_django()
+    from openics.ledger.reports import FundNotFound, find_fund, fund_report, ring_fenced_funds
+
+    if key:
+        try:
+            fence = find_fund(key)
+        except FundNotFound as exc:
+            fail(str(exc))
+        found = [fund_report(fence, financial_year(year))]
+    else:
+        found = ring_fenced_funds(financial_year(year))
+    if fmt == "json":
+        click.echo(json.dumps([f.as_data() for f in found], indent=2))
+        return
+    if not found:
+        click.echo(f"No ring-fenced fund has money in {financial_year(year)}.")
+    for f in found:
+        _report_out(f, "csv", f"{f.fence.name} ({f.fence.get_kind_display()}), {f.year}")
+
+
+@money_group.command("places")
+@click.option("--icb", "code", required=True, help="ICB code, e.g. QUA.")
+@click.option("--year", type=YEAR, required=True, help="Financial year, e.g. 2025-26.")
+@_FORMAT
+def places_command(code: str, year: str, fmt: str) -> None:
+    """Spend by place against need: each place's share of need beside its share of budgets."""
+    setup_django()
+    from openics.ledger.reports import place_spend
+
+    report = place_spend(organisation(code), financial_year(year))
+    _report_out(report, fmt, f"{report.icb.name}: spend by place against need, {report.year}")
+
+
+@money_group.command("allocations")
+@click.option("--icb", "code", required=True, help="ICB code, e.g. QUA.")
+@click.option("--year", type=YEAR, required=True, help="Financial year, e.g. 2025-26.")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
+def allocations_command(code: str, year: str, fmt: str) -> None:
+    """An ICB's target, allocation, fair share and books' receipts, with the year each is for."""
+    setup_django()
+    from openics.ledger.reports import allocation_figures
+
+    report = allocation_figures(organisation(code), financial_year(year))
+    if fmt == "json":
+        click.echo(json.dumps(report.as_data(), indent=2))
+        return
+    click.echo(f"{report.icb.name}, {report.year}")
+    for f in report.figures:
+        click.echo(f"  {f.name:<18} {f.amount!s:>22}  for {f.year}  {f.provenance}: {f.source}")
+    for f in report.received:
+        click.echo(f"  received: {f.amount} for {f.year} ({f.source})")
+    click.echo(f"  {report.reconciliation()}")

@@ -566,7 +566,7 @@ class FundReport:
             "purposes": self.purposes,
             "received": self.received.format_plain(),
             "contributions": [
-                {"from": o.name, "kind": who(o)["kind"], "amount": m.format_plain()}
+                {"source": o.name, "kind": who(o)["kind"], "amount": m.format_plain()}
                 for o, m in self.contributions
             ],
             "spent": self.spent.format_plain(),

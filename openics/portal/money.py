@@ -18,6 +18,7 @@ from openics.ledger.models import Account, Posting, Purpose
 from openics.ledger.sankey import layout
 from openics.organisations.models import Organisation
 from openics.organisations.selectors import OrganisationNotFound, organisation_by_code
+from openics.portal import money_reports
 from openics.portal.record import stamp
 
 _CRUMBS = [{"href": "/", "text": "Home"}, {"href": "/money/", "text": "Money"}]
@@ -68,6 +69,7 @@ def allocations(request):
             "year": year,
             "totals": shares.totals_by_year(),
             "matching": sum(1 for r in rows if r.matches),
+            "ways": money_reports.ways_in(),
             "breadcrumbs": [{"href": "/", "text": "Home"}],
         },
     )
@@ -244,6 +246,12 @@ def _diagram_flows(traced) -> tuple[dict, dict]:
     return labels, flows
 
 
+def money_diagram(traced):
+    """The Sankey layout of a trace, as the follow-the-money page and the home page draw it."""
+    labels, flows = _diagram_flows(traced)
+    return layout(labels, flows)
+
+
 def _starts() -> list[dict]:
     starts = [{"spec": "nhse", "label": "NHS England"}]
     if Account.objects.filter(purpose=Purpose.FUNDING, organisation__kind="dhsc").exists():
@@ -332,12 +340,15 @@ def _body_and_year(code: str, year: str) -> tuple[Organisation, str]:
 def balance(request, code: str, year: str):
     body, year = _body_and_year(code, year)
     result = books.icb_balance(body, year)
+    from openics.ledger.reports import allocation_figures
+
     return render(
         request,
         "money/balance.jinja",
         {
             "body": body,
             "result": result,
+            "figures": allocation_figures(body, year) if body.kind == "icb" else None,
             "year": year,
             "years": _years(),
             "breadcrumbs": [*_CRUMBS, {"href": "/money/books/", "text": "The books"}],

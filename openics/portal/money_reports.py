@@ -150,3 +150,22 @@ def places(request, code: str, year: str, as_csv: bool = False):
     if as_csv:
         return _csv(report, f"place-spend-{icb.code}-{year.replace('/', '-')}")
     return _page(request, "money/places.jinja", {"report": report, "icb": icb}, year)
+
+
+def ways_in() -> dict:
+    """Links into the books for the Money page and the home page: each ICB with an allocation
+    in the books, its latest year, and the ring-fenced funds of that year."""
+    from openics.ledger.models import Account, Purpose
+
+    years = years_in_books()
+    if not years:
+        return {"year": "", "icbs": [], "funds": []}
+    year = years[-1]
+    icbs = [
+        a.organisation
+        for a in Account.objects.filter(
+            purpose=Purpose.ALLOCATION, organisation__kind="icb"
+        ).select_related("organisation")
+    ]
+    funds = reports.ring_fenced_funds(year)
+    return {"year": year, "icbs": sorted(icbs, key=lambda o: o.name), "funds": funds}

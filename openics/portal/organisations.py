@@ -66,6 +66,7 @@ def _organisation_page(request, org: Organisation):
         "deprivation": org.deprivation.order_by("-edition").first(),
         "money_links": books.money_links(org),
     }
+    context.update(_money_of(org))
     if org.kind == BodyKind.ICB.value:
         context.update(
             region=selectors.current_parent(org, BodyKind.NHS_ENGLAND_REGION),
@@ -82,6 +83,24 @@ def _organisation_page(request, org: Organisation):
         )
         context["population"] = org.populations.order_by("-financial_year").first()
     return render(request, "organisations/organisation.jinja", context)
+
+
+def _money_of(org: Organisation) -> dict:
+    """A provider's money and contracts, or an ICB's allocation figures, in the books' latest
+    year: the same selectors as the Money pages, `openics money …` and the API."""
+    from openics.contracts.models import Contract
+    from openics.ledger import reports
+    from openics.portal.money_reports import years_in_books
+
+    years = years_in_books()
+    if not years:
+        return {}
+    year = years[-1]
+    if org.kind == BodyKind.ICB.value:
+        return {"books_year": year, "allocation_figures": reports.allocation_figures(org, year)}
+    if not Contract.objects.filter(provider=org).exists():
+        return {}
+    return {"books_year": year, "provider_money": reports.provider_money(org, year)}
 
 
 def _active_and_dormant(practices) -> dict:

@@ -114,3 +114,47 @@ def test_a_journalist_follows_the_money_to_a_subcontractor(page, books_world, ax
     page.goto("/money/books/QUA/2025-26/")
     expect(page.get_by_role("heading", level=1)).to_have_text("Does it break even?")
     assert axe_violations(page) == []
+
+
+@pytest.fixture
+def money_world():
+    from tests.money_world import build_money_world
+
+    return build_money_world()
+
+
+def test_from_the_home_page_in_three_clicks_the_diagram_books_grant_and_pool(
+    page, money_world, axe_violations
+):
+    # Given the books, a journalist on the home page sees the money diagram with its provenance
+    page.goto("/")
+    expect(page.get_by_role("img", name="Where NHS England's money went, 2025/26")).to_be_visible()
+    assert axe_violations(page) == []
+    # when they go to Money (one click), then the ICB's diagram (two)
+    page.get_by_role("link", name="Money", exact=True).first.click()
+    assert axe_violations(page) == []
+    page.get_by_role("link", name="Follow NHS Black Country ICB's money").click()
+    expect(page.get_by_role("img", name="Where the money went, 2025/26")).to_be_visible()
+    assert axe_violations(page) == []
+    # and from the home page its books for 2025/26 are one click away
+    page.goto("/")
+    page.get_by_role("link", name="its books for 2025/26").first.click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Does it break even?")
+    assert axe_violations(page) == []
+    # and the public health grant, with the payment it refused
+    page.goto("/money/")
+    page.get_by_role("link", name="Dudley public health grant 2025/26").click()
+    expect(page.get_by_role("heading", name="Payments the ring-fence refused")).to_be_visible()
+    expect(page.locator("[data-refusals]")).to_contain_text("payment on HC-1")
+    assert axe_violations(page) == []
+    # and the pooled fund, with the council's contribution beside the NHS's
+    page.goto("/")
+    page.get_by_role("link", name="Dudley pooled fund 2025/26").click()
+    expect(page.locator("[data-contributions]")).to_contain_text("Dudley")
+    expect(page.locator("[data-services]")).to_contain_text("means-tested")
+    assert axe_violations(page) == []
+    # and who is subcontracted, from the Money page
+    page.goto("/money/")
+    page.get_by_role("link", name="Who is subcontracted").click()
+    expect(page.locator("[data-subcontracts]")).to_contain_text("01234567")
+    assert axe_violations(page) == []
