@@ -225,6 +225,7 @@ class DecisionRecord:
     illustrative: bool
     today: date
     gifts_before_vote: list = field(default_factory=list)
+    conflicted_votes: list = field(default_factory=list)
 
     @property
     def earliest_award(self) -> date | None:
@@ -285,7 +286,19 @@ def decision_record(reference: str, *, today: date) -> DecisionRecord | None:
         or any(m.illustrative for m in modifications),
         today=today,
         gifts_before_vote=_gifts_before_vote(decision, today),
+        conflicted_votes=_conflicted_votes(decision, today),
     )
+
+
+def _conflicted_votes(decision: SelectionDecision, today: date) -> list:
+    """Members of the board or committee that took this decision who voted with a post or
+    interest conflicting with an organisation it affects (governance.compliance)."""
+    from openics.governance.compliance import conflicted_votes
+    from openics.governance.models import AgendaItem
+
+    if not decision.agenda_item_id:
+        return []
+    return conflicted_votes(today, items=AgendaItem.objects.filter(pk=decision.agenda_item_id))
 
 
 def _gifts_before_vote(decision: SelectionDecision, today: date) -> list:

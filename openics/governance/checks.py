@@ -58,6 +58,21 @@ def governance(on: date) -> list[CheckResult]:
             ),
         )
     )
+    conflicted = checks.conflicted_votes(on)
+    results.append(
+        CheckResult(
+            "Conflicted votes",
+            not conflicted,
+            "no member of a deciding board or committee voted with a post or interest that "
+            "conflicts with an organisation the item affects"
+            if not conflicted
+            else "; ".join(
+                f"{f.item.meeting.reference} item {f.item.number} ({f.board}): {f.explanation} "
+                f"(rule governance.conflicts under {f.regime_id}: {f.citation})"
+                for f in conflicted
+            ),
+        )
+    )
     chain = checks.chain()
     results.append(
         CheckResult(

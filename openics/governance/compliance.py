@@ -3,6 +3,7 @@ API and `openics check`."""
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from datetime import date
 
@@ -180,6 +181,75 @@ def gifts_before_votes(on: date, *, items=None) -> list[GiftBeforeVote]:
                     GiftBeforeVote(
                         item,
                         membership.person,
+                        regime.id,
+                        violation.explanation,
+                        str(violation.citation),
+                    )
+                )
+    return found
+
+
+@dataclass(frozen=True)
+class ConflictedVote:
+    """A member of the board or committee that took an item voted on it while a post or a
+    declared interest in force that day made them conflicted under the law of the day."""
+
+    item: object  # AgendaItem
+    person: Person
+    board: str  # the board or committee whose meeting decided
+    regime_id: str
+    explanation: str
+    citation: str
+
+
+def conflicted_votes(on: date, *, items=None) -> list[ConflictedVote]:
+    """Every vote cast up to the day, at a meeting of whichever board or committee decided,
+    by a member whose posts or declared interests (as recorded now, for the day of the
+    meeting) conflict with an organisation the item affects (rule governance.conflicts).
+    Recusal is worked out when a vote is taken; this asks again of the record as it stands,
+    so an interest declared late, or a post recorded after the meeting, is caught."""
+    from openics.governance.models import AgendaItem, Vote
+
+    rule_id = "governance.conflicts"
+    if items is None:
+        items = AgendaItem.objects.filter(meeting__held_on__lte=on, votes__isnull=False)
+    items = list(
+        items.distinct()
+        .select_related("meeting__board", "provider")
+        .order_by("meeting__held_on", "number")
+    )
+    votes = (
+        Vote.objects.filter(item__in=items)
+        .select_related("membership__person", "membership__seat", "membership__appointed_by")
+        .order_by("item_id", "membership__person__name")
+    )
+    voters: dict = {}
+    for vote in votes:
+        voters.setdefault(vote.item_id, []).append(vote.membership)
+    found = []
+    for item in items:
+        day = item.meeting.held_on
+        regime = regime_in_force_on(day)
+        if regime is None or rule_id not in regime.rules or not voters.get(item.pk):
+            continue
+        affected = facts.affected_by(item)
+        if not affected:
+            continue
+        for membership in voters[item.pk]:
+            # Every post and interest in force on the day, whenever it was declared.
+            member = dataclasses.replace(
+                facts.member_of(membership, day),
+                links=tuple(
+                    link for link in facts.links_of(membership.person) if link.active_on(day)
+                ),
+            )
+            result = regime.evaluate(rule_id, day, member=member, affected=affected)
+            for violation in result.violations:
+                found.append(
+                    ConflictedVote(
+                        item,
+                        membership.person,
+                        item.meeting.board.name,
                         regime.id,
                         violation.explanation,
                         str(violation.citation),

@@ -152,11 +152,15 @@ def _the_demo_boards_recuse_and_removing_a_non_executive_breaks_the_constitution
     from openics.governance.models import AgendaItem
 
     checked = CliRunner().invoke(main, ["check"])
-    # the one failure: two members took part in awards to companies whose gifts they had
-    # accepted (the chief executive's hamper, the finance director's dinner six days before)
+    # the failures: two members took part in awards to companies whose gifts they had
+    # accepted (the chief executive's hamper, the finance director's dinner six days before),
+    # and the medical director voted on 14 January 2026 with an interest in the provider's
+    # collaborative that arose on 5 January and that he declared only on 20 February
     failing = [x for x in checked.output.splitlines() if x.startswith("[FAIL]")]
-    assert checked.exit_code == 1 and len(failing) == 1, checked.output
+    assert checked.exit_code == 1 and len(failing) == 2, checked.output
     assert failing[0].startswith("[FAIL] Gifts before votes")
+    assert failing[1].startswith("[FAIL] Conflicted votes: qua-board-2026-01-14 item 2")
+    assert "Dr Omar Testcase" in failing[1] and "governance.conflicts" in failing[1]
     assert "Sam Specimen accepted gift (Christmas hamper)" in failing[0]
     assert "from Black Country Home Care Ltd" in failing[0]
     assert "Priya Sample accepted hospitality" in failing[0] and "6 days before" in failing[0]

@@ -1,7 +1,7 @@
 """Boards, interests, meetings and the record of decisions, through the audited services."""
 
 import json
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from click.testing import CliRunner
@@ -467,3 +467,31 @@ def test_a_vote_after_a_gift_from_the_provider_is_flagged_with_its_rule(world, c
 
     Gift.objects.update(received_on=date(2020, 1, 1))
     assert gifts_before_votes(meeting.held_on) == []
+
+
+def test_an_interest_declared_after_a_vote_flags_the_vote_of_the_deciding_body(world, client):
+    from openics.governance.compliance import conflicted_votes
+
+    meeting = world.meeting()
+    item = _item(meeting, organisations=[world.company])
+    gov.decide_item(item=item, votes=_everyone_but(world), resolution="Award it", **WHO)
+    assert conflicted_votes(meeting.held_on) == []  # nobody was conflicted when they voted
+    # when the finance director declares, after the meeting, an interest that arose before it
+    gov.declare_interest(
+        person=world.people["fd"],
+        organisation=world.company,
+        category="financial",
+        nature="Shares in Scan Co Ltd",
+        arose_on=date(2024, 1, 1),
+        declared_on=meeting.held_on + timedelta(days=30),
+        **WHO,
+    )
+    # then the vote is flagged against the board or committee whose meeting took the item
+    [flag] = conflicted_votes(meeting.held_on + timedelta(days=30))
+    assert flag.item == item and flag.person == world.people["fd"]
+    assert flag.board == meeting.board.name and "Scan Co Ltd" in flag.explanation
+    checked = CliRunner().invoke(
+        main, ["check", "--on", (meeting.held_on + timedelta(days=30)).isoformat()]
+    )
+    [line] = [x for x in checked.output.splitlines() if "Conflicted votes" in x]
+    assert line.startswith("[FAIL]") and "governance.conflicts" in line
