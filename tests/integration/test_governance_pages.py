@@ -329,6 +329,9 @@ def test_the_board_page_shows_its_members_and_no_breach(client, world):
         assert name in members
     assert "Chief executive, Elsewhere NHS Trust" in members  # a post held elsewhere
     assert "Elsewhere NHS Trust" in members  # nominated by
+    # with the kind and ownership of the bodies they come from and were nominated by
+    assert "Elsewhere NHS Trust (NHS trust; NHS)" in members
+    assert "NHS Black Country ICB (integrated care board; NHS)" in members  # appointed by
     assert "1 April 2025 to 31 March 2028" in members
     assert "1 March 2026" in members  # the last fit and proper person test
     assert "Vacant" not in members
