@@ -82,6 +82,7 @@ def build_money_world() -> MoneyWorld:
     )
     books.receive_grant(
         recipient=world.council,
+        funder=world.council,  # its own resources
         amount=pounds("£60,000.00"),
         on=START,
         description="adult social care budget",

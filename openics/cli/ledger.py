@@ -192,6 +192,11 @@ def _report_out(report, fmt: str, title: str) -> None:
 
     click.echo(title)
     provenance = getattr(report, "provenance", None)
+    if provenance is not None and not (
+        provenance.published or provenance.illustrative or provenance.recorded
+    ):
+        click.echo(f"There are no books for {report.year}: OpenICS holds no transaction then.")
+        return
     if provenance is not None:
         click.echo(f"Figures: {provenance.label}. {provenance.sentence()}")
     if hasattr(report, "reconciliation") and report.reconciliation():

@@ -4,8 +4,8 @@ The ICB's allocation and its place budgets are real (NHS England's published 202
 recurrent allocations for QUA, shared between the places by the approved place run);
 the Dudley practices' contracts use their real 2022-23 total NHS payments. The other
 contracts, their values (set as shares of each place budget), the activity, the
-subcontracts, the public health grant and the pooled fund are illustrative, and say
-so in their titles.
+subcontracts, the public health grant and the pooled fund (with the ICB's and the council's
+contributions) are illustrative, and say so in their titles.
 """
 
 from __future__ import annotations
@@ -303,12 +303,16 @@ def _public_health_and_pool(icb, dudley, orgs, who):
         on=YEAR_START,
         **who,
     )
-    # The council's part of the pool, from its adult social care budget (a grant it receives).
+    # The council's part of the pool, from its adult social care budget, which it funds from
+    # its own resources (council tax and business rates).
     books.receive_grant(
         recipient=council,
+        funder=council,
         amount=Money.parse("£8,000,000.00"),
         on=YEAR_START,
-        description=f"Dudley adult social care budget 2025/26 {ILLUSTRATIVE} amount",
+        description=(
+            f"Dudley adult social care budget 2025/26, from its own resources {ILLUSTRATIVE}"
+        ),
         sector=Sector.SOCIAL_CARE,
         **who,
     )

@@ -422,9 +422,12 @@ def receive_grant(
     funder_kind: str = BodyKind.DHSC.value,
     sector: str = "",
     ring_fence: RingFence | None = None,
+    funder: Organisation | None = None,
 ) -> Transaction:
-    """A grant from a funding body to a budget of the recipient, ring-fenced if it says so."""
-    funder = funding_body(funder_kind)
+    """A grant from a funding body to a budget of the recipient, ring-fenced if it says so.
+    `funder` names the body when it is not the one current body of `funder_kind` (a council
+    funding its own budget from council tax and business rates, say)."""
+    funder = funder or funding_body(funder_kind)
     pence = _positive(amount)
     return post(
         kind=TransactionKind.GRANT,
