@@ -138,6 +138,7 @@ def test_demo_loads_42_icbs_in_7_regions_with_the_published_populations():
     _the_demo_answers_q15_with_the_files_staff_and_illustrative_transfers()
     _the_demo_answers_q14_with_an_illustrative_plan_and_pfi_in_the_books()
     _the_demo_plans_are_illustrative_and_their_aims_cite_decisions()
+    _the_demo_figures_agree_on_page_cli_and_api()
 
     # a second run changes nothing
     entries = AuditEntry.objects.count()
@@ -146,6 +147,90 @@ def test_demo_loads_42_icbs_in_7_regions_with_the_published_populations():
     assert AuditEntry.objects.count() == entries
 
     _the_demo_boards_recuse_and_removing_a_non_executive_breaks_the_constitution()
+
+
+def _the_demo_figures_agree_on_page_cli_and_api():
+    """Every figure issue 18 named is the same on the page, in the CLI and in the API, or
+    reconciled on the page."""
+    import json
+
+    from django.test import Client
+
+    from openics.ledger.models import RingFence
+
+    client = Client()
+
+    def cli(*args):
+        run = CliRunner().invoke(main, [*args, "--format", "json"])
+        assert run.exit_code == 0, run.output
+        return json.loads(run.output)
+
+    def page(url):
+        found = client.get(url)
+        assert found.status_code == 200, url
+        return found.content.decode().replace("&#39;", "'")
+
+    # Dudley Group FT: income, spending and surplus, and what the ICB's trace leaves with it
+    rna = client.get("/api/ledger/provider/RNA/2025-26").json()
+    assert rna == cli("money", "provider", "RNA", "--year", "2025-26")
+    assert rna["provenance"]["label"] == "illustrative"
+    balance = cli("ledger", "balance", "--icb", "QUA", "--year", "2025-26")
+    [line] = [p for p in balance["providers"] if p["code"] == "RNA"]
+    assert (line["income"], line["surplus"]) == (rna["income"], rna["surplus"])
+    trace = cli("money", "trace", "--from", "icb:QUA", "--year", "2025-26")
+    reached = sum(
+        Money.parse(d["amount"]).pence
+        for d in trace["destinations"]
+        if d["organisation"] == rna["name"]
+    )
+    assert Money.parse(rna["traced_from"][0]["amount"]).pence == reached
+    kept = cli("money", "trace", "--from", "provider:RNA", "--year", "2025-26")["kept_by_start"]
+    assert kept == rna["surplus"]  # its trace says its surplus stayed in its cash
+    rna_page = page("/organisations/foundation_trust/RNA/")
+    assert rna["reconciliation"] in rna_page
+    # the ICB's surplus in its books is what its trace says it still holds itself
+    assert trace["held_by_start"] == balance["surplus"]
+    # the allocation booked in 2025/26 carries the year of the published figure, and the
+    # four Black Country figures are named and reconciled on its pages
+    figures = client.get("/api/ledger/allocations/QUA/2025-26").json()
+    assert figures == cli("money", "allocations", "--icb", "QUA", "--year", "2025-26")
+    assert {f["year"] for f in figures["received"]} == {"2024/25"}
+    assert [f["name"] for f in figures["figures"]] == [
+        "target",
+        "allocation",
+        "fair_share",
+        "received_in_books",
+    ]
+    assert figures["figures"][-1]["amount"] == balance["received"]
+    for url in ("/organisations/icb/QUA/", "/money/books/QUA/2025-26/"):
+        assert figures["reconciliation"] in page(url)
+    assert "2024/25 (booked in 2025/26)" in page("/money/books/QUA/2025-26/")
+    # the public health grant and the pooled fund
+    funds = client.get("/api/ledger/funds/2025-26").json()
+    assert funds == cli("money", "funds", "--year", "2025-26")
+    grant, pool = funds
+    assert (grant["received"], grant["held"]) == ("25000000.00", "16600000.00")
+    dhsc = cli("money", "trace", "--from", "dhsc", "--year", "2025-26")
+    assert dhsc["held_by_others"] == grant["held"]  # DHSC's trace: still held in the grant
+    assert len(grant["refusals"]) == 1 and "social care" in grant["refusals"][0]["reasons"][0]
+    assert [c["source"] for c in pool["contributions"]] == ["NHS Black Country ICB", "Dudley"]
+    assert [s["means_tested"] for s in pool["services"]] == [True]
+    for fund in funds:
+        html = page(f"/money/funds/{fund['id']}/?year=2025-26")
+        assert fund["reconciliation"] in html
+        assert RingFence.objects.get(pk=fund["id"]).name in page("/")  # one click from home
+    # providers in deficit, subcontracting and places: API, CLI and CSV agree
+    providers = client.get("/api/ledger/providers/2025-26").json()
+    assert providers == cli("money", "providers", "--year", "2025-26")
+    assert [p["code"] for p in providers["providers"] if p["in_deficit"]] == ["RL4"]
+    subs = client.get("/api/ledger/subcontracts/2025-26").json()
+    assert subs == cli("money", "subcontracts", "--year", "2025-26")
+    assert max(c["depth"] for c in subs["contracts"]) == 2
+    places = client.get("/api/ledger/places/QUA/2025-26").json()
+    assert places == cli("money", "places", "--icb", "QUA", "--year", "2025-26")
+    csv_text = client.get("/money/places/QUA/2025-26/places.csv").content.decode()
+    for place in places["places"]:
+        assert place["delegated"] in csv_text and place["reached"] in csv_text
 
 
 def _the_demo_boards_recuse_and_removing_a_non_executive_breaks_the_constitution():
