@@ -80,6 +80,22 @@ ACTIONS: tuple[Action, ...] = (
         "governance.record_intervention",
     ),
 )
+ACTIONS += (
+    Action("add_aim", "Enter an aim of a plan", Permission.MANAGE_PLANS, "plans.add_aim"),
+    Action(
+        "record_regard",
+        "Record a decision's regard to the strategy",
+        Permission.MANAGE_PLANS,
+        "plans.cite_aim",
+    ),
+    Action("plan_scheme", "Add a capital scheme", Permission.PLAN_CAPITAL, "capital.plan_scheme"),
+    Action(
+        "transfer_staff",
+        "Record a staff transfer",
+        Permission.EDIT_REGISTRY,
+        "organisations.transfer_staff",
+    ),
+)
 BY_NAME = {action.name: action for action in ACTIONS}
 # Everyone who signs in holds one of these; the public role needs no account.
 STAFF_ROLES = tuple(role for role in Role if role is not Role.PUBLIC)

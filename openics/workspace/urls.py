@@ -3,7 +3,7 @@
 
 from django.urls import include, path
 
-from openics.workspace.views import auth, boards, home, interests, meetings
+from openics.workspace.views import auth, boards, home, interests, meetings, plans
 
 meeting_urls = [
     path("", meetings.meeting, name="meeting"),
@@ -28,6 +28,11 @@ organisation_urls = [
     path("boards/<slug:slug>/end-term/<uuid:membership>/", boards.end_term, name="end-term"),
     path("boards/<slug:slug>/meetings/new/", boards.schedule_meeting, name="new-meeting"),
     path("meetings/<slug:reference>/", include(meeting_urls)),
+    path("plans/", plans.plans, name="plans"),
+    path("plans/regard/", plans.record_regard, name="record-regard"),
+    path("plans/<str:reference>/aims/new/", plans.add_aim, name="add-aim"),
+    path("capital/schemes/new/", plans.plan_scheme, name="plan-scheme"),
+    path("people/transfers/new/", plans.transfer_staff, name="transfer-staff"),
 ]
 
 workspace_urls = (

@@ -9,6 +9,7 @@ import pytest
 
 from openics.core.roles import Role
 from openics.governance import services as gov
+from openics.plans.services import record_document
 from openics.workspace import access
 from tests.governance_world import WHO
 
@@ -22,6 +23,14 @@ def urls(world):
     base = f"/workspace/QXX/meetings/{meeting.reference}"
     board = "/workspace/QXX/boards/qxx-board"
     gp = world.members["gp"]
+    record_document(
+        reference="QXX-ICS",
+        kind="integrated_care_strategy",
+        title="Testshire strategy",
+        icb=world.icb,
+        authors=[world.icb],
+        **WHO,
+    )
     return {
         "declare_interest": "/workspace/QXX/interests/declare/",
         "nil_return": "/workspace/QXX/interests/nil-return/",
@@ -35,6 +44,10 @@ def urls(world):
         "record_not_taken": f"{base}/items/1/not-taken/",
         "publish_minutes": f"{base}/publish/",
         "record_intervention": f"{base}/items/1/call-in/",
+        "add_aim": "/workspace/QXX/plans/QXX-ICS/aims/new/",
+        "record_regard": "/workspace/QXX/plans/regard/",
+        "plan_scheme": "/workspace/QXX/capital/schemes/new/",
+        "transfer_staff": "/workspace/QXX/people/transfers/new/",
     }
 
 
