@@ -3,7 +3,7 @@
 
 from django.urls import include, path
 
-from openics.workspace.views import auth, boards, home, interests, meetings
+from openics.workspace.views import auth, boards, books, home, interests, meetings, uploads
 
 meeting_urls = [
     path("", meetings.meeting, name="meeting"),
@@ -13,6 +13,25 @@ meeting_urls = [
     path("items/<str:number>/not-taken/", meetings.not_taken, name="not-taken"),
     path("items/<str:number>/call-in/", meetings.intervene, name="intervene"),
     path("publish/", meetings.publish, name="publish"),
+]
+
+books_urls = [
+    path("", books.dashboard, name="books"),
+    path("transfer/", books.transfer, name="transfer"),
+    path("commit/", books.commit, name="commit"),
+    path("invoices/approve/", books.approve_invoice, name="approve-invoice"),
+    path("pay/", books.pay, name="pay"),
+    path("pay-month/", books.pay_month, name="pay-month"),
+    path("transactions/<str:number>/reverse/", books.reverse_transaction, name="reverse"),
+    path("runs/<uuid:run>/approve/", books.approve_run, name="approve-run"),
+    path("runs/<uuid:run>/delegate/", books.delegate_run, name="delegate-run"),
+]
+upload_urls = [
+    path("", uploads.uploads, name="uploads"),
+    path("new/", uploads.new_upload, name="new-upload"),
+    path("<uuid:upload>/", uploads.upload, name="upload"),
+    path("<uuid:upload>/progress.json", uploads.progress, name="upload-progress"),
+    path("<uuid:upload>/confirm/", uploads.confirm, name="confirm-upload"),
 ]
 
 organisation_urls = [
@@ -28,6 +47,8 @@ organisation_urls = [
     path("boards/<slug:slug>/end-term/<uuid:membership>/", boards.end_term, name="end-term"),
     path("boards/<slug:slug>/meetings/new/", boards.schedule_meeting, name="new-meeting"),
     path("meetings/<slug:reference>/", include(meeting_urls)),
+    path("books/", include(books_urls)),
+    path("uploads/", include(upload_urls)),
 ]
 
 workspace_urls = (

@@ -12,6 +12,7 @@ from openics.governance import services as gov
 from openics.workspace import access
 from tests.governance_world import WHO
 
+NOWHERE = "00000000-0000-4000-8000-000000000000"
 DOC = Path(__file__).resolve().parents[2] / "docs" / "workspace-permissions.md"
 
 
@@ -22,6 +23,7 @@ def urls(world):
     base = f"/workspace/QXX/meetings/{meeting.reference}"
     board = "/workspace/QXX/boards/qxx-board"
     gp = world.members["gp"]
+    books = "/workspace/QXX/books"
     return {
         "declare_interest": "/workspace/QXX/interests/declare/",
         "nil_return": "/workspace/QXX/interests/nil-return/",
@@ -35,6 +37,17 @@ def urls(world):
         "record_not_taken": f"{base}/items/1/not-taken/",
         "publish_minutes": f"{base}/publish/",
         "record_intervention": f"{base}/items/1/call-in/",
+        # The books and uploads: the permission is checked before anything is looked up.
+        "approve_run": f"{books}/runs/{NOWHERE}/approve/",
+        "delegate_run": f"{books}/runs/{NOWHERE}/delegate/",
+        "transfer_budget": f"{books}/transfer/",
+        "commit": f"{books}/commit/",
+        "approve_invoice": f"{books}/invoices/approve/",
+        "pay": f"{books}/pay/",
+        "pay_month": f"{books}/pay-month/",
+        "reverse": f"{books}/transactions/T0/reverse/",
+        "upload_payments": "/workspace/QXX/uploads/new/?kind=payments",
+        "upload_registry": "/workspace/QXX/uploads/new/?kind=ods",
     }
 
 
