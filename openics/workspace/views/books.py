@@ -31,23 +31,28 @@ def refusal_lines(exc: Refused) -> list[str]:
     return [f"{reason}{rule}" for reason in exc.reasons]
 
 
-def _year(request) -> FinancialYear:
-    asked = request.GET.get("year", "")
-    try:
-        return FinancialYear.parse(asked) if asked else FinancialYear.containing(today())
-    except ValueError:
-        raise Http404(f"{asked[:20]!r} is not a financial year, like 2025-26") from None
-
-
 def _years(org) -> list[str]:
     held = Transaction.objects.filter(postings__account__organisation=org)
     return sorted(set(held.values_list("financial_year", flat=True)), reverse=True)
 
 
+def _year(request, years: list[str]) -> FinancialYear:
+    """The year asked for; else this year, or the latest in the books if this has none."""
+    asked = request.GET.get("year", "")
+    try:
+        if asked:
+            return FinancialYear.parse(asked)
+    except ValueError:
+        raise Http404(f"{asked[:20]!r} is not a financial year, like 2025-26") from None
+    current = FinancialYear.containing(today())
+    return current if current.label in years or not years else FinancialYear.parse(years[0])
+
+
 @login_required
 def dashboard(request, code: str):
     org = organisation(code)
-    fy = _year(request)
+    years = _years(org)
+    fy = _year(request, years)
     balance = selectors.icb_balance(org, fy.label)
     population = int((registered_by_icb(fy.label).get(org.pk) or (0, 0))[1] or 0)
     duties = selectors.system_duties(org, fy.label, population=population, balance=balance)
@@ -71,7 +76,7 @@ def dashboard(request, code: str):
         "books/dashboard.jinja",
         {
             "year": fy,
-            "years": _years(org),
+            "years": years,
             "result": balance,
             "delegated": selectors.delegated_to_places(org, fy.label),
             "duties": duties,
