@@ -276,3 +276,49 @@ def test_a_public_visitor_sees_no_workspace_link_and_cannot_open_the_books(clien
 
 def test_money_on_the_dashboard_is_whole_pence(world):
     assert isinstance(selectors.delegated_to_places(world.icb, "2025/26"), Money)
+
+
+HOSTILE = [
+    "",
+    "0",
+    "-1",
+    "1e30",
+    "9" * 30,
+    "\u202e\U0001f600",
+    "' OR 1=1 --",
+    "../../etc",
+    "x" * 5000,
+]
+
+
+def test_hostile_input_to_the_books_and_uploads_is_a_4xx_with_a_message_never_a_500(
+    client, world, finance, settings, tmp_path
+):
+    settings.VAR_DIR = tmp_path
+    finance()
+    for value in HOSTILE:
+        for path in (BOOKS, f"{BOOKS}transfer/", "/workspace/QUA/uploads/new/"):
+            answer = client.get(path, {"year": value, "kind": value})
+            # (a parameter longer than any view reads is refused by the middleware: 400)
+            assert answer.status_code in (200, 400, 404), (path, value, answer.status_code)
+            assert answer.content
+        form = {
+            "source": value, "target": value, "contract": value, "amount": value,
+            "invoice_number": value, "activity_units": value, "reason": value,
+            "on-day": value, "on-month": value, "on-year": value,
+            "month_end-day": value, "month_end-month": value, "month_end-year": value,
+        }  # fmt: skip
+        for action in ("transfer/", "commit/", "invoices/approve/", "pay/", "pay-month/"):
+            answer = client.post(f"{BOOKS}{action}", form)
+            assert answer.status_code == 400 and b"nhsuk-error-summary" in answer.content, (
+                action,
+                value,
+            )
+        answer = client.post(f"{BOOKS}transactions/{value or 'T'}/reverse/", form)
+        assert answer.status_code in (400, 404), value
+    garbage = _upload(client, b"\x00\xff" * 500, "practices.csv", kind="practice-file")
+    assert garbage.status_code == 302
+    assert Upload.objects.get(source_name="practices.csv").status == UploadStatus.REJECTED
+    for bad_id in ("00000000-0000-4000-8000-000000000000",):
+        assert client.get(f"/workspace/QUA/uploads/{bad_id}/").status_code == 404
+        assert client.post(f"/workspace/QUA/uploads/{bad_id}/confirm/").status_code == 404

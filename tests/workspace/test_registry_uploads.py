@@ -24,9 +24,7 @@ def admin(client, django_user_model, settings, tmp_path):
         practice_file(many_practices(2)), source_name="2025_2026.csv", actor=ACTOR, reason="test"
     )
     user = django_user_model.objects.create_user(username="admin", password="x-12345678")
-    RoleAssignment.objects.create(
-        user=user, role=Role.ADMINISTRATOR.value, organisation_code="QUA"
-    )
+    RoleAssignment.objects.create(user=user, role=Role.ADMINISTRATOR.value, organisation_code="QUA")
     client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
     return user
 
