@@ -2,6 +2,8 @@
 checked first, with a preview of what they would create and change and nothing written, and
 applied only when confirmed; a bad ODS line is refused with its line."""
 
+from datetime import date
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
@@ -12,6 +14,7 @@ from openics.organisations.models import Organisation
 from openics.population.importers import import_practice_file
 from tests.builders import many_practices, practice_file
 from tests.integration.test_ods_import import _ods_line
+from tests.integration.test_successions import _files, registry  # noqa: F401 (a fixture)
 
 pytestmark = pytest.mark.django_db
 ACTOR = Actor.process("test-import")
@@ -63,3 +66,36 @@ def test_an_ods_file_is_previewed_and_a_bad_one_refused_by_line(client, admin):
     assert [e["line"] for e in refused.outcome["errors"]] == [2]
     client.post(f"/workspace/QUA/uploads/{upload.pk}/confirm/")
     assert Organisation.objects.filter(code="RNA").exists()
+
+
+def test_successions_are_several_files_previewed_then_applied(
+    client,
+    registry,  # noqa: F811 (the fixture imported above)
+    django_user_model,
+    settings,
+    tmp_path,
+):
+    settings.VAR_DIR = tmp_path
+    user = django_user_model.objects.create_user(username="admin", password="x-12345678")
+    RoleAssignment.objects.create(user=user, role=Role.ADMINISTRATOR.value, organisation_code="")
+    client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+    files = [SimpleUploadedFile(name, data, content_type="text/csv") for name, data in _files()]
+    client.post("/workspace/QUA/uploads/new/", {"kind": "successions", "file": files})
+    upload = Upload.objects.get(kind="successions")
+    assert upload.status == UploadStatus.CHECKED, upload.outcome
+    assert upload.outcome["counts"]["closed"] == 12
+    assert Organisation.objects.get(kind="icb", code="QNQ").active_to is None  # not yet
+    client.post(f"/workspace/QUA/uploads/{upload.pk}/confirm/")
+    upload.refresh_from_db()
+    assert upload.status == UploadStatus.APPLIED
+    assert Organisation.objects.get(kind="icb", code="QNQ").active_to == date(2026, 3, 31)
+
+
+def test_a_payments_upload_cannot_be_several_files(client, admin, django_user_model):
+    user = django_user_model.objects.create_user(username="fin", password="x-12345678")
+    RoleAssignment.objects.create(user=user, role=Role.FINANCE.value, organisation_code="QUA")
+    client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+    two = [SimpleUploadedFile(f"p{n}.csv", b"x", content_type="text/csv") for n in (1, 2)]
+    answer = client.post("/workspace/QUA/uploads/new/", {"kind": "payments", "file": two})
+    assert answer.status_code == 400 and "is one file" in answer.content.decode()
+    assert not Upload.objects.exists()
