@@ -32,8 +32,8 @@ def refusal_lines(exc: Refused) -> list[str]:
 
 
 def _years(org) -> list[str]:
-    held = Transaction.objects.filter(postings__account__organisation=org)
-    return sorted(set(held.values_list("financial_year", flat=True)), reverse=True)
+    held = Transaction.objects.filter(postings__account__organisation=org).order_by()
+    return sorted(held.values_list("financial_year", flat=True).distinct(), reverse=True)
 
 
 def _year(request, years: list[str]) -> FinancialYear:
