@@ -33,22 +33,43 @@ class DocumentOut(Schema):
     provenance: str
 
 
+class DeadlineOut(Schema):
+    kind: str
+    year: str
+    document: str | None
+    problems: list[str]
+
+
+class RegardGapOut(Schema):
+    kind: str
+    reference: str
+    title: str
+    decided_on: str | None
+    flags: list[str]
+    provenance: str
+
+
 class PlansOut(Schema):
     icb: str
     documents: list[DocumentOut]
     aims: list[AimOut]
     deadlines: dict[str, list[str]]
+    yearly: list[DeadlineOut]
+    without_regard: list[RegardGapOut]
 
 
 @router.get("/{icb_code}", response=PlansOut)
 def plans(request, icb_code: str):
     """A system's strategy, plans and needs assessments, each aim with the decisions citing
-    it and what was paid on their contracts, and the joint forward plan's deadline problems
-    as of today (an empty list when in time or not yet due)."""
+    it and what was paid on their contracts, the joint forward plan's deadline problems as
+    of today (an empty list when in time or not yet due), the same for every yearly
+    document (joint forward plan, capital resource use plan, annual report), and the
+    decisions that record no regard to the integrated care strategy."""
     try:
         icb = organisation_by_code(icb_code, kind="icb")
     except OrganisationNotFound as exc:
         raise HttpError(404, str(exc)) from exc
+    today = timezone.localdate()
     return PlansOut(
         icb=icb.code,
         documents=[
@@ -87,7 +108,25 @@ def plans(request, icb_code: str):
             )
             for p in selectors.aims_of(icb)
         ],
-        deadlines={
-            d.year: d.problems for d in selectors.forward_plan_deadlines(icb, timezone.localdate())
-        },
+        deadlines={d.year: d.problems for d in selectors.forward_plan_deadlines(icb, today)},
+        yearly=[
+            DeadlineOut(
+                kind=d.kind,
+                year=d.year,
+                document=d.document.reference if d.document else None,
+                problems=d.problems,
+            )
+            for d in selectors.all_deadlines(icb, today)
+        ],
+        without_regard=[
+            RegardGapOut(
+                kind=g.kind,
+                reference=g.reference,
+                title=g.title,
+                decided_on=g.decided_on.isoformat() if g.decided_on else None,
+                flags=g.flags,
+                provenance="illustrative" if g.illustrative else "recorded",
+            )
+            for g in selectors.regard_gaps(icb, today)
+        ],
     )

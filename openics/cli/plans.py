@@ -26,14 +26,25 @@ def plans_group() -> None:
 @click.option(
     "--kind",
     type=click.Choice(
-        ["integrated_care_strategy", "joint_forward_plan", "joint_strategic_needs_assessment"]
+        [
+            "integrated_care_strategy",
+            "joint_forward_plan",
+            "joint_strategic_needs_assessment",
+            "capital_resource_use_plan",
+            "annual_report",
+        ]
     ),
     required=True,
 )
 @click.option("--title", required=True)
 @click.option("--icb", "icb_code", required=True)
 @click.option("--author", "authors", multiple=True, required=True, help="ODS or ONS code.")
-@click.option("--year", default="", help="For a joint forward plan: the year it is for.")
+@click.option(
+    "--year",
+    default="",
+    help="For a joint forward plan or capital plan: the year it is for; for an annual "
+    "report: the year it reports on.",
+)
 @click.option("--prepared-on", default=None)
 @click.option("--published-on", default=None)
 @click.option("--given-to", multiple=True, help="icp, health_and_wellbeing_boards, nhs_england")
@@ -107,8 +118,8 @@ def aim_command(reference, aim, population, measure, target, reason) -> None:
 @click.option("--icb", "icb_code", required=True)
 @click.option("--on", "on", default=None, help="The day to check deadlines on (default today).")
 def show_command(icb_code: str, on: str | None) -> None:
-    """A system's documents, each aim with what was decided and spent for it, and the joint
-    forward plan's deadlines."""
+    """A system's documents, each aim with what was decided and spent for it, the deadlines
+    of its yearly plans and reports, and decisions that record no regard to the strategy."""
     setup_django()
     from openics.plans import selectors
 
@@ -125,6 +136,77 @@ def show_command(icb_code: str, on: str | None) -> None:
         click.echo(
             f"  aim {p.aim.reference}: {p.aim.aim} — {p.decided} decision(s), {p.spent} paid"
         )
-    for deadline in selectors.forward_plan_deadlines(icb, day):
+    for deadline in selectors.all_deadlines(icb, day):
         state = "; ".join(deadline.problems) or ("in time" if deadline.document else "not yet due")
-        click.echo(f"  joint forward plan {deadline.year}: {state}")
+        click.echo(f"  {deadline.title.lower()} {deadline.year}: {state}")
+    for gap in selectors.regard_gaps(icb, day):
+        flag = " (illustrative)" if gap.illustrative else ""
+        click.echo(f"  no regard: {gap.reference}{flag}: {'; '.join(gap.flags)}")
+
+
+def _aim(reference: str):
+    from openics.plans.models import Aim
+
+    document, _, number = reference.rpartition(".")
+    found = (
+        Aim.objects.filter(document__reference=document, number=int(number)).first()
+        if number.isdigit()
+        else None
+    )
+    if found is None:
+        fail(f"no aim {reference!r} (give the document's reference, a dot and its number)")
+    return found
+
+
+def _cited(decision, place_budget, board_item, icb_code):
+    from openics.allocation.models import PlaceAllocationRun
+    from openics.arranging.models import SelectionDecision
+    from openics.governance.models import AgendaItem
+
+    if sum(bool(x) for x in (decision, place_budget, board_item)) != 1:
+        fail("name exactly one of --decision, --place-budget or --board-item")
+    if decision:
+        found = SelectionDecision.objects.filter(reference=decision).first()
+        return {"decision": found or fail(f"no selection decision {decision!r}")}
+    if place_budget:
+        line, _, year = place_budget.partition(":")
+        if not icb_code:
+            fail("a place budget is the ICB's: give --icb")
+        found = PlaceAllocationRun.objects.filter(
+            icb=organisation(icb_code, kind="icb"),
+            line=line,
+            financial_year=year.replace("-", "/"),
+            status="approved",
+        ).first()
+        return {"place_budget": found or fail(f"no approved place budget {place_budget!r}")}
+    meeting, _, number = board_item.partition(":")
+    found = AgendaItem.objects.filter(meeting__reference=meeting, number=number).first()
+    return {"agenda_item": found or fail(f"no board item {board_item!r}")}
+
+
+@plans_group.command("cite")
+@click.option("--aim", "aim_reference", required=True, help="The aim, like BC-ICS-2023.2.")
+@click.option("--decision", default="", help="A provider selection decision's reference.")
+@click.option("--place-budget", default="", help="LINE:YEAR of an approved place budget.")
+@click.option("--board-item", default="", help="MEETING:NUMBER of a board item.")
+@click.option("--icb", "icb_code", default="", help="The ICB, for a place budget.")
+@click.option("--how", "how_regard", required=True, help="How it had regard to the aim.")
+@WHY
+def cite_command(
+    aim_reference, decision, place_budget, board_item, icb_code, how_regard, reason
+) -> None:
+    """Records that a decision serves an aim, and how it had regard to the strategy."""
+    setup_django()
+    from openics.plans.services import PlanError, cite_aim
+
+    try:
+        cite_aim(
+            aim=_aim(aim_reference),
+            how_regard=how_regard,
+            **_cited(decision, place_budget, board_item, icb_code),
+            actor=cli_actor(),
+            reason=reason,
+        )
+    except PlanError as exc:
+        refused(exc)
+    click.echo(f"recorded regard to aim {aim_reference}")

@@ -18,6 +18,8 @@ class Permission(StrEnum):
     APPROVE_ALLOCATION = "approve_allocation"
     POST_LEDGER = "post_ledger"
     ARRANGE_SERVICES = "arrange_services"
+    MANAGE_PLANS = "manage_plans"
+    PLAN_CAPITAL = "plan_capital"
     DECLARE_INTEREST = "declare_interest"
     VOTE = "vote"
     MANAGE_BOARD = "manage_board"
@@ -56,18 +58,25 @@ ROLE_DEFINITIONS: dict[Role, RoleDefinition] = {
     ),
     Role.OFFICER: RoleDefinition(
         "Officer",
-        "ICB commissioning staff who keep the registry and arrange services.",
-        _PUBLIC | {Permission.VIEW_DRAFTS, Permission.EDIT_REGISTRY, Permission.ARRANGE_SERVICES},
+        "ICB commissioning staff who keep the registry, arrange services and keep the plans.",
+        _PUBLIC
+        | {
+            Permission.VIEW_DRAFTS,
+            Permission.EDIT_REGISTRY,
+            Permission.ARRANGE_SERVICES,
+            Permission.MANAGE_PLANS,
+        },
     ),
     Role.FINANCE: RoleDefinition(
         "Finance",
-        "ICB finance staff who run allocations and keep the books.",
+        "ICB finance staff who run allocations, keep the books and the capital plan.",
         _PUBLIC
         | {
             Permission.VIEW_DRAFTS,
             Permission.IMPORT_DATA,
             Permission.RUN_ALLOCATION,
             Permission.POST_LEDGER,
+            Permission.PLAN_CAPITAL,
         },
     ),
     Role.BOARD_MEMBER: RoleDefinition(

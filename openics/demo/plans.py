@@ -1,7 +1,10 @@
 """Illustrative plans of the Black Country: the integrated care strategy, the joint forward
-plans for each year from 2023/24 (the first the law asks for) to 2026/27, Dudley's joint
-strategic needs assessment, their aims, and
-decisions that cite them. Made up, and marked illustrative; the links are placeholders."""
+plans and capital resource use plans for each year from 2023/24 (the first the law asks
+for) to 2026/27, the ICB's annual reports on 2022/23 to 2025/26, Dudley's joint strategic
+needs assessment, their aims, and decisions that cite them: provider selections and place
+budgets that say how they had regard to the strategy, and one board decision that cites an
+aim but records no regard, so `openics check` flags it. Made up, and marked illustrative;
+the links are placeholders."""
 
 from __future__ import annotations
 
@@ -40,6 +43,7 @@ AIMS = {
 def load(actor, reason: str) -> None:
     from openics.allocation.models import PlaceAllocationRun
     from openics.arranging.models import SelectionDecision
+    from openics.governance.models import AgendaItem
     from openics.organisations.models import Organisation
 
     icb = Organisation.objects.filter(kind="icb", code="QUA").first()
@@ -97,6 +101,44 @@ def load(actor, reason: str) -> None:
             document_url=LINK + f"jfp-{year.replace('/', '-')}",
             **who,
         )
+    for year, prepared, published in (
+        ("2023/24", date(2023, 3, 16), date(2023, 3, 24)),
+        ("2024/25", date(2024, 3, 14), date(2024, 3, 22)),
+        ("2025/26", date(2025, 3, 13), date(2025, 3, 21)),
+        ("2026/27", date(2026, 3, 12), date(2026, 3, 20)),
+    ):
+        slug = year.replace("/", "-")
+        record_document(
+            reference=f"BC-CAP-{slug}",
+            kind="capital_resource_use_plan",
+            title=f"Black Country capital resource use plan {year} (illustrative)",
+            icb=icb,
+            authors=[icb, *trusts],
+            financial_year=year,
+            years_covered=1,
+            prepared_on=prepared,
+            published_on=published,
+            given_to=EVERYONE,
+            document_url=LINK + f"capital-plan-{slug}",
+            **who,
+        )
+    for year in ("2022/23", "2023/24", "2024/25", "2025/26"):
+        start = int(year[:4]) + 1
+        slug = year.replace("/", "-")
+        record_document(
+            reference=f"BC-AR-{slug}",
+            kind="annual_report",
+            title=f"NHS Black Country ICB annual report {year} (illustrative)",
+            icb=icb,
+            authors=[icb],
+            financial_year=year,
+            years_covered=1,
+            prepared_on=date(start, 6, 19),
+            published_on=date(start, 6, 26),
+            given_to=("nhs_england",),
+            document_url=LINK + f"annual-report-{slug}",
+            **who,
+        )
     plain = {"actor": actor, "reason": reason}
     aims = [
         add_aim(document=strategy, aim=a, population=p, measure=m, target=t, **plain)
@@ -111,11 +153,22 @@ def load(actor, reason: str) -> None:
             "(illustrative)",
             **plain,
         )
-    run = PlaceAllocationRun.objects.filter(icb=icb, status="approved").first()
-    if run is not None:
+    for run in PlaceAllocationRun.objects.filter(icb=icb, status="approved"):
         cite_aim(
             aim=aims[0],
             place_budget=run,
             how_regard="Places' budgets follow need, weighted for deprivation (illustrative)",
             **plain,
         )
+    # The board's decision on the collaborative's elective plan cites the aim of care closer
+    # to home but its minutes say nothing of how the strategy was weighed: `openics check`
+    # and the plans page flag it, as a record without regard is meant to be shown.
+    elective = (
+        AgendaItem.objects.filter(
+            meeting__board__organisation=icb, kind="decision", status="decided"
+        )
+        .order_by("-meeting__held_on")
+        .first()
+    )
+    if elective is not None:
+        cite_aim(aim=aims[1], agenda_item=elective, how_regard="", **plain)

@@ -1,7 +1,8 @@
 """Plans and strategy: the integrated care strategy (by the partnership), the joint forward
-plan (by the ICB and its partner trusts, each year), the joint strategic needs assessments
-of the councils, their aims as structured items, and the decisions that cite an aim and
-say how they had regard to it. See ADR 0020."""
+plan and the capital resource use plan (by the ICB and its partner trusts, each year), the
+ICB's annual report, the joint strategic needs assessments of the councils, their aims as
+structured items, and the decisions that cite an aim and say how they had regard to it.
+See ADR 0020 and ADR 0027."""
 
 from django.db import models
 
@@ -16,6 +17,16 @@ class DocumentKind(models.TextChoices):
     STRATEGY = "integrated_care_strategy", "Integrated care strategy"
     JOINT_FORWARD_PLAN = "joint_forward_plan", "Joint forward plan"
     NEEDS_ASSESSMENT = "joint_strategic_needs_assessment", "Joint strategic needs assessment"
+    CAPITAL_PLAN = "capital_resource_use_plan", "Capital resource use plan"
+    ANNUAL_REPORT = "annual_report", "Annual report"
+
+
+# The documents the law asks for year by year, each with the rule that dates it.
+YEARLY_KINDS = {
+    DocumentKind.JOINT_FORWARD_PLAN.value: "planning.joint-forward-plan",
+    DocumentKind.CAPITAL_PLAN.value: "planning.capital-plan",
+    DocumentKind.ANNUAL_REPORT.value: "planning.annual-report",
+}
 
 
 class PlanDocument(BaseModel):
@@ -27,7 +38,10 @@ class PlanDocument(BaseModel):
     )
     authors = models.ManyToManyField(Organisation, related_name="plan_documents_written")
     financial_year = models.CharField(
-        max_length=7, blank=True, help_text="For a joint forward plan: the year it is for"
+        max_length=7,
+        blank=True,
+        help_text="For a joint forward plan or capital resource use plan: the year it is "
+        "for; for an annual report: the year it reports on",
     )
     years_covered = models.PositiveSmallIntegerField(default=5)
     prepared_on = models.DateField(null=True, blank=True)

@@ -7,7 +7,7 @@ from datetime import date
 from openics.core.audit import Auditor, Refused, service, snapshot
 from openics.kernel.years import FinancialYear
 from openics.organisations.models import Organisation
-from openics.plans.models import Aim, AimCitation, DocumentKind, PlanDocument
+from openics.plans.models import YEARLY_KINDS, Aim, AimCitation, DocumentKind, PlanDocument
 from openics.regimes.rules.planning import RECIPIENTS
 from openics.regimes.vocabulary import BodyKind
 
@@ -57,11 +57,12 @@ def record_document(
     if not authors:
         problems.append("name at least one author")
     year = ""
-    if kind == DocumentKind.JOINT_FORWARD_PLAN:
+    if kind in YEARLY_KINDS:
+        what = DocumentKind(kind).label.lower()
         try:
             year = FinancialYear.parse(financial_year).label
         except ValueError as exc:
-            problems.append(f"a joint forward plan is for a financial year: {exc}")
+            problems.append(f"a {what} is for a financial year: {exc}")
     if published_on and prepared_on and published_on < prepared_on:
         problems.append(f"it cannot be published ({published_on}) before it was prepared")
     if published_on and not prepared_on:
@@ -157,6 +158,20 @@ def cite_aim(
     if len(named) != 1:
         raise PlanError(
             "cite exactly one of a selection decision, a place budget or a board item",
+            asked={"aim": aim.reference},
+        )
+    icb_id = aim.document.icb_id
+    deciding = (
+        decision.commissioner_id
+        if decision is not None
+        else place_budget.icb_id
+        if place_budget is not None
+        else agenda_item.meeting.board.organisation_id
+    )
+    if deciding != icb_id:
+        raise PlanError(
+            f"{named[0]} is not a decision of {aim.document.icb.name}, whose aim "
+            f"{aim.reference} is",
             asked={"aim": aim.reference},
         )
     if AimCitation.objects.filter(

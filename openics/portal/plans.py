@@ -1,6 +1,7 @@
-"""Plans on the portal: the integrated care strategy, the joint forward plans and the needs
-assessments of a system, each aim with what has been decided and spent for it, the joint
-forward plan's deadlines, and the decisions that record no regard to the strategy."""
+"""Plans on the portal: the integrated care strategy, the joint forward plans, capital
+resource use plans, annual reports and needs assessments of a system, each aim with what
+has been decided and spent for it, the deadlines of the yearly documents, and the
+decisions that record no regard to the strategy."""
 
 from __future__ import annotations
 
@@ -36,8 +37,8 @@ def plans(request):
             "today": today,
             "documents": documents,
             "aims": selectors.aims_of(icb) if icb else [],
-            "deadlines": selectors.forward_plan_deadlines(icb, today) if icb else [],
-            "without_regard": selectors.decisions_without_regard(icb) if icb else [],
+            "deadlines": selectors.all_deadlines(icb, today) if icb else [],
+            "without_regard": selectors.regard_gaps(icb, today) if icb else [],
             "any_illustrative": any(d.illustrative for d in documents),
             "breadcrumbs": [_HOME],
         },

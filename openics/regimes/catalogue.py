@@ -472,6 +472,32 @@ RULES: dict[str, RuleSpec] = {
         PLAN_EXAMPLE,
         {"plan": "the plan for one financial year"},
     ),
+    "planning.annual-report": RuleSpec(
+        "An ICB's annual report on a year is prepared, given to NHS England and published",
+        planning.annual_report,
+        {
+            "plan": {
+                "year": "2024/25",
+                "prepared_on": "2025-06-12",
+                "published_on": "2025-06-20",
+                "given_to": ["nhs_england"],
+            }
+        },
+        {"plan": "the annual report on one financial year"},
+    ),
+    "planning.decision-regard": RuleSpec(
+        "A decision of an ICB records how it had regard to the integrated care strategy",
+        planning.decision_regard,
+        {
+            "decision": {
+                "title": "Place budgets 2025/26",
+                "kind": "place_budget",
+                "decided_on": "2025-03-20",
+                "aims": [{"aim": "ICS-1.1", "how": "budgets weighted for deprivation"}],
+            }
+        },
+        {"decision": "the decision and the aims its record says it serves"},
+    ),
     "organisations.required-bodies": RuleSpec(
         "The system has every body the regime requires",
         organisations.required_bodies,

@@ -80,6 +80,22 @@ ACTIONS: tuple[Action, ...] = (
         "governance.record_intervention",
     ),
 )
+ACTIONS += (
+    Action("add_aim", "Enter an aim of a plan", Permission.MANAGE_PLANS, "plans.add_aim"),
+    Action(
+        "record_regard",
+        "Record a decision's regard to the strategy",
+        Permission.MANAGE_PLANS,
+        "plans.cite_aim",
+    ),
+    Action("plan_scheme", "Add a capital scheme", Permission.PLAN_CAPITAL, "capital.plan_scheme"),
+    Action(
+        "transfer_staff",
+        "Record a staff transfer",
+        Permission.EDIT_REGISTRY,
+        "organisations.transfer_staff",
+    ),
+)
 # The books and uploads (issue 17): (name, title, permission, service), kept compact.
 _BOOKS = (
     ("approve_run", "Approve a place allocation run", "APPROVE_ALLOCATION",

@@ -251,3 +251,114 @@ class InterventionForm(forms.Form):
     def __init__(self, *args, powers=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["kind"].choices = [("", "Choose the power")] + list(powers)
+
+
+# -- plans, capital and people ----------------------------------------------------------
+class AimForm(forms.Form):
+    aim = forms.CharField(max_length=300, error_messages={"required": "Enter the aim"})
+    population = forms.CharField(
+        max_length=200, error_messages={"required": "Enter the population it is for"}
+    )
+    measure = forms.CharField(
+        max_length=300, error_messages={"required": "Enter how it is measured"}
+    )
+    target = forms.CharField(max_length=200, error_messages={"required": "Enter its target"})
+
+
+class RegardForm(forms.Form):
+    decision = forms.ChoiceField(error_messages={"required": "Choose the decision"})
+    aim = forms.ChoiceField(error_messages={"required": "Choose the aim it serves"})
+    how_regard = forms.CharField(
+        max_length=2000,
+        error_messages={"required": "Say how the decision had regard to the strategy"},
+    )
+
+    def __init__(self, *args, decisions=(), aims=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["decision"].choices = [("", "Choose a decision")] + list(decisions)
+        self.fields["aim"].choices = [("", "Choose an aim")] + list(aims)
+
+
+class CostsField(forms.CharField):
+    """A scheme's cost by year, one year to a line: `2026/27 £1,200,000`."""
+
+    widget = forms.Textarea
+
+    def clean(self, value):
+        from openics.kernel.years import FinancialYear
+
+        text = super().clean(value)
+        costs, problems = {}, []
+        for number, line in enumerate(str(text or "").splitlines(), start=1):
+            if not line.strip():
+                continue
+            year_text, _, amount_text = line.strip().partition(" ")
+            try:
+                year = FinancialYear.parse(year_text.rstrip(":")).label
+                amount = Money.parse(amount_text.strip())
+            except (ValueError, MoneyError):
+                problems.append(
+                    f"Line {number} ({line.strip()!r}) must be a year and an amount, "
+                    "like 2026/27 £1,200,000"
+                )
+                continue
+            if year in costs:
+                problems.append(f"Line {number}: {year} is given twice")
+            costs[year] = amount
+        if problems:
+            raise forms.ValidationError(problems)
+        if not costs:
+            raise forms.ValidationError("Enter the cost in at least one year")
+        return costs
+
+
+class SchemeForm(forms.Form):
+    reference = forms.CharField(
+        max_length=40, error_messages={"required": "Enter a reference for the scheme"}
+    )
+    provider = OrganisationField(
+        what="The provider", error_messages={"required": "Enter the provider's name or code"}
+    )
+    name = forms.CharField(max_length=200, error_messages={"required": "Enter the scheme's name"})
+    purpose = forms.CharField(max_length=300, error_messages={"required": "Say what it is for"})
+    funding_source = forms.ChoiceField(
+        error_messages={"required": "Select how it is funded"},
+    )
+    costs = CostsField(error_messages={"required": "Enter the cost in at least one year"})
+
+    def __init__(self, *args, **kwargs):
+        from openics.capital.models import FundingSource
+
+        super().__init__(*args, **kwargs)
+        self.fields["funding_source"].choices = list(FundingSource.choices)
+
+
+class TransferForm(forms.Form):
+    source = OrganisationField(
+        what="The body they left", error_messages={"required": "Enter the body they left"}
+    )
+    target = OrganisationField(
+        what="The body they joined", error_messages={"required": "Enter the body they joined"}
+    )
+    on = DayField(what="The date of the transfer")
+    staff = forms.IntegerField(
+        min_value=1,
+        error_messages={
+            "required": "Enter how many staff moved",
+            "invalid": "The number of staff must be a whole number, like 120",
+            "min_value": "At least one member of staff moves in a transfer",
+        },
+    )
+    functions = forms.CharField(
+        max_length=300, error_messages={"required": "Say which functions moved with them"}
+    )
+    legal_basis = forms.ChoiceField(error_messages={"required": "Select the legal basis"})
+    agenda_for_change = forms.BooleanField(required=False)
+    nhs_pension = forms.BooleanField(required=False)
+    other_terms = forms.CharField(max_length=2000, required=False)
+
+    def __init__(self, *args, **kwargs):
+        from openics.organisations.models import TransferBasis
+
+        super().__init__(*args, **kwargs)
+        self.fields["legal_basis"].choices = list(TransferBasis.choices)

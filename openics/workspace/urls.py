@@ -3,7 +3,16 @@
 
 from django.urls import include, path
 
-from openics.workspace.views import auth, boards, books, home, interests, meetings, uploads
+from openics.workspace.views import (
+    auth,
+    boards,
+    books,
+    home,
+    interests,
+    meetings,
+    plans,
+    uploads,
+)
 
 meeting_urls = [
     path("", meetings.meeting, name="meeting"),
@@ -49,6 +58,11 @@ organisation_urls = [
     path("meetings/<slug:reference>/", include(meeting_urls)),
     path("books/", include(books_urls)),
     path("uploads/", include(upload_urls)),
+    path("plans/", plans.plans, name="plans"),
+    path("plans/regard/", plans.record_regard, name="record-regard"),
+    path("plans/<str:reference>/aims/new/", plans.add_aim, name="add-aim"),
+    path("capital/schemes/new/", plans.plan_scheme, name="plan-scheme"),
+    path("people/transfers/new/", plans.transfer_staff, name="transfer-staff"),
 ]
 
 workspace_urls = (

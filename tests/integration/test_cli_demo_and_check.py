@@ -152,11 +152,15 @@ def _the_demo_boards_recuse_and_removing_a_non_executive_breaks_the_constitution
     from openics.governance.models import AgendaItem
 
     checked = CliRunner().invoke(main, ["check"])
-    # the one failure: two members took part in awards to companies whose gifts they had
+    # the first failure: two members took part in awards to companies whose gifts they had
     # accepted (the chief executive's hamper, the finance director's dinner six days before)
+    # and, on purpose too, a board decision that cites an aim but records no regard to the
+    # integrated care strategy
     failing = [x for x in checked.output.splitlines() if x.startswith("[FAIL]")]
-    assert checked.exit_code == 1 and len(failing) == 1, checked.output
+    assert checked.exit_code == 1 and len(failing) == 2, checked.output
     assert failing[0].startswith("[FAIL] Gifts before votes")
+    assert failing[1].startswith("[FAIL] Regard to the strategy: QUA place budgets and board")
+    assert "cites aim BC-ICS-2023.2 but does not record how" in failing[1]
     assert "Sam Specimen accepted gift (Christmas hamper)" in failing[0]
     assert "from Black Country Home Care Ltd" in failing[0]
     assert "Priya Sample accepted hospitality" in failing[0] and "6 days before" in failing[0]
@@ -259,7 +263,12 @@ def _the_demo_plans_are_illustrative_and_their_aims_cite_decisions():
     page = Client().get("/plans/").content.decode()
     assert "Black Country integrated care strategy" in page and 'data-illustrative="true"' in page
     assert "Faster access to mental health support" in page and "Place budgets 2025/26" in page
-    assert "Flagged" not in page  # every year's joint forward plan was in time
+    assert "Flagged" not in page  # every year's plans and reports were in time
+    assert "Black Country capital resource use plan 2026/27" in page
+    assert "NHS Black Country ICB annual report 2025/26" in page
+    # the one decision recorded without regard: the board's elective plan cites an aim only
+    [no_regard] = [line for line in page.splitlines() if "does not record how" in line]
+    assert "shared elective recovery plan 2026/27" in no_regard and "Illustrative" in no_regard
 
 
 def _the_demo_books_balance_and_reach_subcontractors(icb):

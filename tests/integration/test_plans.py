@@ -2,11 +2,13 @@
 paid for it, the joint forward plan's deadline flagged by `openics check`, and decisions
 that record no regard to the strategy."""
 
-from datetime import date
+from datetime import UTC, date, datetime
 
 import pytest
+import time_machine
 from click.testing import CliRunner
 
+from openics.allocation.models import PlaceAllocationRun
 from openics.cli import main
 from openics.core.checks import run_checks
 from openics.kernel.money import Money
@@ -234,3 +236,128 @@ def test_a_document_that_cannot_be_is_refused(register):
         ],
     )
     assert out.exit_code == 1 and "an aim needs its target" in out.output
+
+
+def _yearly(icb, kind, year, **fields):
+    return record_document(
+        reference=f"{kind}-{year}",
+        kind=kind,
+        title=f"{kind} {year}",
+        icb=icb,
+        authors=[icb],
+        financial_year=year,
+        **{**AS, **fields},
+    )
+
+
+def test_check_flags_a_capital_plan_and_an_annual_report_not_made_by_their_deadlines(
+    register, client
+):
+    icb = register.world.icb
+    _yearly(
+        icb,
+        "capital_resource_use_plan",
+        "2025/26",
+        prepared_on=date(2025, 4, 10),
+        published_on=date(2025, 4, 11),
+        given_to=EVERYONE,
+    )
+    _yearly(
+        icb,
+        "annual_report",
+        "2024/25",
+        prepared_on=date(2025, 6, 20),
+        published_on=date(2025, 6, 27),
+        given_to=("nhs_england",),
+    )
+    found = {r.name: r for r in run_checks(date(2026, 1, 5))}
+    late = found["Capital resource use plan: QUA 2025/26"]
+    assert not late.ok and "was due by 2025-03-31 (prepared on 2025-04-10)" in late.detail
+    assert "NHS Act 2006 s14Z56" in late.detail
+    assert "was due by" in found["Capital resource use plan: QUA 2024/25"].detail  # none held
+    assert found["Capital resource use plan: QUA 2026/27"].ok  # not yet due
+    assert found["Annual report: QUA 2024/25"].ok
+    missing = found["Annual report: QUA 2023/24"]
+    assert not missing.ok and "was due by 2024-06-30" in missing.detail
+    assert "the date is NHS England's [U]" in missing.detail
+    assert "Annual report: QUA 2025/26" not in found  # the year is not over
+
+    shown = CliRunner().invoke(main, ["plans", "show", "--icb", "QUA", "--on", "2026-01-05"])
+    assert "capital resource use plan 2025/26: the capital resource use plan" in shown.output
+    assert "annual report 2024/25: in time" in shown.output
+    with time_machine.travel(date(2026, 1, 5)):
+        page = client.get("/plans/").content.decode()
+        body = client.get("/api/plans/QUA").json()
+    assert "Capital resource use plan" in page and "was due by 2024-06-30" in page
+    yearly = {(d["kind"], d["year"]): d for d in body["yearly"]}
+    assert yearly[("capital_resource_use_plan", "2025/26")]["document"] == (
+        "capital_resource_use_plan-2025/26"
+    )
+    assert yearly[("annual_report", "2024/25")]["problems"] == []
+    assert yearly[("annual_report", "2023/24")]["problems"]
+
+
+def test_a_place_budget_citing_no_aim_is_flagged_until_one_is_cited(register, client):
+    icb = register.world.icb
+    strategy = record_document(
+        reference="ICS-1",
+        kind="integrated_care_strategy",
+        title="Our strategy",
+        icb=icb,
+        authors=[icb],
+        **AS,
+    )
+    add_aim(document=strategy, aim="Fair shares", population="All", measure="m", target="t", **AS)
+    run = PlaceAllocationRun.objects.create(  # set-up: an approved run, as allocation makes one
+        icb=icb,
+        financial_year="2025/26",
+        line="core",
+        component="general",
+        budget=Money.parse("£10,000,000"),
+        inputs_sha256="0" * 64,
+        run_by="test",
+        status="approved",
+        approved_by="test",
+        approved_at=datetime(2025, 3, 20, 12, tzinfo=UTC),
+    )
+    [gap] = [g for g in selectors.regard_gaps(icb) if g.kind == "place_budget"]
+    assert gap.reference == "core 2025/26" and "cites none of the strategy's aims" in gap.flags[0]
+    [check] = [r for r in run_checks(date(2026, 1, 1)) if r.name.startswith("Regard to the")]
+    assert not check.ok and "the place budget 'ICB core services 2025/26'" in check.detail
+    [before] = [r for r in run_checks(date(2025, 3, 1)) if r.name.startswith("Regard to the")]
+    assert before.ok  # not yet approved on the day asked about
+    with time_machine.travel(date(2026, 1, 5)):
+        listed = client.get("/api/plans/QUA").json()["without_regard"]
+        assert "Place budgets: ICB core services 2025/26" in client.get("/plans/").content.decode()
+    assert [g["kind"] for g in listed if g["kind"] == "place_budget"] == ["place_budget"]
+
+    other = OrganisationFactory(kind="icb", code="QZZ", name="Another ICB")
+    elsewhere = record_document(
+        reference="ICS-2",
+        kind="integrated_care_strategy",
+        title="Theirs",
+        icb=other,
+        authors=[other],
+        **AS,
+    )
+    theirs = add_aim(document=elsewhere, aim="x", population="p", measure="m", target="t", **AS)
+    with pytest.raises(PlanError, match="is not a decision of Another ICB"):
+        cite_aim(aim=theirs, place_budget=run, how_regard="x", **AS)
+
+    args = ["plans", "cite", "--aim", "ICS-1.1", "--place-budget", "core:2025-26"]
+    out = CliRunner().invoke(main, [*args, "--how", "shares follow need", "--reason", "t"])
+    assert out.exit_code == 1 and "give --icb" in out.output
+    out = CliRunner().invoke(
+        main, [*args, "--icb", "QUA", "--how", "shares follow need", "--reason", "t"]
+    )
+    assert out.exit_code == 0, out.output
+    assert not [g for g in selectors.regard_gaps(icb) if g.kind == "place_budget"]
+    [after] = [
+        r for r in run_checks(date(2026, 1, 1)) if r.name.startswith("Regard to the strategy: QUA")
+    ]
+    assert after.ok and "every one of 1 place budget(s)" in after.detail
+    out = CliRunner().invoke(
+        main,
+        ["plans", "cite", "--aim", "ICS-9.9", "--decision", "DEC-1", "--how", "x", "--reason", "t"],
+    )
+    assert out.exit_code == 1 and "no aim 'ICS-9.9'" in out.output

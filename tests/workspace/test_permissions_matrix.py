@@ -9,6 +9,7 @@ import pytest
 
 from openics.core.roles import Role
 from openics.governance import services as gov
+from openics.plans.services import record_document
 from openics.workspace import access
 from tests.governance_world import WHO
 
@@ -24,6 +25,14 @@ def urls(world):
     board = "/workspace/QXX/boards/qxx-board"
     gp = world.members["gp"]
     books = "/workspace/QXX/books"
+    record_document(
+        reference="QXX-ICS",
+        kind="integrated_care_strategy",
+        title="Testshire strategy",
+        icb=world.icb,
+        authors=[world.icb],
+        **WHO,
+    )
     return {
         "declare_interest": "/workspace/QXX/interests/declare/",
         "nil_return": "/workspace/QXX/interests/nil-return/",
@@ -48,6 +57,10 @@ def urls(world):
         "reverse": f"{books}/transactions/T0/reverse/",
         "upload_payments": "/workspace/QXX/uploads/new/?kind=payments",
         "upload_registry": "/workspace/QXX/uploads/new/?kind=ods",
+        "add_aim": "/workspace/QXX/plans/QXX-ICS/aims/new/",
+        "record_regard": "/workspace/QXX/plans/regard/",
+        "plan_scheme": "/workspace/QXX/capital/schemes/new/",
+        "transfer_staff": "/workspace/QXX/people/transfers/new/",
     }
 
 
