@@ -322,3 +322,23 @@ def test_hostile_input_to_the_books_and_uploads_is_a_4xx_with_a_message_never_a_
     for bad_id in ("00000000-0000-4000-8000-000000000000",):
         assert client.get(f"/workspace/QUA/uploads/{bad_id}/").status_code == 404
         assert client.post(f"/workspace/QUA/uploads/{bad_id}/confirm/").status_code == 404
+
+
+def test_a_checked_file_that_is_gone_fails_to_apply_and_writes_nothing(
+    client, world, finance, settings, tmp_path
+):
+    import shutil
+
+    settings.VAR_DIR = tmp_path
+    finance()
+    _upload(client, GOOD, "good.csv")
+    upload = Upload.objects.get(source_name="good.csv")
+    shutil.rmtree(tmp_path / "uploads" / str(upload.pk))  # removed by hand before applying
+    before = Transaction.objects.count()
+    client.post(f"/workspace/QUA/uploads/{upload.pk}/confirm/")
+    upload.refresh_from_db()
+    assert upload.status == UploadStatus.FAILED
+    assert "nothing was written" in upload.outcome["message"]
+    assert Transaction.objects.count() == before
+    page = client.get(f"/workspace/QUA/uploads/{upload.pk}/").content.decode()
+    assert "The upload failed: nothing was written" in page
