@@ -199,6 +199,9 @@ class Representation(BaseModel):
     )
     provider = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
     received_on = models.DateField()
+    received_at = models.TimeField(
+        null=True, blank=True, help_text="The time they arrived, where it was recorded"
+    )
     summary = models.TextField()
     outcome = models.CharField(max_length=10, choices=Outcome.choices, blank=True, default="")
     outcome_on = models.DateField(null=True, blank=True)

@@ -432,3 +432,95 @@ def annual_summary_commissioners() -> list[Organisation]:
     """The authorities that have awarded anything: each owes a summary."""
     ids = SelectionDecision.objects.filter(awarded_on__isnull=False).values("commissioner")
     return list(Organisation.objects.filter(pk__in=ids).order_by("name"))
+
+
+# --- the workspace: who may decide, what is overdue ------------------------------------------
+
+
+@dataclass(frozen=True)
+class MakerConflict:
+    """A person who may take a decision, and each interest on the register that touches the
+    provider (or its parent, subcontractors or collaboratives) on the day."""
+
+    person_key: str
+    name: str
+    reasons: tuple[str, ...]
+    basis: str
+
+
+def decision_makers_for(commissioner: Organisation, on: date):
+    """The people who hold seats on the commissioner's boards and committees on the day."""
+    from openics.governance.models import Membership, Person
+
+    seated = Membership.objects.on(on).filter(seat__board__organisation=commissioner)
+    return (
+        Person.objects.filter(pk__in=seated.values("person"))
+        .prefetch_related("posts__organisation", "declarations__organisation")
+        .order_by("name")
+    )
+
+
+def maker_conflicts(people, provider: Organisation, on: date) -> list[MakerConflict]:
+    """The conflicts the register of interests shows for these people in a decision selecting
+    `provider`, judged by the governance conflicts rule of the regime in force on the day."""
+    from openics.governance.facts import affected_through, links_of
+    from openics.regimes.rules.governance import Member
+
+    regime = regime_in_force_on(on)
+    if regime is None or "governance.conflicts" not in regime.rules:
+        return []
+    affected = affected_through([(provider, "the provider the decision selects")], on)
+    found = []
+    for person in people:
+        member = Member(key=person.slug, name=person.name, role="other", links=links_of(person, on))
+        result = regime.evaluate("governance.conflicts", on, member=member, affected=affected)
+        if result.violations:
+            found.append(
+                MakerConflict(
+                    person.slug,
+                    person.name,
+                    tuple(v.explanation for v in result.violations),
+                    str(result.violations[0].citation),
+                )
+            )
+    return found
+
+
+@dataclass(frozen=True)
+class OverdueNotice:
+    what: str
+    reference: str  # the decision's, or the modification's
+    decision: str  # the decision's reference, to link to it
+    due_by: date
+
+
+def overdue_notices(commissioner: Organisation, today: date) -> list[OverdueNotice]:
+    """Award and modification notices past their day and not yet published, for one body."""
+    rows = []
+    awarded = SelectionDecision.objects.filter(
+        commissioner=commissioner, status=DecisionStatus.AWARDED, award_notice_due__lt=today
+    ).exclude(notices__kind__in=[NoticeKind.AWARD, NoticeKind.URGENT_AWARD])
+    for d in awarded.order_by("award_notice_due", "reference"):
+        rows.append(
+            OverdueNotice(
+                f"Contract award notice for {d.title}", d.reference, d.reference, d.award_notice_due
+            )
+        )
+    changed = (
+        Modification.objects.filter(
+            contract__commissioner=commissioner, notice_required=True, notice_due__lt=today
+        )
+        .filter(notices__isnull=True)
+        .select_related("contract__decision")
+    )
+    for m in changed.order_by("notice_due", "reference"):
+        decision = decision_for(m.contract)
+        rows.append(
+            OverdueNotice(
+                f"Contract modification notice for {m.contract.title}",
+                m.reference,
+                decision.reference if decision else "",
+                m.notice_due,
+            )
+        )
+    return sorted(rows, key=lambda r: (r.due_by, r.reference))

@@ -3,7 +3,7 @@
 
 from django.urls import include, path
 
-from openics.workspace.views import auth, boards, home, interests, meetings, plans
+from openics.workspace.views import arranging, auth, boards, home, interests, meetings, plans
 
 meeting_urls = [
     path("", meetings.meeting, name="meeting"),
@@ -13,6 +13,28 @@ meeting_urls = [
     path("items/<str:number>/not-taken/", meetings.not_taken, name="not-taken"),
     path("items/<str:number>/call-in/", meetings.intervene, name="intervene"),
     path("publish/", meetings.publish, name="publish"),
+]
+
+decision_urls = [
+    path("", arranging.decision, name="decision"),
+    path("intention/", arranging.publish_intention, name="intention"),
+    path("representations/", arranging.receive_representation, name="representation"),
+    path("review/", arranging.review, name="review"),
+    path("award/", arranging.award, name="award"),
+    path("award-notice/", arranging.publish_award_notice, name="award-notice"),
+    path("abandon/", arranging.abandon, name="abandon"),
+    path("modify/", arranging.modify, name="modify"),
+    path(
+        "modifications/<str:modification>/notice/",
+        arranging.publish_modification_notice,
+        name="modification-notice",
+    ),
+]
+arranging_urls = [
+    path("", arranging.decisions, name="decisions"),
+    path("choose/", arranging.choose, name="choose"),
+    path("decide/", arranging.decide, name="decide"),
+    path("decisions/<str:reference>/", include(decision_urls)),
 ]
 
 organisation_urls = [
@@ -33,6 +55,7 @@ organisation_urls = [
     path("plans/<str:reference>/aims/new/", plans.add_aim, name="add-aim"),
     path("capital/schemes/new/", plans.plan_scheme, name="plan-scheme"),
     path("people/transfers/new/", plans.transfer_staff, name="transfer-staff"),
+    path("arranging/", include(arranging_urls)),
 ]
 
 workspace_urls = (
