@@ -80,7 +80,8 @@ def decisions(request, code: str):
     org = organisation(code)
     day = today()
     rows = []
-    for d in SelectionDecision.objects.filter(commissioner=org).select_related("provider"):
+    found = SelectionDecision.objects.filter(commissioner=org).prefetch_related("notices")
+    for d in found:
         rows.append({"d": d, "next": _next_step(d, day)})
     return page(
         request,
