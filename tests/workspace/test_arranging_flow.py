@@ -308,3 +308,14 @@ def test_a_board_member_sees_no_arranging_links_and_the_public_no_workspace(clie
     client.logout()
     portal = client.get("/arranging/decisions/").content.decode()
     assert "/workspace/" not in portal
+
+
+def test_the_standstill_names_the_bank_holidays_it_skips(client, ws, officer):
+    client.post(f"{BASE}/decide/", decision_post(makers=["chair"]))
+    later(ws, client, officer, date(2025, 5, 1))
+    page = f"{BASE}/decisions/DEC-W1"
+    assert client.post(f"{page}/intention/", _day("on", date(2025, 4, 16))).status_code == 302
+    shown = client.get(f"{page}/").content.decode()
+    assert "Fri 18 Apr (Good Friday)" in shown and "Mon 21 Apr (Easter Monday)" in shown
+    # Eight working days from Thursday 17 April, not counting the two bank holidays.
+    assert "midnight at the end of Thursday 1 May 2025" in shown
