@@ -524,3 +524,140 @@ def overdue_notices(commissioner: Organisation, today: date) -> list[OverdueNoti
             )
         )
     return sorted(rows, key=lambda r: (r.due_by, r.reference))
+
+
+# --- notices published on Contracts Finder and Find a Tender --------------------------------
+
+PUBLISHED_LABEL = "published notice (real)"
+
+
+@dataclass(frozen=True)
+class PublishedNoticeRecord:
+    """One published notice with everything its page, the API and the CSV show."""
+
+    notice: object  # PublishedNotice
+    suppliers: list
+    provenance: str
+    tender_value_text: str
+    award_value_text: str
+
+    @property
+    def label(self) -> str:
+        return PUBLISHED_LABEL
+
+
+def amount_text(value: Money | None, currency: str) -> str:
+    """An amount as published: pounds through Money; another currency as its plain figure
+    and code; "not published" when there is none."""
+    if value is None:
+        return "not published"
+    if currency == "GBP":
+        return value.format()
+    return f"{value.format_plain()} {currency}"
+
+
+def amount_plain(value: Money | None) -> str | None:
+    return None if value is None else value.format_plain()
+
+
+def published_provenance(notice) -> str:
+    """Where a published notice's record came from: real, the platform, the file and day."""
+    run = notice.import_run
+    where = f" at {notice.url}" if notice.url else ""
+    return (
+        f"real: published on {notice.source}{where} on {notice.published_at:%-d %B %Y}; "
+        f"imported from {run.source_name} on {run.created_at:%-d %B %Y}"
+    )
+
+
+def published_notices(*, ocid: str = "", buyer_code: str = ""):
+    """Published notices, newest first, with their buyer, suppliers and import run."""
+    from openics.arranging.models import PublishedNotice, PublishedNoticeSupplier
+
+    rows = PublishedNotice.objects.select_related("buyer", "import_run").prefetch_related(
+        Prefetch(
+            "suppliers",
+            queryset=PublishedNoticeSupplier.objects.select_related("organisation"),
+        )
+    )
+    if ocid:
+        rows = rows.filter(ocid=ocid)
+    if buyer_code:
+        rows = rows.filter(buyer__code=buyer_code)
+    return rows
+
+
+def published_notice_record(notice) -> PublishedNoticeRecord:
+    return PublishedNoticeRecord(
+        notice=notice,
+        suppliers=list(notice.suppliers.all()),
+        provenance=published_provenance(notice),
+        tender_value_text=amount_text(notice.tender_value, notice.tender_currency),
+        award_value_text=amount_text(notice.award_value, notice.award_currency),
+    )
+
+
+def published_notice(key: str) -> PublishedNoticeRecord | None:
+    """One published notice by its id, or None (also for text that is not an id)."""
+    try:
+        pk = uuid.UUID(str(key))
+    except ValueError:
+        return None
+    notice = published_notices().filter(pk=pk).first()
+    return None if notice is None else published_notice_record(notice)
+
+
+PUBLISHED_CSV_COLUMNS = [
+    "ocid",
+    "release_id",
+    "published_at",
+    "tags",
+    "source",
+    "url",
+    "title",
+    "buyer",
+    "buyer_identifier",
+    "buyer_code",
+    "suppliers",
+    "supplier_company_numbers",
+    "procurement_method",
+    "procurement_method_details",
+    "legal_basis",
+    "tender_value",
+    "award_value",
+    "currency",
+    "tender_end",
+    "contract_start",
+    "contract_end",
+    "provenance",
+]
+
+
+def published_csv_rows(notices):
+    """The rows of the published notices' CSV, in PUBLISHED_CSV_COLUMNS' order."""
+    for n in notices:
+        suppliers = list(n.suppliers.all())
+        yield [
+            n.ocid,
+            n.release_id,
+            n.published_at.isoformat(),
+            n.tags,
+            n.source,
+            n.url,
+            n.title,
+            n.buyer_name,
+            n.buyer_identifier,
+            n.buyer.code if n.buyer else "not known",
+            "; ".join(s.name for s in suppliers),
+            "; ".join(s.company_number or "not known" for s in suppliers),
+            n.procurement_method,
+            n.procurement_method_details,
+            f"{n.legal_basis_scheme} {n.legal_basis_id}".strip(),
+            amount_plain(n.tender_value) or "",
+            amount_plain(n.award_value) or "",
+            n.award_currency or n.tender_currency,
+            n.tender_end.isoformat() if n.tender_end else "",
+            n.contract_start.isoformat() if n.contract_start else "",
+            n.contract_end.isoformat() if n.contract_end else "",
+            published_provenance(n),
+        ]
