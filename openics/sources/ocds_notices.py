@@ -176,11 +176,24 @@ def nhs_by_name(party: NoticeParty) -> str:
     return ""
 
 
+# Words a body's name is published with in full or short: the registry holds ICBs as
+# "NHS Black Country ICB", notices name them "NHS Black Country Integrated Care Board".
+_SHORT_NAMES = (
+    (re.compile(r"\bintegrated care board\b"), "icb"),
+    (re.compile(r"\bclinical commissioning group\b"), "ccg"),
+    (re.compile(r"\blimited\b"), "ltd"),
+)
+
+
 def normalised_name(name: str) -> str:
-    """A name compared as people read it: case, '&', punctuation and spacing aside."""
+    """A name compared as people read it: case, '&', punctuation and spacing aside, and
+    "Integrated Care Board", "Clinical Commissioning Group" and "Limited" as ICB, CCG and
+    Ltd."""
     text = name.casefold().replace("&", " and ")
-    text = re.sub(r"[^\w]+", " ", text)
-    return " ".join(text.split())
+    text = " ".join(re.sub(r"[^\w]+", " ", text).split())
+    for words, short in _SHORT_NAMES:
+        text = words.sub(short, text)
+    return text
 
 
 # --- reading -------------------------------------------------------------------------------

@@ -40,6 +40,7 @@ def registry():
         "icb": OrganisationFactory(
             kind="icb", code="QUA", name="NHS Black Country Integrated Care Board"
         ),
+        "nwl": OrganisationFactory(kind="icb", code="QRV", name="NHS North West London ICB"),
         "company": OrganisationFactory(
             kind="independent_provider",
             code="",
@@ -70,6 +71,9 @@ def test_the_real_sample_imports_every_release_links_what_is_known_and_once_only
     walsall = PublishedNotice.objects.get(buyer_name="Walsall Healthcare NHS Trust")
     assert walsall.buyer == registry["walsall"] and walsall.buyer_match == "exact name"
     assert "owned by the NHS" in walsall.nhs_reason
+    # The ICB publishes its name in full; the registry holds it short.
+    nwl = PublishedNotice.objects.get(buyer_name="NHS North West London Integrated Care Board")
+    assert nwl.buyer == registry["nwl"] and nwl.tags == "planning"
     # Not in the registry: kept by name, "not known".
     nuh = PublishedNotice.objects.get(ocid="ocds-b5fd17-7f49bd48-f259-4f61-b8a8-7d2738e6f3be")
     assert nuh.buyer is None and nuh.buyer_match == "not known"
@@ -80,7 +84,7 @@ def test_the_real_sample_imports_every_release_links_what_is_known_and_once_only
     phoenix = PublishedNoticeSupplier.objects.get(name="Phoenix Surfacing Limited")
     assert phoenix.organisation == registry["company"]
     assert phoenix.match == "Companies House 02577303"
-    assert report.linked_buyers == 1 and report.linked_suppliers == 1
+    assert report.linked_buyers == 2 and report.linked_suppliers == 1
     run = ImportRun.objects.get(kind="published-notices")
     assert (run.rows, run.created, run.source_name) == (14, 14, SAMPLE.name)
     assert AuditEntry.objects.filter(object_type="commissioning.publishednotice").count() == 14

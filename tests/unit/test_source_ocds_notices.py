@@ -273,7 +273,9 @@ def test_nhs_by_name_and_normalised_names():
     assert nhs_by_name(NoticeParty("Acme Ltd", "1", ods_code="RBK")).startswith("identified by ODS")
     assert not nhs_by_name(NoticeParty("Birmingham City Council", "1"))
     assert not nhs_by_name(NoticeParty("Vanhs Ltd", "1"))  # NHS as a word, not letters
-    assert normalised_name("WALSALL  Healthcare NHS Trust") == normalised_name(
-        "Walsall Healthcare N.H.S Trust".replace("N.H.S", "NHS")
-    )
+    assert normalised_name("WALSALL  Healthcare NHS Trust.") == "walsall healthcare nhs trust"
     assert normalised_name("Black Country & West") == "black country and west"
+    assert normalised_name("NHS North West London Integrated Care Board") == normalised_name(
+        "NHS North West London ICB"
+    )
+    assert normalised_name("Phoenix Surfacing Limited") == "phoenix surfacing ltd"
