@@ -331,7 +331,7 @@ class PublishedNotice(BaseModel):
     award_value = MoneyField(null=True, blank=True, help_text="In minor units of its currency")
     award_currency = models.CharField(max_length=3, blank=True)
     procurement_method = models.CharField(max_length=40, blank=True)
-    procurement_method_details = models.CharField(max_length=500, blank=True)
+    procurement_method_details = models.TextField(blank=True)
     legal_basis_scheme = models.CharField(max_length=200, blank=True)
     legal_basis_id = models.CharField(max_length=200, blank=True)
     tender_start = models.DateField(null=True, blank=True)

@@ -148,11 +148,12 @@ def import_notices(data: bytes, *, source_name: str, audit: Auditor) -> NoticesR
     with any release that cannot be read is refused whole."""
     parsed = parse_or_reject(read_notices, data, source_name, what="releases")
     registry = Registry()
-    held = set(
-        PublishedNotice.objects.filter(ocid__in={r.ocid for r in parsed.rows}).values_list(
-            "ocid", "release_id"
-        )
-    )
+    held = {
+        (ocid, release_id): digest
+        for ocid, release_id, digest in PublishedNotice.objects.filter(
+            ocid__in={r.ocid for r in parsed.rows}
+        ).values_list("ocid", "release_id", "digest")
+    }
     report = NoticesReport(
         kind=KIND, source_name=source_name, layout=parsed.layout, rows=len(parsed.rows)
     )
@@ -170,6 +171,12 @@ def import_notices(data: bytes, *, source_name: str, audit: Auditor) -> NoticesR
             continue
         if (row.ocid, row.release_id) in held:
             report.unchanged += 1
+            if held[row.ocid, row.release_id] != row.digest:
+                report.notes.append(
+                    f"{row.position} ({row.ocid}, release {row.release_id}) is held already "
+                    "with different content; a release is published once, so the copy held "
+                    "is kept"
+                )
             continue
         suppliers = [registry.match(s, day) for s in row.suppliers]
         keep.append((row, buyer, why, suppliers))

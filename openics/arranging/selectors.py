@@ -553,7 +553,7 @@ def amount_text(value: Money | None, currency: str) -> str:
         return "not published"
     if currency == "GBP":
         return value.format()
-    return f"{value.format_plain()} {currency}"
+    return f"{value.format_plain()} {currency or '(currency not published)'}"
 
 
 def amount_plain(value: Money | None) -> str | None:

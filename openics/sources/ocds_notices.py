@@ -43,6 +43,7 @@ LAYOUT_RELEASE = "ocds-release"
 
 # Longest ocid, release id, identifier or currency kept; real ones are under 100 characters.
 LONGEST_ID = 200
+LONGEST_DETAILS = 2_000  # a procedure's details: a sentence, published as free text
 LONGEST_TEXT = 100_000  # a title, description or name longer than this is not a notice's
 # SI 2023/1348, the Health Care Services (Provider Selection Regime) Regulations 2023.
 PSR_LEGAL_BASIS = "2023/1348"
@@ -492,7 +493,9 @@ def _value(parent: dict, key: str, path: str) -> NoticeValue | None:
     if amount >= LARGEST_FIGURE:
         raise _Bad(f"{where}.amount {amount:,} is too large to be the value of a notice")
     currency = value.get("currency")
-    if not isinstance(currency, str) or not re.fullmatch(r"[A-Z]{3}", currency):
+    if currency is None:
+        currency = ""  # kept as "currency not published"
+    elif not isinstance(currency, str) or not re.fullmatch(r"[A-Z]{3}", currency):
         raise _Bad(f"{where}.currency {currency!r} is not a three-letter currency code")
     minor = amount * 100
     whole = minor.quantize(Decimal(1), rounding=ROUND_HALF_UP)
@@ -642,6 +645,9 @@ def _notice(release, line: int, position: str, package: dict) -> NoticeRow:
 
     notes = []
     tender_value = _value(tender, "value", "tender.")
+    values = [tender_value, *(a.value for a in awards)]
+    if any(v is not None and not v.currency for v in values):
+        notes.append("a value was published without its currency; kept as published")
     if tender_value and tender_value.rounded:
         notes.append("the tender's value had fractions of a penny; rounded to the penny")
     if any(a.value and a.value.rounded for a in awards):
@@ -664,7 +670,9 @@ def _notice(release, line: int, position: str, package: dict) -> NoticeRow:
         tender_status=_text(tender, "status", "tender.", limit=40),
         tender_value=tender_value,
         procurement_method=_text(tender, "procurementMethod", "tender.", limit=40),
-        procurement_method_details=_text(tender, "procurementMethodDetails", "tender.", limit=500),
+        procurement_method_details=_text(
+            tender, "procurementMethodDetails", "tender.", limit=LONGEST_DETAILS
+        ),
         legal_basis_scheme=_text(legal_basis, "scheme", "tender.legalBasis.", limit=LONGEST_ID),
         legal_basis_id=_text(legal_basis, "id", "tender.legalBasis.", limit=LONGEST_ID),
         tender_start=_day(tender_period, "startDate", "tender.tenderPeriod."),

@@ -4,6 +4,7 @@ per notice, the API and a CSV, all with their provenance."""
 
 import csv
 import io
+import json
 
 import pytest
 from click.testing import CliRunner
@@ -92,6 +93,11 @@ def test_the_real_sample_imports_every_release_links_what_is_known_and_once_only
     again = import_notices(SAMPLE.read_bytes(), source_name="copy.json", **AS)
     assert (again.created, again.unchanged) == (0, 14)
     assert PublishedNotice.objects.count() == 14
+    first = json.loads(SAMPLE.read_bytes())["releases"][0]
+    first["tender"]["title"] = "Changed"
+    changed = import_notices(package(first), source_name="changed.json", **AS)
+    assert changed.unchanged == 1 and "held already with different content" in changed.notes[0]
+    assert PublishedNotice.objects.get(ocid=first["ocid"]).title.startswith("TQ1_")
 
 
 def test_a_psr_notice_keeps_its_legal_basis_and_non_nhs_buyers_are_reported(registry):

@@ -222,6 +222,14 @@ def test_a_fraction_of_a_penny_is_rounded_and_said():
     assert any("fractions of a penny" in note for note in parsed.notes)
 
 
+def test_a_value_without_its_currency_is_kept_and_said():
+    bare = {**psr_release(), "tender": {"value": {"amount": 250}}}
+    parsed = read_notices(package(bare), "bare.json")
+    assert parsed.rows[0].tender_value.minor_units == 25_000
+    assert parsed.rows[0].tender_value.currency == ""
+    assert any("without its currency" in note for note in parsed.notes)
+
+
 def test_the_same_release_twice_is_read_once_but_a_changed_copy_is_an_error():
     release = psr_release()
     parsed = read_notices(package(release, copy.deepcopy(release)), "twice.json")
