@@ -587,6 +587,19 @@ def published_notices(*, ocid: str = "", buyer_code: str = ""):
     return rows
 
 
+def published_imports():
+    """Each file published notices came from, newest first, with how many it brought."""
+    from django.db.models import Count
+
+    from openics.core.models import ImportRun
+
+    return (
+        ImportRun.objects.filter(published_notices__isnull=False)
+        .annotate(notices=Count("published_notices"))
+        .order_by("-created_at")
+    )
+
+
 def published_notice_record(notice) -> PublishedNoticeRecord:
     return PublishedNoticeRecord(
         notice=notice,

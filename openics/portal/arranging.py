@@ -58,6 +58,7 @@ def _published_in_register() -> dict:
     return {
         "published": [selectors.published_notice_record(n) for n in notices[:REGISTER_PUBLISHED]],
         "published_count": notices.count(),
+        "published_imports": list(selectors.published_imports()),
         "published_label": selectors.PUBLISHED_LABEL,
     }
 

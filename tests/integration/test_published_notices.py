@@ -168,6 +168,7 @@ def test_the_register_shows_them_as_real_with_the_link_and_each_has_a_page(clien
     assert "15 notices NHS bodies published" in page
     assert 'href="https://www.find-tender.service.gov.uk/Notice/012345-2025"' in page
     assert f"/arranging/published-notices/{imported.pk}/" in page
+    assert "fts.json on" in page and "(1 notice)" in page and "(14 notices)" in page
     detail = client.get(f"/arranging/published-notices/{imported.pk}/")
     assert detail.status_code == 200
     text = detail.content.decode()
