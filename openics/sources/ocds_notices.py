@@ -534,9 +534,10 @@ def _party(entry: dict, path: str, parties: dict[str, dict]) -> NoticeParty:
     return NoticeParty(name, party_id, tuple(identifiers), company, ods)
 
 
-def _where_published(release: dict, tender: dict, awards: list) -> str:
-    """The notice's page: a document that is a notice (award's first, then tender's), else
-    any document with a web address, else the release's own uri."""
+def _where_published(release: dict, tender: dict, awards: list) -> tuple[str, str]:
+    """The notice's page, and how it was found when the release does not link it: a
+    document that is a notice (award's first, then tender's), else any document with a web
+    address, else the release's own uri, else the page the platform shows it on."""
     documents = []
     for i, award in enumerate(awards):
         documents += [(d, f"awards[{i}].documents") for d in _list(award, "documents", "")]
@@ -553,9 +554,36 @@ def _where_published(release: dict, tender: dict, awards: list) -> str:
             kind = _text(document, "documentType", f"{path}.", limit=LONGEST_ID)
             links.append((0 if kind.endswith("Notice") else 1, url))
     if links:
-        return min(links, key=lambda link: link[0])[1]
+        return min(links, key=lambda link: link[0])[1], ""
     uri = _text(release, "uri", "", limit=2000)
-    return uri if uri.startswith(("https://", "http://")) else ""
+    if uri.startswith(("https://", "http://")):
+        return uri, ""
+    return _notice_page(release)
+
+
+# Where each platform shows a notice, from the release id it gives the notice: Find a
+# Tender's release id is the notice's number (001323-2023); Contracts Finder's is the
+# notice's id with a sequence number after it (<notice id>-833041).
+_PAGES = {
+    "ocds-h6vhtk": (
+        re.compile(r"^(\d{6}-\d{4})$"),
+        "https://www.find-tender.service.gov.uk/Notice/",
+    ),
+    "ocds-b5fd17": (
+        re.compile(r"^([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})-\d+$"),
+        "https://www.contractsfinder.service.gov.uk/Notice/",
+    ),
+}
+
+
+def _notice_page(release: dict) -> tuple[str, str]:
+    """The notice's page worked out from its release id, where the release links none."""
+    ocid, release_id = str(release.get("ocid", "")), str(release.get("id", ""))
+    page = _PAGES.get("-".join(ocid.split("-")[:2]))
+    found = page and page[0].match(release_id)
+    if not found:
+        return "", ""
+    return page[1] + found.group(1), "the notice's address is worked out from its release id"
 
 
 def _notice(release, line: int, position: str, package: dict) -> NoticeRow:
@@ -653,6 +681,9 @@ def _notice(release, line: int, position: str, package: dict) -> NoticeRow:
     if any(a.value and a.value.rounded for a in awards):
         notes.append("an award's value had fractions of a penny; rounded to the penny")
 
+    url, how = _where_published(release, tender, raw_awards)
+    if how:
+        notes.append(how)
     publisher = _obj(package, "publisher", "package.") if isinstance(package, dict) else {}
     prefix = "-".join(ocid.split("-")[:2])
     source = OCID_PREFIXES.get(prefix) or _text(publisher, "name", "publisher.", limit=200)
@@ -681,7 +712,7 @@ def _notice(release, line: int, position: str, package: dict) -> NoticeRow:
         contract_end=contract_end,
         date_signed=date_signed,
         awards=tuple(awards),
-        url=_where_published(release, tender, raw_awards),
+        url=url,
         digest=_digest(release),
         notes=tuple(notes),
     )

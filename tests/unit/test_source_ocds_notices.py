@@ -222,6 +222,20 @@ def test_a_fraction_of_a_penny_is_rounded_and_said():
     assert any("fractions of a penny" in note for note in parsed.notes)
 
 
+def test_a_notice_linking_no_page_gets_the_platform_page_of_its_release_id():
+    fts = read_notices(package(psr_release(id="001323-2023", awards=[])), "fts.json").rows[0]
+    assert fts.url == "https://www.find-tender.service.gov.uk/Notice/001323-2023"
+    assert "worked out from its release id" in fts.notes[0]
+    cf = psr_release(
+        ocid="ocds-b5fd17-1", id="47f42b21-33b9-445c-b070-d8b7e2d089bd-832998", awards=[]
+    )
+    assert read_notices(package(cf), "cf.json").rows[0].url == (
+        "https://www.contractsfinder.service.gov.uk/Notice/47f42b21-33b9-445c-b070-d8b7e2d089bd"
+    )
+    other = psr_release(ocid="ocds-zzzzzz-1", id="001323-2023", awards=[])
+    assert read_notices(package(other), "other.json").rows[0].url == ""
+
+
 def test_a_value_without_its_currency_is_kept_and_said():
     bare = {**psr_release(), "tender": {"value": {"amount": 250}}}
     parsed = read_notices(package(bare), "bare.json")
