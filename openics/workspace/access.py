@@ -79,6 +79,21 @@ ACTIONS: tuple[Action, ...] = (
         Permission.ISSUE_DIRECTION,
         "governance.record_intervention",
     ),
+    # Arranging services under the provider selection regime (views/arranging.py).
+    *(
+        Action(name, title, Permission.ARRANGE_SERVICES, f"commissioning.{name}")
+        for name, title in (
+            ("record_decision", "Record a provider selection decision"),
+            ("publish_intention", "Publish a notice of intention to award"),
+            ("receive_representation", "Record representations received in a standstill"),
+            ("review_representations", "Record the further decision on representations"),
+            ("award_contract", "Award the contract"),
+            ("publish_award_notice", "Publish the contract award notice"),
+            ("abandon", "Abandon a selection process"),
+            ("modify_contract", "Modify a contract"),
+            ("publish_modification_notice", "Publish a contract modification notice"),
+        )
+    ),
 )
 ACTIONS += (
     Action("add_aim", "Enter an aim of a plan", Permission.MANAGE_PLANS, "plans.add_aim"),

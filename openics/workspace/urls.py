@@ -4,6 +4,7 @@
 from django.urls import include, path
 
 from openics.workspace.views import (
+    arranging,
     auth,
     boards,
     books,
@@ -42,6 +43,27 @@ upload_urls = [
     path("<uuid:upload>/progress.json", uploads.progress, name="upload-progress"),
     path("<uuid:upload>/confirm/", uploads.confirm, name="confirm-upload"),
 ]
+decision_urls = [
+    path("", arranging.decision, name="decision"),
+    path("intention/", arranging.publish_intention, name="intention"),
+    path("representations/", arranging.receive_representation, name="representation"),
+    path("review/", arranging.review, name="review"),
+    path("award/", arranging.award, name="award"),
+    path("award-notice/", arranging.publish_award_notice, name="award-notice"),
+    path("abandon/", arranging.abandon, name="abandon"),
+    path("modify/", arranging.modify, name="modify"),
+    path(
+        "modifications/<str:modification>/notice/",
+        arranging.publish_modification_notice,
+        name="modification-notice",
+    ),
+]
+arranging_urls = [
+    path("", arranging.decisions, name="decisions"),
+    path("choose/", arranging.choose, name="choose"),
+    path("decide/", arranging.decide, name="decide"),
+    path("decisions/<str:reference>/", include(decision_urls)),
+]
 
 organisation_urls = [
     path("", home.organisation_home, name="organisation"),
@@ -63,6 +85,7 @@ organisation_urls = [
     path("plans/<str:reference>/aims/new/", plans.add_aim, name="add-aim"),
     path("capital/schemes/new/", plans.plan_scheme, name="plan-scheme"),
     path("people/transfers/new/", plans.transfer_staff, name="transfer-staff"),
+    path("arranging/", include(arranging_urls)),
 ]
 
 workspace_urls = (

@@ -7,18 +7,70 @@ from pathlib import Path
 
 import pytest
 
+from openics.arranging import services as arranging
+from openics.contracts import services as contracts
 from openics.core.roles import Role
 from openics.governance import services as gov
+from openics.kernel.money import Money
 from openics.plans.services import record_document
 from openics.workspace import access
 from tests.governance_world import WHO
+from tests.psr_world import FIVE_CRITERIA
 
 NOWHERE = "00000000-0000-4000-8000-000000000000"
 DOC = Path(__file__).resolve().parents[2] / "docs" / "workspace-permissions.md"
 
 
+def awarded_and_modified(world) -> str:
+    """A competitive award by the ICB with a modification, for the arranging actions."""
+    who = {"actor": WHO["actor"], "reason": "test"}
+    service = contracts.register_service(
+        code="SVC-T",
+        name="Community therapy",
+        description="Therapy in Testshire clinics",
+        cpv_code="85142100-7",
+        sector="community",
+        commissioner=world.icb,
+        **who,
+    )
+    decision = arranging.record_decision(
+        reference="DEC-T",
+        title="Community therapy 2026-30",
+        commissioner=world.icb,
+        provider=world.trust,
+        services=[service],
+        process="competitive",
+        decided_on=date(2026, 3, 2),
+        proposed_start=date(2026, 4, 1),
+        proposed_end=date(2030, 3, 31),
+        annual_value=Money.parse("300000"),
+        payment_mechanism="block",
+        reasons="Won the competition",
+        provider_address="1 Hospital Road, Testshire",
+        decision_makers=["ICB board"],
+        decision_process="Decided by the board",
+        assessments=FIVE_CRITERIA,
+        basic_selection="Assessed",
+        exclusions={"subcontracting_asked": True},
+        **who,
+    )
+    arranging.publish_intention(decision, published_on=date(2026, 3, 2), **who)
+    contract = arranging.award_contract(decision, awarded_on=date(2026, 3, 16), **who)
+    arranging.modify_contract(
+        contract,
+        reference="MOD-T",
+        decided_on=date(2026, 4, 2),
+        grounds="external_factors",
+        description="A pay award",
+        value_change=Money.parse("600000"),
+        **who,
+    )
+    return f"/workspace/QXX/arranging/decisions/{decision.reference}"
+
+
 @pytest.fixture
 def urls(world):
+    decision = awarded_and_modified(world)
     meeting = world.meeting(day=date(2026, 3, 10))
     gov.add_item(meeting=meeting, number="1", title="A decision", kind="decision", **WHO)
     base = f"/workspace/QXX/meetings/{meeting.reference}"
@@ -61,6 +113,15 @@ def urls(world):
         "record_regard": "/workspace/QXX/plans/regard/",
         "plan_scheme": "/workspace/QXX/capital/schemes/new/",
         "transfer_staff": "/workspace/QXX/people/transfers/new/",
+        "record_decision": "/workspace/QXX/arranging/decide/",
+        "publish_intention": f"{decision}/intention/",
+        "receive_representation": f"{decision}/representations/",
+        "review_representations": f"{decision}/review/",
+        "award_contract": f"{decision}/award/",
+        "publish_award_notice": f"{decision}/award-notice/",
+        "abandon": f"{decision}/abandon/",
+        "modify_contract": f"{decision}/modify/",
+        "publish_modification_notice": f"{decision}/modifications/MOD-T/notice/",
     }
 
 
@@ -77,6 +138,7 @@ def test_each_role_is_allowed_or_refused_as_the_table_says(client, urls, signed_
         assert refused is not access.expected(role, action), (
             f"{role.value} {action.name}: {response.status_code}"
         )
+        assert response.status_code != 404, f"{action.name}: {urls[action.name]} is not found"
 
 
 def test_a_role_for_another_organisation_does_not_count(client, urls, signed_in):
