@@ -7,17 +7,19 @@ from pathlib import Path
 
 import pytest
 
+from openics.allocation.models import PlaceAllocationRun
 from openics.arranging import services as arranging
 from openics.contracts import services as contracts
 from openics.core.roles import Role
 from openics.governance import services as gov
 from openics.kernel.money import Money
+from openics.ledger import services as ledger
 from openics.plans.services import record_document
 from openics.workspace import access
+from tests.factories import OrganisationFactory
 from tests.governance_world import WHO
 from tests.psr_world import FIVE_CRITERIA
 
-NOWHERE = "00000000-0000-4000-8000-000000000000"
 DOC = Path(__file__).resolve().parents[2] / "docs" / "workspace-permissions.md"
 
 
@@ -85,6 +87,15 @@ def urls(world):
         authors=[world.icb],
         **WHO,
     )
+    # A real run and a real transaction, so that an allowed role reaches the form, not a 404.
+    run = PlaceAllocationRun.objects.create(
+        icb=world.icb, financial_year="2025/26", line="core", component="general_and_acute",
+        budget=Money.parse("3000"), inputs_sha256="0" * 64, run_by="test", results=[],
+    )  # fmt: skip
+    OrganisationFactory(kind="nhs_england", code="X24", name="NHS England")
+    received = ledger.receive_allocation(
+        icb=world.icb, amount=Money.parse("3000"), on=date(2025, 4, 1), description="test", **WHO
+    )
     return {
         "declare_interest": "/workspace/QXX/interests/declare/",
         "nil_return": "/workspace/QXX/interests/nil-return/",
@@ -98,15 +109,14 @@ def urls(world):
         "record_not_taken": f"{base}/items/1/not-taken/",
         "publish_minutes": f"{base}/publish/",
         "record_intervention": f"{base}/items/1/call-in/",
-        # The books and uploads: the permission is checked before anything is looked up.
-        "approve_run": f"{books}/runs/{NOWHERE}/approve/",
-        "delegate_run": f"{books}/runs/{NOWHERE}/delegate/",
+        "approve_run": f"{books}/runs/{run.pk}/approve/",
+        "delegate_run": f"{books}/runs/{run.pk}/delegate/",
         "transfer_budget": f"{books}/transfer/",
         "commit": f"{books}/commit/",
         "approve_invoice": f"{books}/invoices/approve/",
         "pay": f"{books}/pay/",
         "pay_month": f"{books}/pay-month/",
-        "reverse": f"{books}/transactions/T0/reverse/",
+        "reverse": f"{books}/transactions/{received.number}/reverse/",
         "upload_payments": "/workspace/QXX/uploads/new/?kind=payments",
         "upload_registry": "/workspace/QXX/uploads/new/?kind=ods",
         "add_aim": "/workspace/QXX/plans/QXX-ICS/aims/new/",
