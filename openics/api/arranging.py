@@ -348,3 +348,135 @@ def decision_detail(request, reference: str):
         },
         "checked_under_every_regime": [_verdict(v) for v in record.verdicts],
     }
+
+
+class PublishedSupplierOut(Schema):
+    name: str
+    identifier: str
+    company_number: str  # Companies House; "not known" when none was published
+    registry_name: str | None  # the body in the registry, where it is known
+    registry_code: str | None
+    registry_match: str
+
+
+class PublishedNoticeOut(Schema):
+    id: str
+    ocid: str
+    release_id: str
+    label: str  # "published notice (real)"
+    provenance: str  # real: where published, and the file and day it was imported from
+    source: str
+    url: str
+    source_file: str
+    imported_on: date
+    published_at: str
+    tags: list[str]
+    title: str
+    description: str
+    buyer: str
+    buyer_identifier: str
+    buyer_code: str | None
+    buyer_match: str
+    nhs_reason: str
+    suppliers: list[PublishedSupplierOut]
+    procurement_method: str
+    procurement_method_details: str
+    legal_basis_scheme: str
+    legal_basis_id: str
+    psr: bool
+    tender_value: str | None  # in the currency's units (pounds for GBP), as a string
+    tender_currency: str
+    award_value: str | None
+    award_currency: str
+    tender_start: date | None
+    tender_end: date | None
+    awarded_on: date | None
+    contract_start: date | None
+    contract_end: date | None
+    date_signed: date | None
+
+
+def _published(record) -> dict:
+    n = record.notice
+    return {
+        "id": str(n.pk),
+        "ocid": n.ocid,
+        "release_id": n.release_id,
+        "label": record.label,
+        "provenance": record.provenance,
+        "source": n.source,
+        "url": n.url,
+        "source_file": n.import_run.source_name,
+        "imported_on": n.import_run.created_at.date(),
+        "published_at": n.published_at.isoformat(),
+        "tags": n.tag_list,
+        "title": n.title,
+        "description": n.description,
+        "buyer": n.buyer_name,
+        "buyer_identifier": n.buyer_identifier,
+        "buyer_code": n.buyer.code if n.buyer else None,
+        "buyer_match": n.buyer_match,
+        "nhs_reason": n.nhs_reason,
+        "suppliers": [
+            {
+                "name": s.name,
+                "identifier": s.identifier,
+                "company_number": s.company_number or "not known",
+                "registry_name": s.organisation.name if s.organisation else None,
+                "registry_code": s.organisation.public_code if s.organisation else None,
+                "registry_match": s.match,
+            }
+            for s in record.suppliers
+        ],
+        "procurement_method": n.procurement_method,
+        "procurement_method_details": n.procurement_method_details,
+        "legal_basis_scheme": n.legal_basis_scheme,
+        "legal_basis_id": n.legal_basis_id,
+        "psr": n.is_psr,
+        "tender_value": selectors.amount_plain(n.tender_value),
+        "tender_currency": n.tender_currency,
+        "award_value": selectors.amount_plain(n.award_value),
+        "award_currency": n.award_currency,
+        "tender_start": n.tender_start,
+        "tender_end": n.tender_end,
+        "awarded_on": n.awarded_on,
+        "contract_start": n.contract_start,
+        "contract_end": n.contract_end,
+        "date_signed": n.date_signed,
+    }
+
+
+@router.get(
+    "/published-notices",
+    response=list[PublishedNoticeOut],
+    summary="Notices NHS bodies published on Contracts Finder and Find a Tender (real)",
+)
+@paginate(BoundedLimitOffset)
+def list_published_notices(request, ocid: str = "", buyer: str = ""):
+    return _PublishedRecords(selectors.published_notices(ocid=ocid, buyer_code=buyer))
+
+
+class _PublishedRecords:
+    """A queryset of published notices that ninja's pages count and slice, each page given
+    as the API's records."""
+
+    def __init__(self, notices):
+        self.notices = notices
+
+    def __len__(self) -> int:
+        return self.notices.count()
+
+    def __getitem__(self, window):
+        return [_published(selectors.published_notice_record(n)) for n in self.notices[window]]
+
+
+@router.get(
+    "/published-notices/{notice_id}",
+    response=PublishedNoticeOut,
+    summary="One published notice, with its provenance",
+)
+def published_notice_detail(request, notice_id: str):
+    record = selectors.published_notice(notice_id)
+    if record is None:
+        raise HttpError(404, f"no published notice has the id {notice_id}")
+    return _published(record)

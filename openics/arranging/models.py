@@ -199,6 +199,9 @@ class Representation(BaseModel):
     )
     provider = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
     received_on = models.DateField()
+    received_at = models.TimeField(
+        null=True, blank=True, help_text="The time they arrived, where it was recorded"
+    )
     summary = models.TextField()
     outcome = models.CharField(max_length=10, choices=Outcome.choices, blank=True, default="")
     outcome_on = models.DateField(null=True, blank=True)
@@ -285,3 +288,106 @@ def decision_for(contract: Contract) -> SelectionDecision | None:
         return contract.decision
     except SelectionDecision.DoesNotExist:
         return None
+
+
+class PublishedNotice(BaseModel):
+    """A notice as its buyer published it on Contracts Finder or Find a Tender, imported from
+    the OCDS release: real, from the file named by its import run, never made up.
+
+    The buyer and each supplier are kept as published (name and identifiers) and linked to
+    the registry where the body is known; a release is published once, so one ocid and
+    release id is held once however often its file is imported.
+    """
+
+    # Records what the buyer published about itself and its suppliers: a succession leaves
+    # it naming the bodies it named (organisations.lifecycle reads this).
+    names_bodies_as_published = True
+
+    ocid = models.CharField(max_length=200, db_index=True)
+    release_id = models.CharField(max_length=200)
+    published_at = models.DateTimeField(help_text="The release's date, as published")
+    tags = models.CharField(max_length=200, help_text="The release's tags, space-separated")
+    source = models.CharField(max_length=200, help_text="Contracts Finder or Find a Tender")
+    url = models.TextField(blank=True, help_text="Where the notice was published")
+    title = models.TextField(blank=True)
+    description = models.TextField(blank=True)
+    buyer_name = models.TextField()
+    buyer_identifier = models.TextField(blank=True, help_text="scheme:id, as published")
+    buyer = models.ForeignKey(
+        Organisation,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="published_notices",
+        help_text="The buyer in the registry, where it is known",
+    )
+    buyer_match = models.CharField(
+        max_length=300, blank=True, help_text="How the buyer was found in the registry"
+    )
+    nhs_reason = models.CharField(max_length=300, help_text="Why the buyer is an NHS body")
+    tender_status = models.CharField(max_length=40, blank=True)
+    tender_value = MoneyField(null=True, blank=True, help_text="In minor units of its currency")
+    tender_currency = models.CharField(max_length=3, blank=True)
+    award_value = MoneyField(null=True, blank=True, help_text="In minor units of its currency")
+    award_currency = models.CharField(max_length=3, blank=True)
+    procurement_method = models.CharField(max_length=40, blank=True)
+    procurement_method_details = models.TextField(blank=True)
+    legal_basis_scheme = models.CharField(max_length=200, blank=True)
+    legal_basis_id = models.CharField(max_length=200, blank=True)
+    tender_start = models.DateField(null=True, blank=True)
+    tender_end = models.DateField(null=True, blank=True)
+    awarded_on = models.DateField(null=True, blank=True)
+    contract_start = models.DateField(null=True, blank=True)
+    contract_end = models.DateField(null=True, blank=True)
+    date_signed = models.DateField(null=True, blank=True)
+    digest = models.CharField(max_length=64, help_text="SHA-256 of the release as published")
+    import_run = models.ForeignKey(
+        "core.ImportRun",
+        on_delete=models.PROTECT,
+        related_name="published_notices",
+        help_text="The import that first brought the notice in: its file and day",
+    )
+
+    class Meta:
+        ordering = ["-published_at", "ocid", "release_id"]
+        constraints = [
+            models.UniqueConstraint(fields=["ocid", "release_id"], name="one_release_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.ocid} {self.release_id}"
+
+    @property
+    def is_psr(self) -> bool:
+        """Published under the Provider Selection Regime (SI 2023/1348)."""
+        return self.legal_basis_id == "2023/1348"
+
+    @property
+    def tag_list(self) -> list[str]:
+        return self.tags.split()
+
+
+class PublishedNoticeSupplier(BaseModel):
+    """A supplier a published notice names, as published, and the body in the registry."""
+
+    notice = models.ForeignKey(PublishedNotice, on_delete=models.CASCADE, related_name="suppliers")
+    position = models.PositiveSmallIntegerField()
+    name = models.TextField()
+    identifier = models.TextField(blank=True, help_text="scheme:id, as published")
+    company_number = models.CharField(max_length=8, blank=True, help_text="Companies House")
+    organisation = models.ForeignKey(
+        Organisation,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="published_notices_won",
+    )
+    match = models.CharField(max_length=300, blank=True)
+
+    names_bodies_as_published = True
+
+    class Meta:
+        ordering = ["notice", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["notice", "position"], name="one_supplier_a_position")
+        ]

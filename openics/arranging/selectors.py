@@ -445,3 +445,245 @@ def annual_summary_commissioners() -> list[Organisation]:
     """The authorities that have awarded anything: each owes a summary."""
     ids = SelectionDecision.objects.filter(awarded_on__isnull=False).values("commissioner")
     return list(Organisation.objects.filter(pk__in=ids).order_by("name"))
+
+
+# --- the workspace: who may decide, what is overdue ------------------------------------------
+
+
+@dataclass(frozen=True)
+class MakerConflict:
+    """A person who may take a decision, and each interest on the register that touches the
+    provider (or its parent, subcontractors or collaboratives) on the day."""
+
+    person_key: str
+    name: str
+    reasons: tuple[str, ...]
+    basis: str
+
+
+def decision_makers_for(commissioner: Organisation, on: date):
+    """The people who hold seats on the commissioner's boards and committees on the day."""
+    from openics.governance.models import Membership, Person
+
+    seated = Membership.objects.on(on).filter(seat__board__organisation=commissioner)
+    return (
+        Person.objects.filter(pk__in=seated.values("person"))
+        .prefetch_related("posts__organisation", "declarations__organisation")
+        .order_by("name")
+    )
+
+
+def maker_conflicts(people, provider: Organisation, on: date) -> list[MakerConflict]:
+    """The conflicts the register of interests shows for these people in a decision selecting
+    `provider`, judged by the governance conflicts rule of the regime in force on the day."""
+    from openics.governance.facts import affected_through, links_of
+    from openics.regimes.rules.governance import Member
+
+    regime = regime_in_force_on(on)
+    if regime is None or "governance.conflicts" not in regime.rules:
+        return []
+    affected = affected_through([(provider, "the provider the decision selects")], on)
+    found = []
+    for person in people:
+        member = Member(key=person.slug, name=person.name, role="other", links=links_of(person, on))
+        result = regime.evaluate("governance.conflicts", on, member=member, affected=affected)
+        if result.violations:
+            found.append(
+                MakerConflict(
+                    person.slug,
+                    person.name,
+                    tuple(v.explanation for v in result.violations),
+                    str(result.violations[0].citation),
+                )
+            )
+    return found
+
+
+@dataclass(frozen=True)
+class OverdueNotice:
+    what: str
+    reference: str  # the decision's, or the modification's
+    decision: str  # the decision's reference, to link to it
+    due_by: date
+
+
+def overdue_notices(commissioner: Organisation, today: date) -> list[OverdueNotice]:
+    """Award and modification notices past their day and not yet published, for one body."""
+    rows = []
+    awarded = SelectionDecision.objects.filter(
+        commissioner=commissioner, status=DecisionStatus.AWARDED, award_notice_due__lt=today
+    ).exclude(notices__kind__in=[NoticeKind.AWARD, NoticeKind.URGENT_AWARD])
+    for d in awarded.order_by("award_notice_due", "reference"):
+        rows.append(
+            OverdueNotice(
+                f"Contract award notice for {d.title}", d.reference, d.reference, d.award_notice_due
+            )
+        )
+    changed = (
+        Modification.objects.filter(
+            contract__commissioner=commissioner, notice_required=True, notice_due__lt=today
+        )
+        .filter(notices__isnull=True)
+        .select_related("contract__decision")
+    )
+    for m in changed.order_by("notice_due", "reference"):
+        decision = decision_for(m.contract)
+        rows.append(
+            OverdueNotice(
+                f"Contract modification notice for {m.contract.title}",
+                m.reference,
+                decision.reference if decision else "",
+                m.notice_due,
+            )
+        )
+    return sorted(rows, key=lambda r: (r.due_by, r.reference))
+
+
+# --- notices published on Contracts Finder and Find a Tender --------------------------------
+
+PUBLISHED_LABEL = "published notice (real)"
+
+
+@dataclass(frozen=True)
+class PublishedNoticeRecord:
+    """One published notice with everything its page, the API and the CSV show."""
+
+    notice: object  # PublishedNotice
+    suppliers: list
+    provenance: str
+    tender_value_text: str
+    award_value_text: str
+
+    @property
+    def label(self) -> str:
+        return PUBLISHED_LABEL
+
+
+def amount_text(value: Money | None, currency: str) -> str:
+    """An amount as published: pounds through Money; another currency as its plain figure
+    and code; "not published" when there is none."""
+    if value is None:
+        return "not published"
+    if currency == "GBP":
+        return value.format()
+    return f"{value.format_plain()} {currency or '(currency not published)'}"
+
+
+def amount_plain(value: Money | None) -> str | None:
+    return None if value is None else value.format_plain()
+
+
+def published_provenance(notice) -> str:
+    """Where a published notice's record came from: real, the platform, the file and day."""
+    run = notice.import_run
+    where = f" at {notice.url}" if notice.url else ""
+    return (
+        f"real: published on {notice.source}{where} on {notice.published_at:%-d %B %Y}; "
+        f"imported from {run.source_name} on {run.created_at:%-d %B %Y}"
+    )
+
+
+def published_notices(*, ocid: str = "", buyer_code: str = ""):
+    """Published notices, newest first, with their buyer, suppliers and import run."""
+    from openics.arranging.models import PublishedNotice, PublishedNoticeSupplier
+
+    rows = PublishedNotice.objects.select_related("buyer", "import_run").prefetch_related(
+        Prefetch(
+            "suppliers",
+            queryset=PublishedNoticeSupplier.objects.select_related("organisation"),
+        )
+    )
+    if ocid:
+        rows = rows.filter(ocid=ocid)
+    if buyer_code:
+        rows = rows.filter(buyer__code=buyer_code)
+    return rows
+
+
+def published_imports():
+    """Each file published notices came from, newest first, with how many it brought."""
+    from django.db.models import Count
+
+    from openics.core.models import ImportRun
+
+    return (
+        ImportRun.objects.filter(published_notices__isnull=False)
+        .annotate(notices=Count("published_notices"))
+        .order_by("-created_at")
+    )
+
+
+def published_notice_record(notice) -> PublishedNoticeRecord:
+    return PublishedNoticeRecord(
+        notice=notice,
+        suppliers=list(notice.suppliers.all()),
+        provenance=published_provenance(notice),
+        tender_value_text=amount_text(notice.tender_value, notice.tender_currency),
+        award_value_text=amount_text(notice.award_value, notice.award_currency),
+    )
+
+
+def published_notice(key: str) -> PublishedNoticeRecord | None:
+    """One published notice by its id, or None (also for text that is not an id)."""
+    try:
+        pk = uuid.UUID(str(key))
+    except ValueError:
+        return None
+    notice = published_notices().filter(pk=pk).first()
+    return None if notice is None else published_notice_record(notice)
+
+
+PUBLISHED_CSV_COLUMNS = [
+    "ocid",
+    "release_id",
+    "published_at",
+    "tags",
+    "source",
+    "url",
+    "title",
+    "buyer",
+    "buyer_identifier",
+    "buyer_code",
+    "suppliers",
+    "supplier_company_numbers",
+    "procurement_method",
+    "procurement_method_details",
+    "legal_basis",
+    "tender_value",
+    "award_value",
+    "currency",
+    "tender_end",
+    "contract_start",
+    "contract_end",
+    "provenance",
+]
+
+
+def published_csv_rows(notices):
+    """The rows of the published notices' CSV, in PUBLISHED_CSV_COLUMNS' order."""
+    for n in notices:
+        suppliers = list(n.suppliers.all())
+        yield [
+            n.ocid,
+            n.release_id,
+            n.published_at.isoformat(),
+            n.tags,
+            n.source,
+            n.url,
+            n.title,
+            n.buyer_name,
+            n.buyer_identifier,
+            n.buyer.code if n.buyer else "not known",
+            "; ".join(s.name for s in suppliers),
+            "; ".join(s.company_number or "not known" for s in suppliers),
+            n.procurement_method,
+            n.procurement_method_details,
+            f"{n.legal_basis_scheme} {n.legal_basis_id}".strip(),
+            amount_plain(n.tender_value) or "",
+            amount_plain(n.award_value) or "",
+            n.award_currency or n.tender_currency,
+            n.tender_end.isoformat() if n.tender_end else "",
+            n.contract_start.isoformat() if n.contract_start else "",
+            n.contract_end.isoformat() if n.contract_end else "",
+            published_provenance(n),
+        ]

@@ -8,7 +8,7 @@ that the rules fix (standstill, deadlines) are computed here, never typed in.
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, time
 
 from openics.arranging.facts import check, context, facts_of
 from openics.arranging.models import (
@@ -305,6 +305,7 @@ def publish_intention(decision: SelectionDecision, *, published_on: date, audit:
             asked=asked,
         )
     period = procurement.standstill_period(ctx, published_on)
+    content = intention_notice_content(decision, published_on)
     change(
         decision,
         audit,
@@ -321,15 +322,24 @@ def publish_intention(decision: SelectionDecision, *, published_on: date, audit:
         published_on=published_on,
         regime_id=decision.regime_id,
         decision=decision,
-        content=_content(
-            decision,
-            f"Intention to award a contract by the {title}",
-            [
-                ["Standstill begins", f"{period.begins:%-d %B %Y}"],
-                ["Representations by", f"midnight at the end of {period.ends:%-d %B %Y}"],
-            ],
-        ),
+        content=content,
         audit=audit,
+    )
+
+
+def intention_notice_content(decision: SelectionDecision, published_on: date) -> list:
+    """The notice of intention as it will be published on a day (read only: the workspace
+    previews it, and publish_intention publishes exactly this)."""
+    ctx = context(decision.regime_id, published_on)
+    title = procurement.process_title(ctx, decision.process)
+    period = procurement.standstill_period(ctx, published_on)
+    return _content(
+        decision,
+        f"Intention to award a contract by the {title}",
+        [
+            ["Standstill begins", f"{period.begins:%-d %B %Y}"],
+            ["Representations by", f"midnight at the end of {period.ends:%-d %B %Y}"],
+        ],
     )
 
 
@@ -340,6 +350,7 @@ def receive_representation(
     provider: Organisation,
     received_on: date,
     summary: str,
+    received_at: time | None = None,
     audit: Auditor,
 ) -> Representation:
     """Records written representations made by a provider during the standstill."""
@@ -356,7 +367,11 @@ def receive_representation(
     if not summary.strip():
         raise Refused("say what the representations are about", asked=asked)
     rep = Representation.objects.create(
-        decision=decision, provider=provider, received_on=received_on, summary=summary
+        decision=decision,
+        provider=provider,
+        received_on=received_on,
+        received_at=received_at,
+        summary=summary,
     )
     audit.created(rep)
     change(decision, audit, status=DecisionStatus.REVIEW)
@@ -508,11 +523,7 @@ def publish_award_notice(
         )
     if published_on < decision.awarded_on:
         raise Refused("an award notice cannot be published before the award", asked=asked)
-    contract = decision.contract
     urgent = decision.process == "urgent_award"
-    title = procurement.process_title(
-        context(decision.regime_id, decision.decided_on), decision.process
-    )
     return _notice(
         kind=NoticeKind.URGENT_AWARD if urgent else NoticeKind.AWARD,
         reference=f"{decision.reference}-AWD",
@@ -520,25 +531,34 @@ def publish_award_notice(
         regime_id=decision.regime_id,
         decision=decision,
         due_by=decision.award_notice_due,
-        content=_content(
-            decision,
-            f"Contract awarded by the {title}",
-            [
-                ["Contract reference", contract.reference],
-                ["Awarded on", f"{decision.awarded_on:%-d %B %Y}"],
-                [
-                    "Term",
-                    f"{contract.start:%-d %B %Y} to {contract.end:%-d %B %Y}"
-                    + (
-                        f", with up to {contract.extension_months} months of extensions"
-                        if contract.extension_months
-                        else ""
-                    ),
-                ],
-                ["Annual value", contract.annual_value.format()],
-            ],
-        ),
+        content=award_notice_content(decision),
         audit=audit,
+    )
+
+
+def award_notice_content(decision: SelectionDecision) -> list:
+    """The contract award notice as it will be published (read only, as for the intention)."""
+    contract = decision.contract
+    title = procurement.process_title(
+        context(decision.regime_id, decision.decided_on), decision.process
+    )
+    return _content(
+        decision,
+        f"Contract awarded by the {title}",
+        [
+            ["Contract reference", contract.reference],
+            ["Awarded on", f"{decision.awarded_on:%-d %B %Y}"],
+            [
+                "Term",
+                f"{contract.start:%-d %B %Y} to {contract.end:%-d %B %Y}"
+                + (
+                    f", with up to {contract.extension_months} months of extensions"
+                    if contract.extension_months
+                    else ""
+                ),
+            ],
+            ["Annual value", contract.annual_value.format()],
+        ],
     )
 
 

@@ -5,6 +5,7 @@ from openics.cli import (  # noqa: F401  (each module adds its commands to `main
     installation,
     regimes,
     registry,
+    tasks,
     users,
 )
 from openics.cli.arranging import arranging_group, export_group

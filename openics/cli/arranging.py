@@ -7,7 +7,15 @@ from pathlib import Path
 
 import click
 
-from openics.cli.runtime import fail, parse_day, setup_django
+from openics.cli.runtime import (
+    FILE,
+    REASON,
+    fail,
+    import_group,
+    parse_day,
+    run_import,
+    setup_django,
+)
 
 
 @click.group("arranging")
@@ -134,3 +142,20 @@ def export_ocds(out: Path, decisions: tuple[str, ...]) -> None:
     click.echo(
         f"Wrote {len(package['releases'])} releases in {processes} contracting processes to {out}"
     )
+
+
+@import_group.command("notices")
+@click.argument("file", type=FILE)
+@REASON
+def import_notices_command(file: Path, reason: str | None) -> None:
+    """Notices published on Contracts Finder or Find a Tender, as an OCDS release package,
+    record package, list of packages or JSON Lines.
+
+    Imports every release whose buyer is an NHS body (known to the registry as one, or
+    named so) and reports each of the rest; a release that cannot be read refuses the
+    whole file. A release already held is not imported twice.
+    """
+    setup_django()
+    from openics.arranging.published import import_notices
+
+    run_import("published notices", import_notices, file, reason)

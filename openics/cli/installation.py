@@ -105,6 +105,7 @@ def _serve(
     demonstration: bool = False,
     workers: int = 1,
     threads: int = 4,
+    worker: bool = True,
 ) -> None:
     """Serves with waitress (one process) or, for several workers, granian; outside the
     demonstration, refuses an unsafe configuration."""
@@ -117,6 +118,11 @@ def _serve(
         os.environ["OPENICS_DEMO"] = "1"  # the WSGI application checks it too
     from openics.config.wsgi import application
 
+    if worker:
+        from openics.cli.tasks import start_in_thread
+
+        if start_in_thread() is not None:
+            click.echo("A background worker runs uploads beside the server (ADR 0022).")
     if workers > 1:
         from django.db import connections
 
@@ -172,9 +178,15 @@ def _granian(*, host: str, port: int, workers: int, threads: int):
     show_default=True,
     help="Threads per worker.",
 )
-def serve(host: str, port: int, workers: int | None, threads: int) -> None:
-    """Serve the web portal and the read API (a deployment sets OPENICS_SECRET_KEY; the
-    demonstration on one machine sets OPENICS_DEMO=1 instead)."""
+@click.option(
+    "--no-worker",
+    is_flag=True,
+    help="Do not start the background worker here (run `openics worker` instead).",
+)
+def serve(host: str, port: int, workers: int | None, threads: int, no_worker: bool) -> None:
+    """Serve the web portal, the read API and the workspace, with a background worker for
+    uploads (a deployment sets OPENICS_SECRET_KEY; the demonstration on one machine sets
+    OPENICS_DEMO=1 instead)."""
     setup_django()
     from openics.config.deployment import refusals
 
@@ -182,7 +194,7 @@ def serve(host: str, port: int, workers: int | None, threads: int) -> None:
     if problems:
         fail("refusing to serve: " + "; ".join(problems))
     _collectstatic()
-    _serve(host, port, workers=workers or _default_workers(), threads=threads)
+    _serve(host, port, workers=workers or _default_workers(), threads=threads, worker=not no_worker)
 
 
 @main.command()

@@ -128,6 +128,8 @@ def run_import(label: str, function, path: Path, reason: str | None, **kwargs) -
     click.echo(report.summary())
     for note in report.notes:
         click.echo(f"  note: {note}")
+    for reported in getattr(report, "reported", ()):
+        click.echo(f"  not imported: {reported}")
 
 
 def file_import(name: str, label: str, importer: str):

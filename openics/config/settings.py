@@ -38,6 +38,8 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "rules.apps.AutodiscoverRulesConfig",
     "ninja",  # serves the API docs' scripts locally instead of from a CDN
+    "django_tasks",  # Django's task framework (backport): uploads are checked and applied
+    "django_tasks_db",  # in the background, queued in the database (ADR 0022)
     "openics.core",
     "openics.organisations",
     "openics.population",
@@ -103,6 +105,10 @@ def _database() -> dict:
 
 
 DATABASES = {"default": _database()}
+
+# Background tasks (ADR 0022): queued in the database itself, so SQLite and PostgreSQL both
+# work with nothing else to run; `openics serve` starts a worker, `openics worker` runs one alone.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTHENTICATION_BACKENDS = [

@@ -17,3 +17,7 @@ INSTALLED_APPS = [*INSTALLED_APPS, "tests.holdings_app"]  # noqa: F405
 # switched on by the tests that are about them (tests/integration/test_caching.py).
 OPENICS_PAGE_CACHE = False
 OPENICS_RATE_LIMIT = None
+
+# Tasks run as they are queued; the tests about the queue itself switch the database
+# backend back on and run a worker step (tests/integration/test_task_queue.py).
+TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}

@@ -58,10 +58,20 @@ class Refused(Exception):
     """
 
     def __init__(
-        self, reasons, *, asked: dict | None = None, object_type: str = "", object_id: str = ""
+        self,
+        reasons,
+        *,
+        asked: dict | None = None,
+        object_type: str = "",
+        object_id: str = "",
+        rule: str = "",
+        citation: str = "",
     ) -> None:
         self.reasons = [reasons] if isinstance(reasons, str) else list(reasons)
         self.asked = asked or {}
+        # The rule refused on and where it comes from, for the faces to show beside the reasons.
+        self.rule = rule
+        self.citation = citation
         self.object_type = object_type
         self.object_id = object_id
         super().__init__("; ".join(self.reasons))
@@ -282,7 +292,8 @@ def _record_refusal(auditor: Auditor, refusal: Refused) -> None:
             object_type=refusal.object_type,
             object_id=refusal.object_id,
             before=None,
-            after={"refused": refusal.reasons, "asked": refusal.asked},
+            after={"refused": refusal.reasons, "asked": refusal.asked}
+            | ({"rule": refusal.rule, "citation": refusal.citation} if refusal.rule else {}),
         )
 
 

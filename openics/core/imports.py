@@ -12,7 +12,7 @@ from dataclasses import asdict, dataclass, field
 from operator import attrgetter
 from typing import Any
 
-from django.db import models
+from django.db import models, transaction
 
 from openics.core.audit import Auditor, snapshot
 from openics.core.models import ImportRun
@@ -153,3 +153,20 @@ def create_or_update(
         report.changed += 1
     else:
         report.unchanged += 1
+
+
+class _Rehearsed(Exception):  # noqa: N818 (not an error: it carries the result out)
+    def __init__(self, result):
+        self.result = result
+
+
+def rehearse(apply: Callable[[], Any]) -> Any:
+    """Runs an import as it would be applied, then rolls every write back: the preview of what
+    a file would change (its ImportReport) is the importer's own answer, not a second guess.
+    A refused file raises ImportRejected (or Refused) as the real import would."""
+    try:
+        with transaction.atomic():
+            result = apply()
+            raise _Rehearsed(result)
+    except _Rehearsed as done:
+        return done.result

@@ -207,3 +207,50 @@ class Checkpoint(models.Model):
 
     def delete(self, *args, **kwargs):
         raise PermissionError("checkpoints are published as written: they cannot be deleted")
+
+
+class UploadStatus(models.TextChoices):
+    QUEUED = "queued", "Waiting to be checked"
+    CHECKING = "checking", "Being checked"
+    REJECTED = "rejected", "Refused: nothing was written"
+    CHECKED = "checked", "Checked: waiting for confirmation"
+    CONFIRMED = "confirmed", "Confirmed: waiting to be applied"
+    APPLYING = "applying", "Being applied"
+    APPLIED = "applied", "Applied"
+    FAILED = "failed", "Failed: nothing was written"
+
+
+class Upload(BaseModel):
+    """A file uploaded in the workspace to be imported: checked first (every bad row, or a
+    preview of what it would change), applied only when confirmed. The file itself is kept
+    under var/uploads/ (core.uploads), never in the web process's memory between requests.
+    This row is the job's state, as the task queue's own rows are; what the import changed
+    is audited by the importer's service and recorded as an ImportRun."""
+
+    kind = models.CharField(max_length=40, help_text="What the file is (workspace.uploads)")
+    organisation_code = models.CharField(max_length=20, help_text="Uploaded for whom")
+    source_name = models.CharField(max_length=255)
+    sha256 = models.CharField(max_length=64)
+    size = models.PositiveBigIntegerField()
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="uploads"
+    )
+    status = models.CharField(
+        max_length=12, choices=UploadStatus.choices, default=UploadStatus.QUEUED
+    )
+    # The errors with their lines, the preview of what would change, or what was applied.
+    outcome = models.JSONField(null=True, blank=True)
+    task_id = models.CharField(max_length=64, blank=True)
+    applied_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+    )
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.kind} upload {self.source_name} ({self.status})"

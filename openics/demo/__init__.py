@@ -248,6 +248,16 @@ def load_decisions() -> None:
     load(DEMO_ACTOR, f"{REASON}: a year of provider selection decisions (synthetic)")
 
 
+NOTICES_FILE = "contracts-finder-ocds/contracts_finder_ocds_releases_NHS_subset.json"
+
+
+def load_published_notices() -> None:
+    """Real notices NHS bodies published on Contracts Finder, beside the made-up decisions."""
+    from openics.arranging.published import import_notices
+
+    _import_once("published notices (Contracts Finder, real)", NOTICES_FILE, import_notices)
+
+
 def load_boards() -> None:
     from openics.demo.boards import load
 
@@ -301,6 +311,10 @@ DEMO_STEPS = [
     (
         "Arranging a year of services under the provider selection regime (synthetic)",
         load_decisions,
+    ),
+    (
+        "Importing 14 real notices NHS bodies published on Contracts Finder (2025)",
+        load_published_notices,
     ),
     ("Boards, interests and a year of meetings (fictional people)", load_boards),
     (

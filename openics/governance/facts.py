@@ -82,18 +82,24 @@ def board_of(board: Board, on: date, *, members=None) -> rules.Board:
 def affected_by(item: AgendaItem, on: date | None = None) -> tuple[rules.Affected, ...]:
     """Who an item affects: its provider or named bodies, their parents, subcontractors and
     the collaboratives they belong to."""
+    on = on or item.meeting.held_on
+    direct: list[tuple[Organisation, str]] = []
+    if item.provider_id:
+        direct.append((item.provider, "the provider the decision selects"))
+    direct += [(org, "named in the item") for org in item.organisations.all()]
+    return affected_through(direct, on)
+
+
+def affected_through(direct, on: date) -> tuple[rules.Affected, ...]:
+    """The bodies a decision about `direct` ((organisation, why) pairs) affects on a day:
+    those, their parents, subcontractors and the collaboratives they belong to."""
     from openics.contracts.models import Contract
 
-    on = on or item.meeting.held_on
     found: dict[str, rules.Affected] = {}
 
     def add(org: Organisation, why: str) -> None:
         found.setdefault(str(org.pk), rules.Affected(str(org.pk), org.name, why))
 
-    direct: list[tuple[Organisation, str]] = []
-    if item.provider_id:
-        direct.append((item.provider, "the provider the decision selects"))
-    direct += [(org, "named in the item") for org in item.organisations.all()]
     for org, why in direct:
         add(org, why)
     for org, _ in direct:

@@ -713,3 +713,16 @@ def money_links(org: Organisation) -> list[MoneyLink]:
         )
         links.append(MoneyLink("Where it went on to", start=f"provider:{org.code}"))
     return links
+
+
+def delegated_to_places(icb: Organisation, year: str) -> Money:
+    """What the ICB's allocation passed to its places' budgets in the year (net of reversals),
+    from the flow totals, as every other figure of the books is."""
+    flows = _flows_of(FinancialYear.parse(year).label).filter(
+        source__organisation=icb,
+        source__purpose=Purpose.ALLOCATION,
+        target__organisation=icb,
+        target__purpose=Purpose.BUDGET,
+        target__place__isnull=False,
+    )
+    return Money(flows.aggregate(t=Sum("amount_pence"))["t"] or 0)

@@ -54,6 +54,23 @@ COMPONENT_SECTORS = {
 }
 
 
+# The books' own rules, with the duty or guidance each keeps (shown with every refusal).
+NO_OVERDRAFT = (
+    "ledger.no-overdraft",
+    "NHS Act 2006 s223GC: an ICB's expenditure in a year may not exceed the sums it "
+    "receives, so no pot in the books pays out more than it holds",
+)
+ONE_PAYMENT_PER_INVOICE = (
+    "ledger.one-payment-per-invoice",
+    "HM Treasury, Managing Public Money: public money is paid only when due (regularity), "
+    "so an invoice is approved and paid once",
+)
+
+
+def _rule(pair: tuple[str, str]) -> dict:
+    return {"rule": pair[0], "citation": pair[1]}
+
+
 class LedgerError(Refused, ValueError):
     """A request the books cannot carry out as asked (bad input rather than a rule): refused
     and kept on the record like a rule's refusal."""
@@ -179,7 +196,9 @@ def post(
                 f"not the {Money(-pence)} this needs"
             )
     if short:
-        raise Refused(short, asked={"kind": kind, "description": description})
+        raise Refused(
+            short, asked={"kind": kind, "description": description}, **_rule(NO_OVERDRAFT)
+        )
     if (
         invoice_number
         and contract is not None
@@ -190,6 +209,7 @@ def post(
         raise Refused(
             f"invoice {invoice_number} on contract {contract.reference} has already been paid",
             asked={"invoice": invoice_number, "contract": contract.reference},
+            **_rule(ONE_PAYMENT_PER_INVOICE),
         )
     year = FinancialYear.containing(on).label
     source_type, source_id = ("", "")
@@ -217,6 +237,7 @@ def post(
         raise Refused(
             f"invoice {invoice_number} on contract {contract.reference} has already been paid",
             asked={"invoice": invoice_number},
+            **_rule(ONE_PAYMENT_PER_INVOICE),
         ) from None
     Posting.objects.bulk_create(
         Posting(
@@ -277,6 +298,8 @@ def _check_ring_fence(account: Account, sector: str, on: date, what: str) -> Non
             asked={"what": what, "from": account.key, "sector": sector},
             object_type="ledger.account",
             object_id=str(account.pk),
+            rule=result.violations[0].rule_id,
+            citation=str(result.violations[0].citation),
         )
 
 
@@ -571,6 +594,7 @@ def approve_invoice(
         raise Refused(
             f"invoice {invoice_number} on {contract.reference} is already approved or paid",
             asked={"invoice": invoice_number, "contract": contract.reference},
+            **_rule(ONE_PAYMENT_PER_INVOICE),
         )
     commitment = payer_account(contract, audit)
     _check_ring_fence(commitment, contract.sector, on, f"invoice on {contract.reference}")

@@ -74,6 +74,10 @@ def holding_fields() -> list[HoldingField]:
             continue
         if rel.related_model in RECORDS_ABOUT_BODIES:
             continue
+        # A context's record of what was published about bodies (a notice naming its buyer)
+        # says so on its model, and stays naming them too.
+        if getattr(rel.related_model, "names_bodies_as_published", False):
+            continue
         found.append(HoldingField(rel.related_model, rel.field.name))
     return sorted(found, key=lambda h: h.label)
 

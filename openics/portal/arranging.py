@@ -3,6 +3,7 @@ each decision's record, open standstill periods and the notices as published."""
 
 from __future__ import annotations
 
+import re
 from datetime import date
 
 from django.http import Http404
@@ -41,9 +42,88 @@ def decision_register(request):
             "illustrative_text": selectors.ILLUSTRATIVE,
             "any_illustrative": any(r["decision"].shows_illustrative for r in rows),
             "breadcrumbs": [{"href": "/", "text": "Home"}],
+            **_published_in_register(),
         },
         status=400 if parsed.errors else 200,
     )
+
+
+# The register shows the newest published notices; their own list has them all.
+REGISTER_PUBLISHED = 20
+PUBLISHED_PAGE = 100
+
+
+def _published_in_register() -> dict:
+    notices = selectors.published_notices()
+    return {
+        "published": [selectors.published_notice_record(n) for n in notices[:REGISTER_PUBLISHED]],
+        "published_count": notices.count(),
+        "published_imports": list(selectors.published_imports()),
+        "published_label": selectors.PUBLISHED_LABEL,
+    }
+
+
+def published_notices(request):
+    notices = selectors.published_notices()
+    total = notices.count()
+    pages = max(1, -(-total // PUBLISHED_PAGE))
+    text = (request.GET.get("page") or "1").strip()
+    error = ""
+    page = 1
+    if not re.fullmatch(r"[0-9]{1,9}", text) or not 1 <= int(text) <= pages:
+        error = f"There is no page {text!r}: pages run from 1 to {pages}"
+    else:
+        page = int(text)
+    start = (page - 1) * PUBLISHED_PAGE
+    records = (
+        []
+        if error
+        else [selectors.published_notice_record(n) for n in notices[start : start + PUBLISHED_PAGE]]
+    )
+    return render(
+        request,
+        "arranging/published_notices.jinja",
+        {
+            "records": records,
+            "total": total,
+            "page": page,
+            "pages": pages,
+            "error": error,
+            "published_label": selectors.PUBLISHED_LABEL,
+            "breadcrumbs": _CRUMBS,
+        },
+        status=400 if error else 200,
+    )
+
+
+def published_notice(request, key: str):
+    record = selectors.published_notice(key)
+    if record is None:
+        raise Http404(f"no published notice has the id {key}")
+    return render(
+        request,
+        "arranging/published_notice.jinja",
+        {
+            "record": record,
+            "n": record.notice,
+            "published_label": selectors.PUBLISHED_LABEL,
+            "breadcrumbs": [
+                *_CRUMBS,
+                {"href": reverse("arranging:published-notices"), "text": "Published notices"},
+            ],
+        },
+    )
+
+
+def published_notices_csv(request):
+    from django.http import HttpResponse
+
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="published-notices.csv"'
+    writer = spreadsheets.writer(response)
+    writer.writerow(selectors.PUBLISHED_CSV_COLUMNS)
+    writer.writerows(selectors.published_csv_rows(selectors.published_notices()))
+    return stamp(response)
 
 
 def decision(request, reference: str):

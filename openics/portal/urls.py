@@ -75,6 +75,13 @@ arranging_urls = (
         path("decisions/<str:reference>/", arranging.decision, name="decision"),
         path("standstill/", arranging.standstill, name="standstill"),
         path("notices/<str:reference>/", arranging.notice, name="notice"),
+        path("published-notices/", arranging.published_notices, name="published-notices"),
+        path("published-notices/<str:key>/", arranging.published_notice, name="published-notice"),
+        path(
+            "published-notices.csv",
+            arranging.published_notices_csv,
+            name="published-notices-csv",
+        ),
         path("annual-summary/", arranging.annual_summary, name="annual-summary"),
         path("annual-summary.csv", arranging.annual_summary_csv, name="annual-summary-csv"),
     ],

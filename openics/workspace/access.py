@@ -79,6 +79,21 @@ ACTIONS: tuple[Action, ...] = (
         Permission.ISSUE_DIRECTION,
         "governance.record_intervention",
     ),
+    # Arranging services under the provider selection regime (views/arranging.py).
+    *(
+        Action(name, title, Permission.ARRANGE_SERVICES, f"commissioning.{name}")
+        for name, title in (
+            ("record_decision", "Record a provider selection decision"),
+            ("publish_intention", "Publish a notice of intention to award"),
+            ("receive_representation", "Record representations received in a standstill"),
+            ("review_representations", "Record the further decision on representations"),
+            ("award_contract", "Award the contract"),
+            ("publish_award_notice", "Publish the contract award notice"),
+            ("abandon", "Abandon a selection process"),
+            ("modify_contract", "Modify a contract"),
+            ("publish_modification_notice", "Publish a contract modification notice"),
+        )
+    ),
 )
 ACTIONS += (
     Action("add_aim", "Enter an aim of a plan", Permission.MANAGE_PLANS, "plans.add_aim"),
@@ -96,6 +111,24 @@ ACTIONS += (
         "organisations.transfer_staff",
     ),
 )
+# The books and uploads (issue 17): (name, title, permission, service), kept compact.
+_BOOKS = (
+    ("approve_run", "Approve a place allocation run", "APPROVE_ALLOCATION",
+     "allocation.approve_place_shares"),
+    ("delegate_run", "Put an approved run in the books", "POST_LEDGER",
+     "ledger.delegate_to_places"),
+    ("transfer_budget", "Move budget (virement)", "POST_LEDGER", "ledger.transfer_budget"),
+    ("commit", "Commit budget to a contract", "POST_LEDGER", "ledger.commit"),
+    ("approve_invoice", "Record and approve an invoice", "POST_LEDGER",
+     "ledger.approve_invoice"),
+    ("pay", "Pay an invoice", "POST_LEDGER", "ledger.pay"),
+    ("pay_month", "Pay a month's blended payment", "POST_LEDGER", "ledger.pay_month"),
+    ("reverse", "Reverse a transaction", "POST_LEDGER", "ledger.reverse"),
+    ("upload_payments", "Upload a payments file", "POST_LEDGER", "ledger.import_payments"),
+    ("upload_registry", "Upload a practice, ODS or successions file", "IMPORT_DATA",
+     "organisations.import_practice_file, import_ods or apply_successions"),
+)  # fmt: skip
+ACTIONS += tuple(Action(n, t, Permission[p], s) for n, t, p, s in _BOOKS)
 BY_NAME = {action.name: action for action in ACTIONS}
 # Everyone who signs in holds one of these; the public role needs no account.
 STAFF_ROLES = tuple(role for role in Role if role is not Role.PUBLIC)

@@ -67,6 +67,7 @@ PORTAL_QUERY = {
     ],
     "/arranging/standstill/": ["on", "year"],
     "/arranging/annual-summary/": ["year"],
+    "/arranging/published-notices/": ["page"],
     "/arranging/annual-summary.csv": ["year"],
     "/regimes/compare/": ["system", "on", "regimes"],
     "/regimes/compare.json": ["system", "on", "regimes"],

@@ -89,3 +89,34 @@ def test_the_annual_summary_for_a_year_chosen_in_the_form(page, register, axe_vi
     page.get_by_role("button", name="Show").click()
     expect(page.locator(".nhsuk-error-message")).to_contain_text("not a financial year")
     assert axe_violations(page) == []
+
+
+def test_a_reader_finds_a_real_published_notice_beside_the_made_up_decisions(
+    page, register, axe_violations
+):
+    from openics.arranging.published import import_notices
+    from openics.core.audit import Actor
+    from tests.unit.test_source_ocds_notices import SAMPLE
+
+    import_notices(
+        SAMPLE.read_bytes(), source_name=SAMPLE.name, actor=Actor.process("test"), reason="test"
+    )
+    # Given the register, the real notices are there, labelled so, below the decisions
+    page.goto("/arranging/decisions/")
+    expect(page.get_by_role("heading", name="Published notices (real)")).to_be_visible()
+    row = page.get_by_role("row", name=re.compile("CATERING PROVISION TO WALSAL"))
+    expect(row).to_contain_text("Published notice (real)")
+    expect(row.get_by_role("link", name="Contracts Finder")).to_have_attribute(
+        "href", re.compile(r"^https://www\.contractsfinder\.service\.gov\.uk/Notice/30c6f297")
+    )
+    assert axe_violations(page) == []
+    # when they open it, its page says where it was published and where it came from
+    row.get_by_role("link", name=re.compile("CATERING PROVISION")).click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("CATERING PROVISION")
+    expect(page.locator("[data-provenance=real]").first).to_be_visible()
+    expect(page.locator("[data-provenance=real] p")).to_contain_text(f"imported from {SAMPLE.name}")
+    assert axe_violations(page) == []
+    # and the list of all of them reads well too
+    page.goto("/arranging/published-notices/")
+    expect(page.get_by_role("heading", level=2).first).to_have_text("14 published notices")
+    assert axe_violations(page) == []

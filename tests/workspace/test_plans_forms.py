@@ -42,7 +42,7 @@ def test_an_officer_enters_an_aim_and_records_a_board_decisions_regard(client, w
     user = signed_in(Role.OFFICER)
     empty = client.post(f"{PLANS}/QXX-ICS/aims/new/", {"aim": "Care at home"})
     text = empty.content.decode()
-    assert empty.status_code == 200 and "There is a problem" in text
+    assert empty.status_code == 400 and "There is a problem" in text
     assert 'href="#population"' in text and "Enter its target" in text
     assert not Aim.objects.exists()
     answer = client.post(

@@ -451,6 +451,102 @@ def process_options(ctx: RuleContext, s: Situation) -> list[ProcessOption]:
     return options
 
 
+@dataclass(frozen=True)
+class ChangeFigures:
+    """The considerable change test worked through on the values given (SI 2023/1348 reg
+    6(10) to (12)): the rise in lifetime value against the minimum increase and ratio."""
+
+    existing_pence: int | None
+    proposed_pence: int
+    rise_pence: int
+    rise_share: str
+    minimum_increase_pence: int
+    minimum_share: str
+    rise_reaches_minimum: bool
+    share_reaches_minimum: bool
+    attributable: bool
+    materially_different: bool
+    met: bool
+    explanation: str
+    basis: str
+
+
+def considerable_change_figures(ctx: RuleContext, s: Situation) -> ChangeFigures | None:
+    """The figures of the considerable change test for these facts, or None where the regime
+    has no such test. The test is met exactly when `considerable_change` says so."""
+    test = ctx.param("procurement.considerable_change")
+    if not test:
+        return None
+    minimum = int(test["minimum_increase_pence"])
+    ratio = Fraction(str(test["minimum_ratio"]))
+    original = s.existing_lifetime_value_pence
+    rise = s.proposed_lifetime_value_pence - (original or 0)
+    known = original is not None
+    explanation = considerable_change(ctx, s)
+    return ChangeFigures(
+        existing_pence=original,
+        proposed_pence=s.proposed_lifetime_value_pence,
+        rise_pence=rise if known else 0,
+        rise_share=percent(rise, original) if known else "an unknown share",
+        minimum_increase_pence=minimum,
+        minimum_share=percent(ratio.numerator * 100, ratio.denominator * 100),
+        rise_reaches_minimum=known and rise >= minimum,
+        share_reaches_minimum=known and Fraction(rise) >= ratio * original,
+        attributable=s.change_attributable_to_authority,
+        materially_different=s.materially_different,
+        met=bool(explanation),
+        explanation=explanation,
+        basis=str(test["basis"]),
+    )
+
+
+@dataclass(frozen=True)
+class ProcessGuide:
+    """Which processes the facts make mandatory, which are allowed and which are not, each
+    with its reasons and basis: what the guided choice of a process shows."""
+
+    mandatory: tuple[ProcessOption, ...]
+    allowed: tuple[ProcessOption, ...]
+    not_allowed: tuple[ProcessOption, ...]
+    change: ChangeFigures | None
+    regime_title: str
+
+
+def process_guide(ctx: RuleContext, s: Situation) -> ProcessGuide:
+    options = process_options(ctx, s)
+    framework = (
+        ctx.param("procurement.framework")
+        if s.framework and "procurement.framework" in ctx.regime.parameters
+        else None
+    )
+    if framework:
+        # A framework agreement is concluded only by the processes the regime names.
+        allowed_for_framework = set(framework["processes"])
+        options = [
+            o
+            if o.process in allowed_for_framework or not o.available
+            else ProcessOption(
+                o.process,
+                o.title,
+                False,
+                False,
+                (
+                    "a framework agreement may be concluded only by the "
+                    + " or ".join(process_title(ctx, p) for p in framework["processes"]),
+                ),
+                framework["basis"],
+            )
+            for o in options
+        ]
+    return ProcessGuide(
+        mandatory=tuple(o for o in options if o.mandatory),
+        allowed=tuple(o for o in options if o.available and not o.mandatory),
+        not_allowed=tuple(o for o in options if not o.available),
+        change=considerable_change_figures(ctx, s),
+        regime_title=ctx.regime.title,
+    )
+
+
 def process_permitted(ctx: RuleContext, *, decision: DecisionFacts) -> Iterator[str]:
     """The chosen process exists under the regime and every condition it needs holds."""
     processes = ctx.param("procurement.processes")
@@ -708,6 +804,107 @@ def notice_due(ctx: RuleContext, kind: str, on: date) -> date | None:
     if not spec or spec.get("days") is None:
         return None
     return on + timedelta(days=int(spec["days"]))
+
+
+@dataclass(frozen=True)
+class Progress:
+    """Where a selection decision has got to, as the next step reads it."""
+
+    process: str
+    status: str  # decided, standstill, review, awarded or abandoned
+    decided_on: date
+    standstill_ends: date | None = None
+    further_wait_ends: date | None = None
+    awarded_on: date | None = None
+    award_notice_due: date | None = None
+    award_notice_published: bool = False
+
+
+@dataclass(frozen=True)
+class NextStep:
+    """What the regulations require next, from when and by when, and on what basis."""
+
+    what: str
+    basis: str
+    earliest: date | None = None
+    by: date | None = None
+    overdue: bool = False
+
+
+def next_step(ctx: RuleContext, progress: Progress, today: date) -> NextStep | None:
+    """The next thing the authority must do for a decision; None once nothing more is due."""
+    title = process_title(ctx, progress.process)
+    rule = ctx.param("procurement.standstill")
+    notices = ctx.param("procurement.notices")
+    status = progress.status
+    if status == "decided":
+        if standstill_applies(ctx, progress.process):
+            return NextStep(
+                f"Publish the notice of intention to award the contract. The standstill "
+                f"begins the next day and lasts {rule['working_days']} working days; no "
+                f"contract may be entered into until it ends",
+                rule["basis"],
+            )
+        days = (notices.get("award_after_direct") or {}).get("days")
+        return NextStep(
+            f"{title} has no standstill: enter into the contract, then publish the contract "
+            f"award notice" + (f" within {days} days of the award" if days else ""),
+            _notice_basis(ctx, "award_after_direct"),
+            earliest=progress.decided_on,
+        )
+    if status == "standstill":
+        last = max(d for d in (progress.standstill_ends, progress.further_wait_ends) if d)
+        if progress.further_wait_ends:
+            what = (
+                f"The authority proceeds after reviewing representations, and waits until "
+                f"the end of {progress.further_wait_ends:%-d %B %Y} (a further "
+                f"{rule['further_wait']} working days); then it may enter into the contract"
+            )
+            basis = rule.get("further_wait_basis", rule["basis"])
+        else:
+            what = (
+                f"Representations may be made until midnight at the end of "
+                f"{progress.standstill_ends:%-d %B %Y}; if none are made, the contract may "
+                f"be entered into from {last + timedelta(days=1):%-d %B %Y}"
+            )
+            basis = rule["basis"]
+        return NextStep(what, basis, earliest=last + timedelta(days=1))
+    if status == "review":
+        return NextStep(
+            f"Review the representations and make a further decision: proceed (then tell "
+            f"the providers and wait a further {rule['further_wait']} working days), go back "
+            f"to an earlier step, or abandon the process. No contract may be entered into "
+            f"until then",
+            f"{rule['basis']}(4); {rule.get('further_wait_basis', '')}".rstrip("; "),
+        )
+    if status == "awarded" and not progress.award_notice_published:
+        kind = (
+            "award_after_standstill"
+            if standstill_applies(ctx, progress.process)
+            else ("urgent_award" if progress.process == "urgent_award" else "award_after_direct")
+        )
+        due = progress.award_notice_due
+        return NextStep(
+            "Publish the contract award notice"
+            + (f" by {due:%-d %B %Y}" if due else "")
+            + (" — it is overdue" if due and today > due else ""),
+            _notice_basis(ctx, kind),
+            earliest=progress.awarded_on,
+            by=due,
+            overdue=due is not None and today > due,
+        )
+    return None
+
+
+def _notice_basis(ctx: RuleContext, kind: str) -> str:
+    """The notices' citation, with the deadline for this kind and how sure it is."""
+    spec = ctx.param("procurement.notices").get(kind) or {}
+    citation = ctx.regime.parameter("procurement.notices").citation
+    mark = spec.get("confidence", "C")
+    days = spec.get("days")
+    when = f"{days} days after the event" if days else "no deadline encoded"
+    source = citation.source if citation else ctx.regime.title
+    return f"{source}; {spec.get('title', kind)}: {when}" + ("" if mark == "C" else f" [{mark}]")
 
 
 # --- modifications ----------------------------------------------------------------------

@@ -38,9 +38,17 @@ def today():
 
 
 def page(request, template: str, context: dict, *, org=None, status: int = 200):
-    """Renders a workspace page; `form` and `refusals` in the context feed the error summary."""
+    """Renders a workspace page; `form` and `refusals` in the context feed the error summary.
+    A form sent back with errors or refusals answers 400 (bad input is a 4xx, never a 200 that
+    looks like success to a script), unless the view chose a status itself."""
     context = dict(context)
     context.setdefault("refusals", [])
+    if (
+        request.method == "POST"
+        and status == 200
+        and (context.get("errors") or context["refusals"])
+    ):
+        status = 400
     if org is not None:
         context["org"] = org
         context["can"] = {

@@ -6,9 +6,11 @@ from __future__ import annotations
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect
 
+from openics.arranging.selectors import overdue_notices
 from openics.governance.models import Board, Meeting
 from openics.organisations.models import Organisation
-from openics.workspace.views.common import organisation, page, person_of
+from openics.workspace import access
+from openics.workspace.views.common import organisation, page, person_of, today
 
 
 def _codes(user) -> list[str]:
@@ -44,6 +46,13 @@ def organisation_home(request, code: str):
     return page(
         request,
         "organisation.jinja",
-        {"boards": boards, "meetings": meetings, "person": person_of(request.user)},
+        {
+            "boards": boards,
+            "meetings": meetings,
+            "person": person_of(request.user),
+            "overdue": overdue_notices(org, today())
+            if access.allowed(request.user, "record_decision", org.code)
+            else [],
+        },
         org=org,
     )
