@@ -57,30 +57,13 @@ def _provenance_of(orgs, year: str) -> BooksProvenance:
 
 def _accounts_provenance(account_ids, year: str) -> BooksProvenance:
     """The provenance of the transactions touching these accounts in the year."""
-    from django.db.models import Count
+    from openics.ledger.selectors import provenance_of_transactions
 
-    from openics.ledger.selectors import ILLUSTRATIVE, REAL, Origins
-
-    groups = (
+    return provenance_of_transactions(
         Transaction.objects.filter(
             financial_year=_label(year), postings__account_id__in=list(account_ids)
         )
-        .values("source_type", "source_id", "actor_system")
-        .annotate(n=Count("id", distinct=True))
-        .values_list("source_type", "source_id", "actor_system", "n")
     )
-    origins = Origins()
-    published: dict[str, int] = defaultdict(int)
-    illustrative = recorded = 0
-    for source_type, source_id, actor_system, n in groups:
-        kind, source = origins.of(source_type, source_id, actor_system)
-        if kind == REAL:
-            published[source] += n
-        elif kind == ILLUSTRATIVE:
-            illustrative += n
-        else:
-            recorded += n
-    return BooksProvenance(dict(published), illustrative, recorded)
 
 
 def company_number(org: Organisation) -> str:

@@ -651,10 +651,16 @@ def books_provenance(org: Organisation, year: str) -> BooksProvenance:
     (NHS England's allocations, an imported payments file), illustrative when the
     demonstration wrote it, and otherwise recorded."""
     year = FinancialYear.parse(year).label
-    # One row per origin, counted by the database, not one per transaction.
-    groups = (
+    return provenance_of_transactions(
         Transaction.objects.filter(financial_year=year, postings__account__organisation=org)
-        .values("source_type", "source_id", "actor_system")
+    )
+
+
+def provenance_of_transactions(transactions) -> BooksProvenance:
+    """The origins of these transactions, one row per origin counted by the database (not one
+    per transaction): the figure every books provenance is made from."""
+    groups = (
+        transactions.values("source_type", "source_id", "actor_system")
         .annotate(n=Count("id", distinct=True))
         .values_list("source_type", "source_id", "actor_system", "n")
     )
