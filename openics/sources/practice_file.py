@@ -6,9 +6,11 @@ import io
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
+from operator import itemgetter
 
 from openics.sources.base import (
+    LARGEST_FIGURE,
     ODS_ICB,
     ODS_PCN,
     ODS_PRACTICE,
@@ -152,7 +154,19 @@ def _tally(readings: list[_Reading], at=lambda line: f"line {line}") -> list[str
     seen: dict[str, list[int]] = {}
     for reading in readings:
         for oddity in reading.oddities:
-            seen.setdefault(oddity, [0, reading.line])[0] += 1
+            _count(seen, oddity, reading.line)
+    return _tally_notes(seen, at)
+
+
+def _count(seen: dict[str, list[int]], oddity: str, line: int) -> None:
+    counted = seen.get(oddity)
+    if counted is None:
+        seen[oddity] = [1, line]
+    else:
+        counted[0] += 1
+
+
+def _tally_notes(seen: dict[str, list[int]], at) -> list[str]:
     return [
         f"{count} row{'s' if count != 1 else ''} (first on {at(first)}): {oddity}"
         for oddity, (count, first) in seen.items()
@@ -271,6 +285,116 @@ def _coordinates(reading: _Reading) -> dict[str, Decimal | None]:
     return values
 
 
+class _Quick:
+    """What a file's layout makes constant for every row read the quick way (_quick_row):
+    which cells to take, and the texts of the numbers in order."""
+
+    def __init__(self, columns: dict[str, int], layout: str) -> None:
+        self.keys = tuple(columns)
+        self.take = itemgetter(*columns.values())
+        self.numbers = ("registered_patients", "population", *WEIGHTED)
+        self.patients_blank = _PATIENTS_FROM_POPULATION.format(
+            population=LAYOUTS[layout]["population"]
+        )
+
+
+_ZERO = Decimal(0)
+
+
+def _quick_number(text: str) -> Decimal | None:
+    """A plain non-negative figure below LARGEST_FIGURE as decimal_or_error reads it, or
+    None for anything else (which the full reading then explains)."""
+    try:
+        value = Decimal(text)
+    except InvalidOperation:
+        return None
+    if value.is_finite() and _ZERO <= value < LARGEST_FIGURE:
+        return value
+    return None
+
+
+def _quick_coordinate(text: str, limit: int) -> tuple[bool, Decimal | None]:
+    if not text:
+        return True, None
+    try:
+        value = Decimal(text)
+    except InvalidOperation:
+        return False, None
+    return (value.is_finite() and abs(value) <= limit), value
+
+
+def _quick_row(line: int, cells: list[str], quick: _Quick) -> tuple[PracticeRow | None, bool]:
+    """The row of a line that needs nothing but reading: every code valid, every name and
+    figure present, no oddity but a blank Patients column (said by the flag given with
+    it). None when anything else is so; then _read_row reads it in full and says what."""
+    get = dict(zip(quick.keys, map(str.strip, quick.take(cells)), strict=True))
+    practice_code = get["practice_code"].upper()
+    icb_code = get["icb_code"].upper()
+    region_code = get["region_code"].upper()
+    lad_code = get["lad_code"].upper()
+    pcn_code = get["pcn_code"].upper()
+    sub_icb_code = get["sub_icb_code"].upper()
+    utla_code = get["utla_code"].upper()
+    no = None, False
+    if not (
+        ODS_PRACTICE.match(practice_code)
+        and ODS_ICB.match(icb_code)
+        and ODS_REGION.match(region_code)
+        and ONS_LA.match(lad_code)
+        and (not pcn_code or ODS_PCN.match(pcn_code))
+        and (not sub_icb_code or ODS_SUB_ICB.match(sub_icb_code))
+        and (not utla_code or _UPPER_TIER.match(utla_code))
+        and get["practice_name"]
+        and get["icb_name"]
+        and get["region_name"]
+        and get["lad_name"]
+    ):
+        return no
+    utla_name, lad_name = get["utla_name"], get["lad_name"]
+    if utla_code and utla_code != lad_code and utla_name and utla_name == lad_name:
+        return no  # an upper tier that cannot be trusted: said by the full reading
+    texts = [get[key] for key in quick.numbers]
+    blank_patients = not texts[0]
+    if blank_patients:
+        if not texts[1]:
+            return no
+        texts[0] = texts[1]
+    numbers = list(map(_quick_number, texts))
+    # Not `None in numbers`: that asks each Decimal whether it equals None, slowly.
+    if any(number is None for number in numbers):
+        return no
+    fine, latitude = _quick_coordinate(get["latitude"], 90)
+    if not fine:
+        return no
+    fine, longitude = _quick_coordinate(get["longitude"], 180)
+    if not fine:
+        return no
+    row = PracticeRow(
+        line=line,
+        practice_code=practice_code,
+        practice_name=get["practice_name"],
+        postcode=get["postcode"].upper(),
+        latitude=latitude,
+        longitude=longitude,
+        pcn_code=pcn_code,
+        pcn_name=get["pcn_name"],
+        sub_icb_code=sub_icb_code,
+        sub_icb_name=get["sub_icb_name"],
+        icb_code=icb_code,
+        icb_name=get["icb_name"],
+        region_code=region_code,
+        region_name=get["region_name"],
+        lad_code=lad_code,
+        lad_name=lad_name,
+        utla_code=utla_code,
+        utla_name=utla_name,
+        registered_patients=numbers[0],
+        population=numbers[1],
+        weighted=dict(zip(WEIGHTED, numbers[2:], strict=True)),
+    )
+    return row, blank_patients
+
+
 def _read_row(
     line: int, cells: list[str], columns: dict[str, int], layout: str
 ) -> tuple[PracticeRow | None, _Reading]:
@@ -332,14 +456,26 @@ def _read_table(
     _, header = first
     layout, columns = _layout(header, source)
     parsed.layout = layout
-    accepted: list[_Reading] = []
+    # The oddities accepted, each with how many rows and its first line (as _tally counts).
+    seen: dict[str, list[int]] = {}
     first_seen: dict[str, int] = {}
     sheet = parsed.sheet
+    quick = _Quick(columns, layout)
+    rows = parsed.rows
     for line, cells in records:
         if len(cells) != len(header):
             reason = f"has {len(cells)} fields; the header has {len(header)}"
             parsed.errors.append(RowError(line, reason, sheet))
             continue
+        # Most lines need only reading; any other is read in full, which says what is so.
+        row, patients_blank = _quick_row(line, cells, quick)
+        if row is not None and row.practice_code not in first_seen:
+            first_seen[row.practice_code] = line
+            rows.append(row)
+            if patients_blank:
+                _count(seen, quick.patients_blank, line)
+            continue
+        # A repeated practice, or a line with more to say: the full reading says it.
         row, reading = _read_row(line, cells, columns, layout)
         code = reading.codes["practice_code"]
         if code in first_seen:
@@ -350,10 +486,11 @@ def _read_table(
         if reading.problems or row is None:
             parsed.errors.append(RowError(line, "; ".join(reading.problems), sheet))
             continue
-        parsed.rows.append(row)
+        rows.append(row)
         parsed.notes += [f"{parsed.at(line)}: {note}" for note in reading.notes]
-        accepted.append(reading)
-    parsed.notes += _tally(accepted, parsed.at)
+        for oddity in reading.oddities:
+            _count(seen, oddity, line)
+    parsed.notes += _tally_notes(seen, parsed.at)
     return parsed
 
 
