@@ -259,14 +259,15 @@ def sync_relationships(
     # only the links to end are loaded as instances. In the order the caller gives them.
     wanted = list(wanted)
     as_held = db_value(Relationship._meta.get_field("child"))
-    # Each body's id as the database holds it and as text, worked out once per body.
+    # Each body's id as the database holds it (and, for new links, as text), and each
+    # kind's text, worked out once rather than once per link.
     bodies = {id(org): org for link in wanted for org in link[:2]}
     held = {key: as_held(org.id) for key, org in bodies.items()}
-    text = {key: str(org.id) for key, org in bodies.items()}
-    wanted_set = {
-        (held[id(child)], held[id(parent)], str(kind)): (id(child), id(parent), str(kind))
-        for child, parent, kind in wanted
-    }
+    kind_text = {kind: str(kind) for kind in {link[2] for link in wanted}}
+    wanted_set = {}
+    for child, parent, kind in wanted:
+        c, p, k = id(child), id(parent), kind_text[kind]
+        wanted_set[(held[c], held[p], k)] = (c, p, k)
     children = {child for child, _, _ in wanted_set}
     parent_kinds = {parent.kind for _, parent, _ in wanted}
     current = Relationship.objects.current().filter(
@@ -292,6 +293,7 @@ def sync_relationships(
         )
     Relationship.objects.bulk_update(to_end, ["active_to", "updated_at"], batch_size=2000)
     new = [link for key, link in wanted_set.items() if key not in existing]
+    text = {key: str(bodies[key].id) for key in {key for link in new for key in link[:2]}}
     written = insert_columns(
         Relationship,
         {

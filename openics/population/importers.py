@@ -9,6 +9,8 @@ from collections import defaultdict
 from dataclasses import replace
 from datetime import date
 from decimal import ROUND_HALF_EVEN, Context, Decimal
+from itertools import compress, repeat
+from operator import attrgetter, itemgetter, methodcaller
 
 from openics.core.audit import Auditor, service, snapshot, together
 from openics.core.bulk import Prepared, Same, db_value, insert_columns, raw_values
@@ -208,25 +210,21 @@ def import_deprivation_summary(
 # --- the national practice file: the registry it names, and each practice's population ---
 
 
-def _population_values(row: PracticeRow) -> dict[str, Decimal]:
-    values = {"registered": row.registered_patients, "population": row.population}
-    for component, field_name in WEIGHTED_FIELDS.items():
-        values[field_name] = row.weighted[component]
-    # Compare and store at the precision the database keeps (FixedDecimalField.quantize).
-    return {name: quantize(values[name]) for name, quantize in _population_quantizers()}
-
-
-@functools.cache
-def _population_quantizers() -> list[tuple[str, object]]:
-    names = ["registered", "population", *WEIGHTED_FIELDS.values()]
-    # The reader gives Decimals: rounded as FixedDecimalField.quantize rounds them, half to
-    # even, through one context rather than a rounding argument on each call.
+def _population_columns(rows: list[PracticeRow]) -> dict[str, list[Decimal]]:
+    """Each population field's values, row by row, at the precision the database keeps
+    (FixedDecimalField.quantize: half to even), worked out a column at a time."""
     context = Context(rounding=ROUND_HALF_EVEN)
-    quantizers = []
-    for name in names:
+    given = {
+        "registered": [row.registered_patients for row in rows],
+        "population": [row.population for row in rows],
+    }
+    for component, field_name in WEIGHTED_FIELDS.items():
+        given[field_name] = list(map(itemgetter(component), map(attrgetter("weighted"), rows)))
+    columns = {}
+    for name, values in given.items():
         quantum = Decimal(1).scaleb(-PracticePopulation._meta.get_field(name).places)
-        quantizers.append((name, lambda value, q=quantum: context.quantize(value, q)))
-    return quantizers
+        columns[name] = list(map(context.quantize, values, repeat(quantum)))
+    return columns
 
 
 @service("organisations.import_practice_file")
@@ -369,7 +367,6 @@ def _sync_populations(
     # so no stored row is converted; only the populations that differ are loaded as instances.
     # Every population of the year is read: a list of thousands of ids costs more to send.
     as_held = db_value(PracticePopulation._meta.get_field("practice"))
-    places = [(name, PracticePopulation._meta.get_field(name).places) for name in compared]
     existing = {
         values[0]: values[1:]
         for values in raw_values(
@@ -378,45 +375,57 @@ def _sync_populations(
             )
         )
     }
-    new_rows, differing = [], {}
-    for row in rows:
-        practice = practices[row.practice_code]
-        values = _population_values(row)
-        current = existing.get(as_held(practice.pk))
-        if current is None:
-            new_rows.append((practice.pk, values))
-        # The values are already at the field's places, so this is exactly get_prep_value.
-        elif tuple(int(values[name].scaleb(n)) for name, n in places) != current[1:]:
-            differing[current[0]] = values
+    # Worked out a column at a time: each value at its field's places, so the whole number
+    # of millionths is exact (what get_prep_value stores) and its text what a snapshot holds.
+    values = _population_columns(rows)
+    held = {}
+    for name in compared:
+        scale = methodcaller("scaleb", PracticePopulation._meta.get_field(name).places)
+        held[name] = list(map(int, map(scale, values[name])))
+    bodies = [practices[row.practice_code] for row in rows]
+    practice_ids = [as_held(practice.pk) for practice in bodies]
+    if existing:
+        as_stored = list(zip(*(held[name] for name in compared), strict=True))
+        new = [current is None for current in map(existing.get, practice_ids)]
+        differing = {
+            existing[key][0]: i
+            for i, key in enumerate(practice_ids)
+            if not new[i] and as_stored[i] != existing[key][1:]
+        }
+    else:
+        new, differing = [True] * len(rows), {}
     changed = []
     as_held_pk = db_value(PracticePopulation._meta.pk)
     for population in PracticePopulation.objects.filter(pk__in=list(differing)):
         before = snapshot(population)
-        for name, value in differing[as_held_pk(population.pk)].items():
-            setattr(population, name, value)
+        i = differing[as_held_pk(population.pk)]
+        for name in compared:
+            setattr(population, name, values[name][i])
         changed.append((population, before))
-    # Given as the database holds them and as their snapshots do (each value is already
-    # at its field's places, so the whole number of millionths is exact).
+    # Given as the database holds them and as their snapshots do.
+    all_new = all(new)
     columns = {
         "practice_id": Prepared(
-            [as_held(pk) for pk, _ in new_rows], [str(pk) for pk, _ in new_rows]
+            practice_ids if all_new else list(compress(practice_ids, new)),
+            [str(practice.pk) for practice in (bodies if all_new else compress(bodies, new))],
         ),
         "financial_year": Same(financial_year),
     }
-    for name, n in places:
-        column = [values[name] for _, values in new_rows]
-        columns[name] = Prepared([int(v.scaleb(n)) for v in column], list(map(str, column)))
-    new = insert_columns(PracticePopulation, columns, len(new_rows))
+    for name in compared:
+        column = values[name] if all_new else list(compress(values[name], new))
+        stored = held[name] if all_new else list(compress(held[name], new))
+        columns[name] = Prepared(stored, list(map(str, column)))
+    written = insert_columns(PracticePopulation, columns, new.count(True))
     if changed:
         fields = [*compared, "updated_at"]
         PracticePopulation.objects.bulk_update([c for c, _ in changed], fields, batch_size=2000)
     # The new populations are audited in one entry listing each (ADR 0018).
-    audit_changes.append(together(new, "population.create"))
+    audit_changes.append(together(written, "population.create"))
     audit_changes += [
         {"obj": p, "before": before, "after": snapshot(p), "action": "population.update"}
         for p, before in changed
     ]
-    return new.n, len(changed)
+    return written.n, len(changed)
 
 
 def _duplicate_checks(parsed, *, strict: bool) -> list[RowError]:
