@@ -215,22 +215,80 @@ class Auditor:
 
     def record_created(self, written, *, action: str) -> int:
         """One entry for each row just inserted by core.bulk.insert_columns or
-        insert_objects, its `after` the row's snapshot (the same JSON as snapshot() gives),
-        written as text from the inserted columns rather than built as a dict per row."""
-        from openics.core.bulk import Same
+        insert_objects, its `after` the row's snapshot (the same JSON as snapshot() gives).
+        The database writes the entries from the inserted rows, each snapshot built by it
+        (core.bulk.snapshots_sql), so no text or tuple is made in Python per row; for a
+        model whose columns it cannot write that way, the snapshots are written as text
+        from the inserted columns."""
+        from openics.core.bulk import Same, snapshots_sql
 
         if written is None or not written.n:
             return 0
-        return self._insert(
-            {
-                "action": Same(action),
-                "object_type": Same(written.model._meta.label_lower),
-                "object_id": written.ids,
-                "before": Same(None),
-                "after": written.snapshots(),
-            },
-            written.n,
+        built = snapshots_sql(written, "o")
+        if built is None:
+            return self._insert(
+                {
+                    "action": Same(action),
+                    "object_type": Same(written.model._meta.label_lower),
+                    "object_id": written.ids,
+                    "before": Same(None),
+                    "after": written.snapshots(),
+                },
+                written.n,
+            )
+        return self._insert_from_rows(written, action, *built)
+
+    def _insert_from_rows(self, written, action: str, after_sql: str, after_params: list) -> int:
+        """INSERT … SELECT: one audit entry per row of `written`, each joined by its id to
+        the id of its new entry (one list given as a parameter, in the order written)."""
+        import datetime as dt
+
+        from django.conf import settings
+        from django.db import connection
+
+        from openics.core.bulk import db_value, hyphenated, id_text_sql, new_ids
+        from openics.core.models import AuditEntry
+
+        opts, quote = AuditEntry._meta, connection.ops.quote_name
+        model = written.model
+        entry_ids = new_ids(written.n)
+        now = dt.datetime.now(dt.UTC) if settings.USE_TZ else dt.datetime.now()
+        fields = ["id", "occurred_at", "actor_user", "actor_system", "action", "reason"]
+        fields += ["object_type", "object_id", "before", "after"]
+        columns = ", ".join(quote(opts.get_field(name).column) for name in fields)
+        user_id = self.actor.user.pk if self.actor.user is not None else None
+        params = [
+            db_value(opts.get_field("occurred_at"))(now),
+            user_id,
+            self.actor.system,
+            action,
+            self.reason,
+            model._meta.label_lower,
+        ]
+        if connection.vendor == "postgresql":
+            source = "unnest(%s::uuid[], %s::uuid[]) AS j(row_id, entry_id)"
+            entry, key = "j.entry_id", "j.row_id"
+            source_params = [written.stored_ids, entry_ids]
+        else:
+            source = "json_each(%s) AS j"
+            entry, key = "json_extract(j.value, '$[1]')", "json_extract(j.value, '$[0]')"
+            pairs = list(zip(written.stored_ids, entry_ids, strict=True))
+            source_params = [json.dumps(pairs)]
+        pk = f"o.{quote(model._meta.pk.column)}"
+        # Table and column names are quoted names from the models; the values are parameters.
+        sql = (
+            f"INSERT INTO {quote(opts.db_table)} ({columns}) "  # noqa: S608
+            f"SELECT {entry}, %s, %s, %s, %s, %s, %s, {id_text_sql(model, pk)}, NULL, "
+            f"{after_sql} FROM {source} JOIN {quote(model._meta.db_table)} AS o ON {pk} = {key}"
         )
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [*params, *after_params, *source_params])
+            if cursor.rowcount != written.n:
+                raise AuditError(
+                    f"{action}: {cursor.rowcount} audit entries written for {written.n} rows"
+                )
+        self.entries.extend(map(hyphenated, entry_ids))
+        return written.n
 
     def record_created_together(self, written, *, action: str) -> int:
         """One entry for all the rows just inserted (links or populations an import makes by

@@ -19,6 +19,7 @@ import uuid
 from collections.abc import Callable, Iterable
 from decimal import ROUND_HALF_EVEN, Decimal
 from itertools import repeat
+from operator import attrgetter
 from typing import Any, ClassVar
 
 from django.conf import settings
@@ -33,12 +34,28 @@ from openics.kernel.money import Money
 _ConvertFn = Callable[[Any], Any] | None
 
 
-def _plain(kind: type) -> Callable[[Any], Any]:
-    # Not the value itself when it is a subclass (an enum member, say): its plain value.
-    def convert(value):
-        return value if value is None or type(value) is kind else kind(value)
+class _Plain:
+    """A column converter to a plain type: not the value itself when it is a subclass (an
+    enum member, say) but its plain value. A whole column already of that type (or None)
+    is taken as it is, found without a call per value."""
 
-    return convert
+    __slots__ = ("kind", "plain")
+
+    def __init__(self, kind: type) -> None:
+        self.kind = kind
+        self.plain = frozenset({kind, type(None)})
+
+    def __call__(self, value):
+        return value if value is None or type(value) is self.kind else self.kind(value)
+
+    def column(self, values: list) -> list:
+        if self.plain.issuperset(map(type, values)):
+            return values
+        return list(map(self, values))
+
+
+def _plain(kind: type) -> _Plain:
+    return _Plain(kind)
 
 
 @functools.cache
@@ -308,6 +325,8 @@ def _each(column: Column, convert: Callable[[Any], Any] | None) -> Column:
         return column
     if type(column) is Same:
         return Same(convert(column.value))
+    if type(convert) is _Plain:
+        return convert.column(column)
     return list(map(convert, column))
 
 
@@ -319,9 +338,16 @@ class Written:
     """Rows just inserted, column by column, with what an audit entry needs of them."""
 
     def __init__(
-        self, model: type[models.Model], names: list[str], json_columns, n: int, moment
+        self,
+        model: type[models.Model],
+        names: list[str],
+        json_columns,
+        n: int,
+        moment,
+        stored_ids: Column | None = None,
     ) -> None:
         self.model = model
+        self._stored_ids = stored_ids  # the primary keys as the driver was given them
         self.moment = moment  # the creation time given to every row
         self.names = names
         self.json_columns: list[Column] = json_columns
@@ -332,6 +358,12 @@ class Written:
         """Each row's primary key as text (str() of it), in the order written."""
         pk = self.json_columns[self.names.index(self.model._meta.pk.attname)]
         return [pk.value] * self.n if type(pk) is Same else [str(v) for v in pk]
+
+    @property
+    def stored_ids(self) -> list:
+        """Each row's primary key as the database driver was given it, in the order written."""
+        ids = self._stored_ids
+        return [ids.value] * self.n if type(ids) is Same else list(ids)
 
     def json_rows(self) -> Iterable[tuple]:
         """Each row's values as its snapshot holds them in JSON, in the order of `names`."""
@@ -350,6 +382,67 @@ class Written:
             for c in self.json_columns
         ]
         return [JsonText(template % row) for row in _rows_of(tokens, self.n)]
+
+
+def _snapshot_value_sql(field: models.Field, column: str) -> str | None:
+    """SQL giving, from a row as stored, the JSON value its snapshot holds for `field`
+    (what DjangoJSONEncoder writes for the Python value); None for a type it does not know."""
+    if field.is_relation:
+        return _snapshot_value_sql(field.target_field, column)
+    kind = type(field)
+    postgresql = connection.vendor == "postgresql"
+    if kind is models.UUIDField:  # stored as 32 hex digits on SQLite, in its usual form
+        if postgresql:
+            return f"{column}::text"
+        return (
+            f"substr({column}, 1, 8) || '-' || substr({column}, 9, 4) || '-' || "
+            f"substr({column}, 13, 4) || '-' || substr({column}, 17, 4) || '-' || "
+            f"substr({column}, 21)"
+        )
+    if kind is models.BooleanField:
+        if postgresql:
+            return column
+        return (
+            f"json(CASE WHEN {column} IS NULL THEN 'null' WHEN {column} THEN 'true' "
+            "ELSE 'false' END)"
+        )
+    # Text, whole numbers and days (an ISO date as both databases give it) as they are.
+    if kind in (models.CharField, models.TextField, models.DateField) or kind in _INTEGER_FIELDS:
+        return column
+    return None
+
+
+def id_text_sql(model: type[models.Model], column: str) -> str:
+    """SQL giving a row's primary key (a UUID, in `column`) as text, as str() of it gives."""
+    text = _snapshot_value_sql(model._meta.pk, column)
+    if text is None:
+        raise TypeError(f"{model.__name__} has no UUID primary key")
+    return text
+
+
+def snapshots_sql(written: Written, table_alias: str) -> tuple[str, list] | None:
+    """SQL (and its parameters) giving each row's snapshot as JSON, built by the database
+    from the rows `written` just inserted (joined as `table_alias`): the same value as
+    Written.snapshots, without a text per row made in Python. A column every row shares
+    is given once as its JSON. None when a column's type is not one it can write."""
+    postgresql = connection.vendor == "postgresql"
+    parts, params = [], []
+    fields = {f.attname: f for f in written.model._meta.concrete_fields}
+    for name, column in zip(written.names, written.json_columns, strict=True):
+        if type(column) is Same:
+            value = "%s::jsonb" if postgresql else "json(%s)"
+            params += [name, _json_token(column.value)]
+        else:
+            quoted = f"{table_alias}.{connection.ops.quote_name(fields[name].column)}"
+            value = _snapshot_value_sql(fields[name], quoted)
+            if value is None:
+                return None
+            params.append(name)
+        parts.append(f"%s, {value}")
+    if postgresql and len(parts) > 50:  # jsonb_build_object takes at most 100 arguments
+        return None
+    function = "jsonb_build_object" if postgresql else "json_object"
+    return f"{function}({', '.join(parts)})", params
 
 
 def _generated_pk(field: models.Field) -> bool:
@@ -397,7 +490,8 @@ def insert_columns(
         db_columns.append(_each(column, _converter(f)))
         json_columns.append(_each(column, _json_ready(f)))
     _write(model, list(fields), db_columns, n)
-    return Written(model, [f.attname for f in fields], json_columns, n, now)
+    pk = [f.primary_key for f in fields].index(True)
+    return Written(model, [f.attname for f in fields], json_columns, n, now, db_columns[pk])
 
 
 def _write(model: type[models.Model], fields: list, columns: list[Column], n: int) -> None:
@@ -445,7 +539,7 @@ def insert_objects(objs: list[models.Model]) -> Written | None:
     ]
     # The instances' own values (a pk made when each was built) stand; times are set here.
     columns = {
-        f.attname: [getattr(obj, f.attname) for obj in objs] for f in fields if f not in stamped
+        f.attname: list(map(attrgetter(f.attname), objs)) for f in fields if f not in stamped
     }
     written = insert_columns(model, columns, len(objs), keep_pk=True)
     alias = connection.alias

@@ -72,7 +72,8 @@ def read_csv_rows(
         except csv.Error as exc:
             # The csv module cannot resynchronise after this, so the file as a whole fails.
             raise SourceError(f"{source} line {start} is not readable CSV: {exc}") from None
-        if keep_empty or any(cell.strip() for cell in cells):
+        # Blank when every cell is (their text joined is only spaces), found in one step.
+        if keep_empty or "".join(cells).strip():
             yield start, cells
         start = reader.line_num + 1
 
