@@ -285,32 +285,43 @@ def _coordinates(reading: _Reading) -> dict[str, Decimal | None]:
     return values
 
 
+_ZERO = Decimal(0)
+
+# The fields a line is read into the quick way, in this order (the figures last).
+_QUICK_FIELDS = (
+    "practice_code",
+    "practice_name",
+    "postcode",
+    "latitude",
+    "longitude",
+    "pcn_code",
+    "pcn_name",
+    "sub_icb_code",
+    "sub_icb_name",
+    "icb_code",
+    "icb_name",
+    "region_code",
+    "region_name",
+    "lad_code",
+    "lad_name",
+    "utla_code",
+    "utla_name",
+    "registered_patients",
+    "population",
+    *WEIGHTED,
+)
+_FIGURES = len(_QUICK_FIELDS) - 2 - len(WEIGHTED)  # where the figures start
+
+
 class _Quick:
     """What a file's layout makes constant for every row read the quick way (_quick_row):
-    which cells to take, and the texts of the numbers in order."""
+    which cells to take, in the order of _QUICK_FIELDS."""
 
     def __init__(self, columns: dict[str, int], layout: str) -> None:
-        self.keys = tuple(columns)
-        self.take = itemgetter(*columns.values())
-        self.numbers = ("registered_patients", "population", *WEIGHTED)
+        self.take = itemgetter(*(columns[key] for key in _QUICK_FIELDS))
         self.patients_blank = _PATIENTS_FROM_POPULATION.format(
             population=LAYOUTS[layout]["population"]
         )
-
-
-_ZERO = Decimal(0)
-
-
-def _quick_number(text: str) -> Decimal | None:
-    """A plain non-negative figure below LARGEST_FIGURE as decimal_or_error reads it, or
-    None for anything else (which the full reading then explains)."""
-    try:
-        value = Decimal(text)
-    except InvalidOperation:
-        return None
-    if value.is_finite() and _ZERO <= value < LARGEST_FIGURE:
-        return value
-    return None
 
 
 def _quick_coordinate(text: str, limit: int) -> tuple[bool, Decimal | None]:
@@ -327,15 +338,38 @@ def _quick_row(line: int, cells: list[str], quick: _Quick) -> tuple[PracticeRow 
     """The row of a line that needs nothing but reading: every code valid, every name and
     figure present, no oddity but a blank Patients column (said by the flag given with
     it). None when anything else is so; then _read_row reads it in full and says what."""
-    get = dict(zip(quick.keys, map(str.strip, quick.take(cells)), strict=True))
-    practice_code = get["practice_code"].upper()
-    icb_code = get["icb_code"].upper()
-    region_code = get["region_code"].upper()
-    lad_code = get["lad_code"].upper()
-    pcn_code = get["pcn_code"].upper()
-    sub_icb_code = get["sub_icb_code"].upper()
-    utla_code = get["utla_code"].upper()
     no = None, False
+    values = list(map(str.strip, quick.take(cells)))
+    (
+        practice_code,
+        practice_name,
+        postcode,
+        latitude_text,
+        longitude_text,
+        pcn_code,
+        pcn_name,
+        sub_icb_code,
+        sub_icb_name,
+        icb_code,
+        icb_name,
+        region_code,
+        region_name,
+        lad_code,
+        lad_name,
+        utla_code,
+        utla_name,
+    ) = values[:_FIGURES]
+    practice_code, icb_code, region_code = (
+        practice_code.upper(),
+        icb_code.upper(),
+        region_code.upper(),
+    )
+    lad_code, pcn_code, sub_icb_code, utla_code = (
+        lad_code.upper(),
+        pcn_code.upper(),
+        sub_icb_code.upper(),
+        utla_code.upper(),
+    )
     if not (
         ODS_PRACTICE.match(practice_code)
         and ODS_ICB.match(icb_code)
@@ -344,46 +378,47 @@ def _quick_row(line: int, cells: list[str], quick: _Quick) -> tuple[PracticeRow 
         and (not pcn_code or ODS_PCN.match(pcn_code))
         and (not sub_icb_code or ODS_SUB_ICB.match(sub_icb_code))
         and (not utla_code or _UPPER_TIER.match(utla_code))
-        and get["practice_name"]
-        and get["icb_name"]
-        and get["region_name"]
-        and get["lad_name"]
+        and practice_name
+        and icb_name
+        and region_name
+        and lad_name
     ):
         return no
-    utla_name, lad_name = get["utla_name"], get["lad_name"]
     if utla_code and utla_code != lad_code and utla_name and utla_name == lad_name:
         return no  # an upper tier that cannot be trusted: said by the full reading
-    texts = [get[key] for key in quick.numbers]
+    texts = values[_FIGURES:]
     blank_patients = not texts[0]
     if blank_patients:
-        if not texts[1]:
-            return no
         texts[0] = texts[1]
-    numbers = list(map(_quick_number, texts))
-    # Not `None in numbers`: that asks each Decimal whether it equals None, slowly.
-    if any(number is None for number in numbers):
+    # Each figure as decimal_or_error takes a plain one (Decimal of the text, finite, not
+    # negative, below LARGEST_FIGURE); any other is left to the full reading.
+    try:
+        numbers = list(map(Decimal, texts))
+        if min(numbers) < _ZERO or max(numbers) >= LARGEST_FIGURE:
+            return no
+    except (InvalidOperation, ValueError):  # not a number, or a NaN compared
         return no
-    fine, latitude = _quick_coordinate(get["latitude"], 90)
+    fine, latitude = _quick_coordinate(latitude_text, 90)
     if not fine:
         return no
-    fine, longitude = _quick_coordinate(get["longitude"], 180)
+    fine, longitude = _quick_coordinate(longitude_text, 180)
     if not fine:
         return no
     row = PracticeRow(
         line=line,
         practice_code=practice_code,
-        practice_name=get["practice_name"],
-        postcode=get["postcode"].upper(),
+        practice_name=practice_name,
+        postcode=postcode.upper(),
         latitude=latitude,
         longitude=longitude,
         pcn_code=pcn_code,
-        pcn_name=get["pcn_name"],
+        pcn_name=pcn_name,
         sub_icb_code=sub_icb_code,
-        sub_icb_name=get["sub_icb_name"],
+        sub_icb_name=sub_icb_name,
         icb_code=icb_code,
-        icb_name=get["icb_name"],
+        icb_name=icb_name,
         region_code=region_code,
-        region_name=get["region_name"],
+        region_name=region_name,
         lad_code=lad_code,
         lad_name=lad_name,
         utla_code=utla_code,
