@@ -13,7 +13,14 @@ from itertools import compress, repeat
 from operator import attrgetter, itemgetter, methodcaller
 
 from openics.core.audit import Auditor, service, snapshot, together
-from openics.core.bulk import Prepared, Same, db_value, insert_columns, raw_values
+from openics.core.bulk import (
+    Prepared,
+    Same,
+    collector_paused,
+    db_value,
+    insert_columns,
+    raw_values,
+)
 from openics.core.imports import (
     ImportRejected,
     ImportReport,
@@ -577,6 +584,26 @@ def import_practice_file(
     A local authority named two ways in the file is imported under one name, each other
     line a warning in the report's notes; `strict` refuses the file for it instead.
     """
+    with collector_paused():  # tens of thousands of objects alive until the end
+        return _import_practice_file(
+            data,
+            source_name=source_name,
+            financial_year=financial_year,
+            strict=strict,
+            actor=actor,
+            reason=reason,
+        )
+
+
+def _import_practice_file(
+    data: bytes,
+    *,
+    source_name: str,
+    financial_year: str | None,
+    strict: bool,
+    actor,
+    reason: str,
+) -> ImportReport:
     from openics.sources.practice_file import parse_practice_file
 
     year = financial_year or financial_year_from_name(source_name)
