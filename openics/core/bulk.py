@@ -248,20 +248,20 @@ class Prepared:
 
 Column = list | Same | Prepared
 
-# The variant and version bits of a random UUID (RFC 9562, version 4).
-_UUID4_KEEP = ~((0xF000 << 64) | (0xC000 << 48)) & ((1 << 128) - 1)
-_UUID4_SET = (0x4000 << 64) | (0x8000 << 48)
+# The version (4) and variant (RFC) bits of a random UUID (RFC 9562), set on its seventh
+# and ninth bytes through a table for every byte value.
+_UUID4_VERSION = bytes((b & 0x0F) | 0x40 for b in range(256))
+_UUID4_VARIANT = bytes((b & 0x3F) | 0x80 for b in range(256))
 
 
 def new_ids(n: int) -> list[str]:
     """n new random UUIDs (version 4) as 32 hex digits, in increasing order: rows written
     together keep their order when sorted by creation time and then by id."""
-    data = os.urandom(16 * n)
-    whole = int.from_bytes
-    ints = sorted(
-        (whole(data[i : i + 16]) & _UUID4_KEEP) | _UUID4_SET for i in range(0, 16 * n, 16)
-    )
-    return ["%032x" % i for i in ints]  # noqa: UP031 (the fastest way to 32 hex digits)
+    data = bytearray(os.urandom(16 * n))
+    data[6::16] = data[6::16].translate(_UUID4_VERSION)
+    data[8::16] = data[8::16].translate(_UUID4_VARIANT)
+    digits = data.hex()
+    return sorted(digits[i : i + 32] for i in range(0, 32 * n, 32))
 
 
 def hyphenated(hex_id: str) -> str:

@@ -385,10 +385,16 @@ def _sync_populations(
     # Worked out a column at a time: each value at its field's places, so the whole number
     # of millionths is exact (what get_prep_value stores) and its text what a snapshot holds.
     values = _population_columns(rows)
+    texts = {name: list(map(str, values[name])) for name in compared}
     held = {}
     for name in compared:
-        scale = methodcaller("scaleb", PracticePopulation._meta.get_field(name).places)
-        held[name] = list(map(int, map(scale, values[name])))
+        places = PracticePopulation._meta.get_field(name).places
+        if 0 < places <= 6:
+            # A value at six places or fewer is written out in full ("4873.201814", never
+            # with an exponent), so its whole number of millionths is its digits.
+            held[name] = list(map(int, map(methodcaller("replace", ".", ""), texts[name])))
+        else:
+            held[name] = list(map(int, map(methodcaller("scaleb", places), values[name])))
     bodies = [practices[row.practice_code] for row in rows]
     practice_ids = [as_held(practice.pk) for practice in bodies]
     if existing:
@@ -419,9 +425,9 @@ def _sync_populations(
         "financial_year": Same(financial_year),
     }
     for name in compared:
-        column = values[name] if all_new else list(compress(values[name], new))
+        text = texts[name] if all_new else list(compress(texts[name], new))
         stored = held[name] if all_new else list(compress(held[name], new))
-        columns[name] = Prepared(stored, list(map(str, column)))
+        columns[name] = Prepared(stored, text)
     written = insert_columns(PracticePopulation, columns, new.count(True))
     if changed:
         fields = [*compared, "updated_at"]
