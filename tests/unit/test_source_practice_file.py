@@ -1,6 +1,7 @@
 """NHS England's place-based tool practice files: each year's headings, every bad row by line."""
 
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 
@@ -612,3 +613,53 @@ def test_a_workbook_sheet_without_the_table_or_a_file_that_is_not_one_is_refused
         parse_practice_file(out.getvalue(), "wp.xlsx", year="2025/26")
     with pytest.raises(SourceError, match="not an Excel workbook"):
         parse_practice_file(b"PK\x03\x04 not really a zip", "wp.xlsx")
+
+
+# -- the quick way of reading a line says exactly what the full reading says ---------------
+
+REAL_2025 = Path(__file__).resolve().parents[2] / "data" / "nhse-place-based-tool" / "2025_2026.csv"
+ODD_CELLS = {  # heading → values a quick reading must hand over to the full one, or match
+    "Practice_Code": ["X1", "a81001", ""],
+    "Patients": ["", "-5", "NaN", "1_000", " 7 ", "1e3", "12,345.5", "Infinity"],
+    "Population": ["", "sNaN", "-Infinity", "-0", "1e13", "0x10"],
+    "G&A WP": ["", "NaN", "abc", "999999999999.5"],
+    "Latitude": ["95", "-90", "", "north"],
+    "PCN_Code": ["U", "U12345", "u12345", "X12"],
+    "UTLA": ["Stockton-on-Tees"],
+    "LA": ["E07000001", "E10000001", "E06000004", "bad"],
+    "ICB": ["qhm ", "Q1", ""],
+    "GP_Practice_Name": [""],
+}
+
+
+def _damaged_copy() -> bytes:
+    lines = REAL_2025.read_bytes().decode("utf-8-sig").splitlines()
+    header = lines[0].split(",")
+    out = [lines[0]]
+    line = 1
+    for heading, values in ODD_CELLS.items():
+        for value in values:
+            cells = lines[line].split(",")
+            cells[header.index(heading)] = value
+            out.append(",".join(f'"{c}"' if "," in c else c for c in cells))
+            line += 1
+    out += lines[line : line + 200]
+    out.append(lines[line])  # a practice already read
+    return ("\n".join(out) + "\n").encode()
+
+
+@pytest.mark.parametrize("damaged", [False, True])
+def test_the_quick_reading_gives_the_rows_errors_and_notes_of_the_full_one(monkeypatch, damaged):
+    import openics.sources.practice_file as reader
+
+    data = _damaged_copy() if damaged else REAL_2025.read_bytes()
+    quick = parse_practice_file(data)
+    monkeypatch.setattr(reader, "_quick_row", lambda *args: (None, False))
+    full = parse_practice_file(data)
+    assert (quick.layout, quick.rows, quick.errors, quick.notes) == (
+        full.layout,
+        full.rows,
+        full.errors,
+        full.notes,
+    )
+    assert quick.rows and (quick.errors if damaged else not quick.errors)
