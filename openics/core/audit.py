@@ -265,7 +265,10 @@ class Auditor:
             self.reason,
             model._meta.label_lower,
         ]
+        # Typed on PostgreSQL, so the statement reads the same with server-side binding.
+        given = "%s, %s, %s, %s, %s, %s"
         if connection.vendor == "postgresql":
+            given = "%s::timestamptz, %s::integer, %s::text, %s::text, %s::text, %s::text"
             source = "unnest(%s::uuid[], %s::uuid[]) AS j(row_id, entry_id)"
             entry, key = "j.entry_id", "j.row_id"
             source_params = [written.stored_ids, entry_ids]
@@ -278,7 +281,7 @@ class Auditor:
         # Table and column names are quoted names from the models; the values are parameters.
         sql = (
             f"INSERT INTO {quote(opts.db_table)} ({columns}) "  # noqa: S608
-            f"SELECT {entry}, %s, %s, %s, %s, %s, %s, {id_text_sql(model, pk)}, NULL, "
+            f"SELECT {entry}, {given}, {id_text_sql(model, pk)}, NULL, "
             f"{after_sql} FROM {source} JOIN {quote(model._meta.db_table)} AS o ON {pk} = {key}"
         )
         with connection.cursor() as cursor:

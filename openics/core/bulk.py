@@ -440,7 +440,7 @@ def snapshots_sql(written: Written, table_alias: str) -> tuple[str, list] | None
             if value is None:
                 return None
             params.append(name)
-        parts.append(f"%s, {value}")
+        parts.append(f"{'%s::text' if postgresql else '%s'}, {value}")
     if postgresql and len(parts) > 50:  # jsonb_build_object takes at most 100 arguments
         return None
     function = "jsonb_build_object" if postgresql else "json_object"
