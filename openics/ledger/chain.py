@@ -80,16 +80,53 @@ def _rows(after: int, upto: int | None = None, *, chunk: int = 20_000):
                 return
 
 
+# On PostgreSQL the lines are made by the database and streamed out by COPY into the hash:
+# the same bytes as line() makes (COPY's text format ends each row with a newline and
+# escapes nothing in ids, digits, ISO dates and year labels), about 20 times faster than
+# fetching the rows. Used for runs of postings at least this long (a bulk import's seal).
+COPY_AT_LEAST = 1_000
+_LINE_SQL = (
+    "id::text || ' ' || replace(transaction_id::text, '-', '') || ' ' || "
+    "replace(account_id::text, '-', '') || ' ' || amount_pence::text || ' ' || "
+    "to_char(effective_date, 'YYYY-MM-DD') || ' ' || financial_year"
+)
+
+
+def _digest(after: int, upto: int | None = None) -> tuple[int, int, str]:
+    """How many postings after an id (up to another), the last one's id, and the SHA-256 of
+    their lines in id order."""
+    h = hashlib.sha256()
+    count, top = 0, after
+    if connection.vendor != "postgresql":
+        for row in _rows(after, upto):
+            h.update(line(row))
+            count += 1
+            top = row[0]
+        return count, top, h.hexdigest()
+    bound = "" if upto is None else f" AND id <= {int(upto)}"
+    tail = b""
+    with (
+        connection.cursor() as cursor,
+        cursor.cursor.copy(
+            f"COPY (SELECT {_LINE_SQL} FROM ledger_posting WHERE id > {int(after)}{bound} "  # noqa: S608
+            "ORDER BY id) TO STDOUT"
+        ) as copy,
+    ):
+        for block in copy:
+            data = bytes(block)
+            h.update(data)
+            count += data.count(b"\n")
+            tail = (tail + data)[-200:]
+    if count:
+        top = int(tail.rstrip(b"\n").rsplit(b"\n", 1)[-1].split(b" ", 1)[0])
+    return count, top, h.hexdigest()
+
+
 def seal(*, moment: datetime | None = None) -> PostingSeal | None:
     """Seals every posting written since the last seal (the caller holds the chain lock)."""
     last = PostingSeal.objects.order_by("-sequence").first()
     after = last.last_posting if last else 0
-    h = hashlib.sha256()
-    count, top = 0, after
-    for row in _rows(after):
-        h.update(line(row))
-        count += 1
-        top = row[0]
+    count, top, digest = _digest(after)
     if not count:
         return None
     moment = (moment or datetime.now(UTC)).replace(microsecond=0)
@@ -99,7 +136,7 @@ def seal(*, moment: datetime | None = None) -> PostingSeal | None:
         "last_posting": top,
         "postings": count,
         "total_postings": (last.total_postings if last else 0) + count,
-        "digest": h.hexdigest(),
+        "digest": digest,
         "previous_hash": last.hash if last else GENESIS,
     }
     made = PostingSeal(
@@ -156,13 +193,18 @@ def recompute(wanted: set[int]) -> Recomputed:
         if s.sequence != expected and not findings:
             findings.append(Finding(NAME, expected, f"seal {expected} is missing"))
         expected = s.sequence + 1
-        h = hashlib.sha256()
-        n = 0
-        while pending is not None and pending[0] <= s.last_posting:
-            h.update(line(pending))
-            n += 1
+        if s.postings >= COPY_AT_LEAST and connection.vendor == "postgresql":
+            n, _, digest = _digest(after, s.last_posting)
+            rows = _rows(max(after, s.last_posting))
             pending = next(rows, None)
-        digest = h.hexdigest()
+        else:
+            h = hashlib.sha256()
+            n = 0
+            while pending is not None and pending[0] <= s.last_posting:
+                h.update(line(pending))
+                n += 1
+                pending = next(rows, None)
+            digest = h.hexdigest()
         fields = {
             "sequence": s.sequence,
             "sealed_at": _when(s.sealed_at),

@@ -118,7 +118,8 @@ class Transaction(BaseModel):
     number = models.CharField(max_length=20, unique=True)
     kind = models.CharField(max_length=20, choices=TransactionKind.choices)
     effective_date = models.DateField(db_index=True)
-    financial_year = models.CharField(max_length=7, db_index=True)
+    # Not indexed: a year's transactions are found through posting_account_year.
+    financial_year = models.CharField(max_length=7)
     recorded_at = models.DateTimeField(auto_now_add=True)
     description = models.CharField(max_length=300)
     contract = models.ForeignKey(
@@ -149,6 +150,14 @@ class Transaction(BaseModel):
                 name="one_payment_per_invoice",
             ),
         ]
+        indexes = [
+            # The bulk import's "approved as a payable" check, without reading every payment.
+            models.Index(
+                fields=["contract", "invoice_number"],
+                condition=models.Q(kind="invoice_approval"),
+                name="invoice_approvals",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.number} {self.effective_date} {self.description}"
@@ -161,11 +170,27 @@ class Transaction(BaseModel):
 
 
 class Posting(models.Model):
-    """One leg of a transaction: pence into (+) or out of (−) an account. Never changed."""
+    """One leg of a transaction: pence into (+) or out of (−) an account. Never changed.
+
+    Its transaction and account are not foreign-key constraints in the database: a
+    constraint is checked row by row (on PostgreSQL, a locking query per posting, most of
+    a bulk import's time). Triggers check them instead — on PostgreSQL once per INSERT
+    statement, as a set — and refuse deleting a transaction or account that has postings
+    (migration 0006, ADR 0023); `openics check` looks for postings without either.
+    """
 
     id = models.BigAutoField(primary_key=True)
-    transaction = models.ForeignKey(Transaction, on_delete=models.PROTECT, related_name="postings")
-    account = models.ForeignKey(Account, on_delete=models.PROTECT, related_name="postings")
+    transaction = models.ForeignKey(
+        Transaction, on_delete=models.PROTECT, related_name="postings", db_constraint=False
+    )
+    # Indexed by posting_account_year, whose first column it is.
+    account = models.ForeignKey(
+        Account,
+        on_delete=models.PROTECT,
+        related_name="postings",
+        db_constraint=False,
+        db_index=False,
+    )
     amount_pence = models.BigIntegerField()
     effective_date = models.DateField()
     financial_year = models.CharField(max_length=7)

@@ -70,13 +70,15 @@ def trace(flows: Iterable[Edge], start: Hashable, *, upstream: bool = False) -> 
         out_total = sum(graph[node].values())
         in_total = start_out if node == start else inflow[node]
         denominator = max(in_total, out_total)
-        passed = Fraction(0)
+        # amount × pence / denominator for each flow out, as one Fraction each (one gcd,
+        # not two operations' worth): exact, and what makes a national trace quick.
+        top, bottom = amount.numerator, amount.denominator * denominator
         for target, pence in graph[node].items():
-            part = amount * pence / denominator
+            part = Fraction(top * pence, bottom)
             traced_flows[(node, target)] = part
             reached[target] += part
-            passed += part
-        held[node] = amount - passed
+        # What stays: the parts add up to amount × out_total / denominator exactly.
+        held[node] = Fraction(top * (denominator - out_total), bottom)
 
     result = Trace(start=start, total=start_out)
     rounded_held = _round_exactly(held, start_out)
@@ -122,14 +124,19 @@ def _walk(graph, start):
 
 
 def _nearest(value: Fraction) -> int:
-    return int((value * 2 + 1) // 2) if value >= 0 else -_nearest(-value)
+    """Rounded to the nearest whole, halves away from zero (in whole-number arithmetic)."""
+    n, d = value.numerator, value.denominator
+    return (2 * n + d) // (2 * d) if n >= 0 else -((-2 * n + d) // (2 * d))
 
 
 def _round_exactly(shares: dict[Hashable, Fraction], whole: int) -> dict[Hashable, int]:
     """Whole pence for each share, adding up exactly to `whole` (largest remainder)."""
-    floors = {k: int(v // 1) for k, v in shares.items()}
+    floors = {k: v.numerator // v.denominator for k, v in shares.items()}
     left = whole - sum(floors.values())
-    order = sorted(shares, key=lambda k: -(shares[k] - floors[k]))
+    order = sorted(
+        shares,
+        key=lambda k: -Fraction(shares[k].numerator % shares[k].denominator, shares[k].denominator),
+    )
     for key in order[: max(left, 0)]:
         floors[key] += 1
     return {k: v for k, v in floors.items() if v}

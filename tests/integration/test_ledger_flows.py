@@ -323,3 +323,54 @@ def test_an_unbalanced_transaction_is_reported_and_the_other_checks_still_run(wo
     broken = [r for r in results.values() if not r.ok]
     assert broken, "an unbalanced posting must fail a check"
     assert "Registry links" in results and "Record of decisions" in results  # the rest ran
+
+
+def _posting(txn, account, pence):
+    return Posting(
+        transaction_id=txn,
+        account_id=account,
+        amount_pence=pence,
+        effective_date=START,
+        financial_year="2025/26",
+    )
+
+
+def test_the_database_refuses_postings_naming_a_transaction_or_account_not_in_the_books(world):
+    """Not foreign-key constraints (ADR 0023): triggers, set-based on PostgreSQL."""
+    import uuid
+
+    fund_place(world)
+    txn = Transaction.objects.first()
+    account, other = Account.objects.all()[:2]
+    for legs in (
+        [_posting(uuid.uuid4(), account.pk, -5), _posting(uuid.uuid4(), other.pk, 5)],
+        [_posting(txn.pk, uuid.uuid4(), -5), _posting(txn.pk, other.pk, 5)],
+    ):
+        with pytest.raises(IntegrityError, match="not in the books"), transaction.atomic():
+            Posting.objects.bulk_create(legs)
+
+
+def test_the_database_refuses_deleting_a_transaction_or_account_that_has_postings(world):
+    fund_place(world)
+    posting = Posting.objects.select_related("transaction", "account").first()
+    for table, pk in (
+        ("ledger_transaction", posting.transaction_id),
+        ("ledger_account", posting.account_id),
+    ):
+        value = pk.hex if connection.vendor == "sqlite" else str(pk)
+        with (
+            pytest.raises(IntegrityError, match="postings"),
+            transaction.atomic(),
+            connection.cursor() as cursor,
+        ):
+            cursor.execute(f"DELETE FROM {table} WHERE id = %s", [value])  # noqa: S608
+    assert Transaction.objects.filter(pk=posting.transaction_id).exists()
+
+
+def test_the_check_names_a_flow_total_that_disagrees_with_the_postings(world):
+    fund_place(world)
+    assert selectors.recompute_check() == []
+    flow = FlowTotal.objects.first()
+    FlowTotal.objects.filter(pk=flow.pk).update(amount_pence=flow.amount_pence + 1)
+    [problem] = selectors.recompute_check()
+    assert "flow total" in problem and "disagrees with its postings" in problem

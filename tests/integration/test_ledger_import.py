@@ -115,3 +115,78 @@ def test_an_amount_no_payment_could_be_is_refused_on_its_line(deal):
     [error] = caught.value.errors
     assert error.line == 3 and "more than any one payment can be" in error.reason
     assert not Transaction.objects.filter(description__contains="A2").exists()
+
+
+FAST = "COPY into a staging table, checked by one pattern and the database"
+
+
+def test_a_plain_file_takes_the_fast_path_on_postgresql_with_the_same_books(deal):
+    from django.db import connection
+
+    from openics.ledger import chain
+
+    report = import_payments(
+        b"invoice,contract,date_paid,amount,note\r\n"  # any order, an extra column, CRLF
+        b"A1,C-RNA-1,2025-04-30,1000,x\r\n"
+        b"A2,C-RNA-1,30/05/2025,250.5,\r\n"
+        b"S1,S-1,2025-06-01,100.00,y\r\n",
+        source_name="payments.csv",
+        **AS,
+    )
+    assert report.method == (FAST if connection.vendor == "postgresql" else report.method)
+    assert report.rows == 3 and report.total == pounds("£1,350.50")
+    cash = Account.objects.get(organisation=deal[0].provider, purpose=Purpose.CASH)
+    assert cash.balance_pence == pounds("£1,151.50").pence
+    paid = Transaction.objects.get(invoice_number="A2")
+    assert (paid.effective_date, paid.financial_year, paid.element) == (
+        date(2025, 5, 30),
+        "2025/26",
+        "",
+    )
+    assert paid.number.startswith("T") and len(paid.number) == 17
+    assert sorted(p.amount_pence for p in paid.postings.all()) == [-25050, 25050]
+    assert selectors.recompute_check() == []
+    assert chain.recompute(set()).findings == []  # what openics verify recomputes
+
+
+@pytest.mark.parametrize(
+    ("row", "reason"),
+    [
+        ("C-RNA-1,A2,2025-02-30,10.00,", "not a date"),  # looks plain; the database refuses
+        ("C-RNA-1,A2,0000-01-01,10.00,", "not a date"),
+        ("C-RNA-1,A2,2025-04-30,0.00,", "not more than £0.00"),
+        ("C-RNA-1,A2,2025-04-30,10.00,sometimes", "not fixed or variable"),
+        ("\\.", "1 cells where the header has 5"),  # COPY's end-of-data marker
+    ],
+)
+def test_a_file_the_fast_path_declines_is_read_row_by_row_with_its_lines(deal, row, reason):
+    before = Posting.objects.count()
+    with pytest.raises(ImportRejected) as caught:
+        import_payments(
+            _csv("C-RNA-1,A1,2025-04-30,10.00,", row, "C-RNA-1,A3,2025-04-30,10.00,"),
+            source_name="p.csv",
+            **AS,
+        )
+    [error] = caught.value.errors
+    assert error.line == 3 and reason in error.reason
+    assert Posting.objects.count() == before
+
+
+def test_the_fast_path_keeps_the_checks_against_the_books_and_their_lines(deal):
+    with pytest.raises(ImportRejected) as caught:
+        import_payments(
+            _csv(
+                "C-RNA-1,A1,2025-04-30,10.00,",
+                "NOPE,A2,2025-04-30,10.00,",
+                "C-RNA-1,A1,2025-05-30,10.00,",
+                "C-RNA-1,OLD,2025-05-30,10.00,",
+            ),
+            source_name="p.csv",
+            **AS,
+        )
+    assert sorted(e.line for e in caught.value.errors) == [3, 4, 5]
+
+
+def test_a_plain_file_of_only_a_header_holds_no_payments(deal):
+    with pytest.raises(ImportRejected, match="holds no payments"):
+        import_payments(_csv(), source_name="p.csv", **AS)
