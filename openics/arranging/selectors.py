@@ -600,6 +600,19 @@ def published_notices(*, ocid: str = "", buyer_code: str = ""):
     return rows
 
 
+def published_notices_of(org: Organisation, *, most: int = 20):
+    """The published notices an organisation bought with, and those naming it as a supplier,
+    newest first (at most `most` of each): what its registry page lists."""
+    bought = published_notices().filter(buyer=org).order_by("-published_at")
+    won = (
+        published_notices().filter(suppliers__organisation=org).distinct().order_by("-published_at")
+    )
+    return {
+        "bought": [published_notice_record(n) for n in bought[:most]],
+        "won": [published_notice_record(n) for n in won[:most]],
+    }
+
+
 def published_imports():
     """Each file published notices came from, newest first, with how many it brought."""
     from django.db.models import Count

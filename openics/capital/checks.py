@@ -28,6 +28,10 @@ def capital(on: date) -> list[CheckResult]:
             else:
                 detail = f"{planned} planned against a limit of {limit}{label}"
             results.append(
-                CheckResult(f"Capital plan: {icb.code} {year.year}", not p.over_limit, detail)
+                CheckResult(
+                    f"Capital plan against its limit: {icb.code} {year.year}",
+                    not p.over_limit,
+                    detail,
+                )
             )
     return results

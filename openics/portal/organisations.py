@@ -3,6 +3,7 @@
 from django.http import Http404
 from django.shortcuts import render
 
+from openics.arranging import selectors as arranging
 from openics.ledger import selectors as books
 from openics.organisations import selectors
 from openics.organisations.models import Organisation
@@ -65,6 +66,7 @@ def _organisation_page(request, org: Organisation):
         "successions_in": selectors.successions_into(org),
         "deprivation": org.deprivation.order_by("-edition").first(),
         "money_links": books.money_links(org),
+        "published": arranging.published_notices_of(org),
     }
     context.update(_money_of(org))
     if org.kind == BodyKind.ICB.value:

@@ -163,9 +163,13 @@ def test_the_plan_against_its_limit_and_the_check_that_flags_it_over(world, clie
     _plan(world, "S2", "national_programme", {"2025/26": "£9,000,000"})  # outside the limit
     _plan(world, "S3", "lease", {"2025/26": "£3,000,000"}, provider=world.other_trust)
     checks = {r.name: r for r in run_checks(date(2026, 1, 1)) if r.name.startswith("Capital")}
-    assert checks["Capital plan: QUA 2025/26"].ok
+    assert checks["Capital plan against its limit: QUA 2025/26"].ok
     _plan(world, "S4", "pfi", {"2025/26": "£1,500,000"})
-    result = [r for r in run_checks(date(2026, 1, 1)) if r.name == "Capital plan: QUA 2025/26"][0]
+    result = [
+        r
+        for r in run_checks(date(2026, 1, 1))
+        if r.name == "Capital plan against its limit: QUA 2025/26"
+    ][0]
     assert not result.ok and "£500,000.00 over" in result.detail
 
     with pytest.raises(CapitalError) as refused:
@@ -250,4 +254,7 @@ def test_cli_imports_and_refuses(world, tmp_path):
     )
     assert out.exit_code == 0, out.output
     out = CliRunner().invoke(main, ["check", "--on", "2026-06-01"])
-    assert "Capital plan: QUA 2026/27" in out.output and "£1,000,000.00 over" in out.output
+    assert (
+        "Capital plan against its limit: QUA 2026/27" in out.output
+        and "£1,000,000.00 over" in out.output
+    )

@@ -184,6 +184,18 @@ def test_the_register_shows_them_as_real_with_the_link_and_each_has_a_page(clien
         assert client.get(f"/arranging/published-notices/?page={page}").status_code == 400
 
 
+def test_an_organisations_page_lists_the_notices_it_bought_with_and_those_it_won(client, registry):
+    import_notices(SAMPLE.read_bytes(), source_name=SAMPLE.name, **AS)
+    buyer = client.get(registry["walsall"].get_absolute_url()).content.decode()
+    assert "Notices it is named in (real)" in buyer
+    walsall = PublishedNotice.objects.get(buyer_name="Walsall Healthcare NHS Trust")
+    assert f"/arranging/published-notices/{walsall.pk}/" in buyer
+    supplier = client.get(registry["company"].get_absolute_url()).content.decode()
+    assert "As a supplier" in supplier and "Phoenix Surfacing" in supplier
+    council = client.get(registry["council"].get_absolute_url()).content.decode()
+    assert "Notices it is named in" not in council
+
+
 def test_the_csv_has_a_provenance_column(client, imported):
     response = client.get("/arranging/published-notices.csv")
     assert response.status_code == 200 and "OpenICS-Checkpoint" in response
