@@ -36,6 +36,13 @@ def boards_list() -> None:
         click.echo(f"{board.slug:<34}{board.kind_label:<28}{n:>3} members  {board.name}")
 
 
+def _who(body) -> str:
+    """An organisation with its kind and ownership, as the board's page shows it."""
+    ownership = body.get_ownership_display() if body.ownership else "ownership not known"
+    company = f"; company {body.company_number}" if body.company_number else ""
+    return f"{body.name} ({body.get_kind_display()}; {ownership}{company})"
+
+
 @boards_group.command("show")
 @click.argument("slug")
 @click.option("--on", "on", default=None, help="The day to look at (default today).")
@@ -53,6 +60,9 @@ def boards_show(slug: str, on: str | None) -> None:
             f"  {m.seat.title:<52}{m.person.name} ({m.person.slug}), "
             f"{m.starts} to {m.term_ends}{deputy}"
         )
+        for role, body in (("appointed by", m.appointed_by), ("nominated by", m.nominated_by)):
+            if body is not None:
+                click.echo(f"  {'':<52}{role} {_who(body)}")
     click.echo("Checked under every regime:")
     for c in compliance.constitution(board, day):
         status = "not applicable" if not c.applies else ("meets it" if c.ok else "BREACH")

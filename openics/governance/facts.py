@@ -57,7 +57,7 @@ def members_on(board: Board, on: date):
     return (
         Membership.objects.on(on)
         .filter(seat__board=board)
-        .select_related("person", "seat", "appointed_by")
+        .select_related("person", "seat", "appointed_by", "nominated_by")
         .prefetch_related(
             "person__fppt_checks",
             "person__posts__organisation",

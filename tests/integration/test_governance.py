@@ -495,3 +495,13 @@ def test_an_interest_declared_after_a_vote_flags_the_vote_of_the_deciding_body(w
     )
     [line] = [x for x in checked.output.splitlines() if "Conflicted votes" in x]
     assert line.startswith("[FAIL]") and "governance.conflicts" in line
+
+
+def test_boards_show_names_who_appointed_each_member_with_its_kind_and_ownership(world):
+    shown = CliRunner().invoke(main, ["boards", "show", "qxx-board", "--on", "2026-01-05"])
+    assert shown.exit_code == 0, shown.output
+    icb = world.icb
+    ownership = icb.get_ownership_display() if icb.ownership else "ownership not known"
+    assert f"appointed by NHS Testshire ICB ({icb.get_kind_display()}; {ownership})" in (
+        shown.output
+    )
