@@ -44,7 +44,7 @@ from openics.workspace.arranging_forms import (
     RepresentationForm,
     ReviewForm,
 )
-from openics.workspace.views.common import actor, error_list, organisation, page, today
+from openics.workspace.views.common import actor, error_list, organisation, page, today, why
 
 
 def _ctx(on: date) -> RuleContext | None:
@@ -58,10 +58,6 @@ def _ctx(on: date) -> RuleContext | None:
     except RegimeError:
         return None
     return ctx
-
-
-def _why(request, what: str) -> str:
-    return f"{what}: recorded by {request.user.get_username()} in the workspace"
 
 
 def guide_for(answers: Answers, on: date):
@@ -270,7 +266,7 @@ def decide(request, code: str):
                     conflicts=recorded,
                     existing_contract=existing,
                     actor=actor(request),
-                    reason=_why(request, data["reference"]),
+                    reason=why(request, data["reference"]),
                 )
             except Refused as exc:
                 refusals = exc.reasons
@@ -417,7 +413,7 @@ def publish_intention(request, code: str, reference: str):
         template="intention.jinja",
         form=form,
         write=lambda data: arranging.publish_intention(
-            d, published_on=data["on"], actor=actor(request), reason=_why(request, d.reference)
+            d, published_on=data["on"], actor=actor(request), reason=why(request, d.reference)
         ),
         extra={"preview": preview, "period": period, "skipped": skipped},
     )
@@ -447,7 +443,7 @@ def receive_representation(request, code: str, reference: str):
             received_at=data["at"],
             summary=data["summary"],
             actor=actor(request),
-            reason=_why(request, d.reference),
+            reason=why(request, d.reference),
         ),
     )
 
@@ -481,7 +477,7 @@ def review(request, code: str, reference: str):
             decided_on=data["on"],
             reasons=data["reasons"],
             actor=actor(request),
-            reason=_why(request, d.reference),
+            reason=why(request, d.reference),
         ),
         extra={
             "pending": list(d.representations.filter(outcome="").select_related("provider")),
@@ -508,7 +504,7 @@ def award(request, code: str, reference: str):
             d,
             awarded_on=data["on"],
             actor=actor(request),
-            reason=_why(request, d.reference),
+            reason=why(request, d.reference),
         ),
         extra={"earliest": selectors.earliest_award(d)},
     )
@@ -534,7 +530,7 @@ def publish_award_notice(request, code: str, reference: str):
         template="award_notice.jinja",
         form=form,
         write=lambda data: arranging.publish_award_notice(
-            d, published_on=data["on"], actor=actor(request), reason=_why(request, d.reference)
+            d, published_on=data["on"], actor=actor(request), reason=why(request, d.reference)
         ),
         extra={"preview": preview},
     )
@@ -562,7 +558,7 @@ def abandon(request, code: str, reference: str):
             on=data["on"],
             reasons=data["reasons"],
             actor=actor(request),
-            reason=_why(request, d.reference),
+            reason=why(request, d.reference),
         ),
     )
 
@@ -632,7 +628,7 @@ def modify(request, code: str, reference: str):
             successor_meets_basic_selection=data["successor_meets_basic_selection"],
             urgent=data["urgent"],
             actor=actor(request),
-            reason=_why(request, data["reference"]),
+            reason=why(request, data["reference"]),
         ),
         extra={"limits": modification_limits(contract, day), "contract": contract},
     )
@@ -656,7 +652,7 @@ def publish_modification_notice(request, code: str, reference: str, modification
         template="modification_notice.jinja",
         form=form,
         write=lambda data: arranging.publish_modification_notice(
-            m, published_on=data["on"], actor=actor(request), reason=_why(request, m.reference)
+            m, published_on=data["on"], actor=actor(request), reason=why(request, m.reference)
         ),
         extra={"m": m},
     )

@@ -8,7 +8,7 @@ from django.http import Http404
 from django.shortcuts import render
 from django.utils import timezone
 
-from openics.core.audit import Actor
+from openics.core.audit import Actor, Refused
 from openics.core.rules import roles_of
 from openics.governance.models import Person
 from openics.organisations.models import Organisation
@@ -58,6 +58,24 @@ def page(request, template: str, context: dict, *, org=None, status: int = 200):
             r.label for r in roles_of(request.user, org.code) if r.value != "public"
         )
     return render(request, f"workspace/{template}", context, status=status)
+
+
+def why(request, what: str) -> str:
+    """The reason every workspace write gives its service, for the audit entry."""
+    return f"{what}: recorded by {request.user.get_username()} in the workspace"
+
+
+def attempt(request, form, write) -> tuple[bool, list[str]]:
+    """On a POST whose form is valid, calls `write(cleaned_data)`: (True, []) when it was
+    written, (False, the service's reasons) when it was refused, for the error summary; on a
+    GET or an invalid form, (False, [])."""
+    if request.method != "POST" or not form.is_valid():
+        return False, []
+    try:
+        write(form.cleaned_data)
+    except Refused as exc:
+        return False, list(exc.reasons)
+    return True, []
 
 
 def error_list(form, refusals=()) -> list[dict]:

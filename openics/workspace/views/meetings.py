@@ -21,7 +21,7 @@ from openics.regimes.registry import regime_in_force_on
 from openics.regimes.rules import governance as rules
 from openics.workspace import access
 from openics.workspace.forms import InterventionForm, ItemForm
-from openics.workspace.views.common import actor, error_list, organisation, page
+from openics.workspace.views.common import actor, error_list, organisation, page, why
 
 
 def _meeting(org, reference: str) -> Meeting:
@@ -40,10 +40,6 @@ def _item(meeting, number: str) -> AgendaItem:
     if found is None:
         raise Http404(f"the meeting has no item {number}")
     return found
-
-
-def _why(request, meeting) -> str:
-    return f"{meeting.reference}: recorded by {request.user.get_username()} in the workspace"
 
 
 def _meeting_page(request, org, meeting, *, refusals=(), status=200):
@@ -84,7 +80,7 @@ def attendance(request, code: str, reference: str):
                 meeting=m,
                 present=[x for x in members if str(x.pk) in chosen],
                 actor=actor(request),
-                reason=_why(request, m),
+                reason=why(request, m.reference),
             )
         except Refused as exc:
             refusals = exc.reasons
@@ -123,7 +119,7 @@ def add_item(request, code: str, reference: str):
     refusals: list[str] = []
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        who = {"actor": actor(request), "reason": _why(request, m)}
+        who = {"actor": actor(request), "reason": why(request, m.reference)}
         try:
             if data["decision"]:
                 arranging.take_to_board(
@@ -191,7 +187,7 @@ def item(request, code: str, reference: str, number: str):
                     votes=votes,
                     resolution=resolution,
                     actor=actor(request),
-                    reason=_why(request, m),
+                    reason=why(request, m.reference),
                 )
             except Refused as exc:
                 refusals = exc.reasons
@@ -227,7 +223,9 @@ def not_taken(request, code: str, reference: str, number: str):
     access.require(request, "record_not_taken", org.code)
     m = _meeting(org, reference)
     try:
-        gov.record_not_taken(item=_item(m, number), actor=actor(request), reason=_why(request, m))
+        gov.record_not_taken(
+            item=_item(m, number), actor=actor(request), reason=why(request, m.reference)
+        )
     except Refused as exc:
         return _meeting_page(request, org, m, refusals=exc.reasons)
     return redirect("workspace:meeting", code=org.code, reference=m.reference)
@@ -240,7 +238,7 @@ def publish(request, code: str, reference: str):
     access.require(request, "publish_minutes", org.code)
     m = _meeting(org, reference)
     try:
-        minutes.publish_minutes(meeting=m, actor=actor(request), reason=_why(request, m))
+        minutes.publish_minutes(meeting=m, actor=actor(request), reason=why(request, m.reference))
     except Refused as exc:
         return _meeting_page(request, org, m, refusals=exc.reasons)
     return redirect("workspace:meeting", code=org.code, reference=m.reference)
@@ -280,7 +278,7 @@ def intervene(request, code: str, reference: str, number: str):
                 subject=data["subject"],
                 item=it,
                 actor=actor(request),
-                reason=_why(request, m),
+                reason=why(request, m.reference),
             )
         except Refused as exc:
             refusals = exc.reasons

@@ -13,7 +13,6 @@ from django.views.decorators.http import require_http_methods
 from openics.allocation.models import PlaceAllocationRun
 from openics.arranging.models import SelectionDecision
 from openics.capital import services as capital
-from openics.core.audit import Refused
 from openics.governance.models import AgendaItem
 from openics.organisations import lifecycle
 from openics.plans import selectors as plan_selectors
@@ -21,11 +20,15 @@ from openics.plans import services as plan_services
 from openics.plans.models import Aim, PlanDocument
 from openics.workspace import access
 from openics.workspace.forms import AimForm, RegardForm, SchemeForm, TransferForm
-from openics.workspace.views.common import actor, error_list, organisation, page, workspace_view
-
-
-def _why(request, what: str) -> str:
-    return f"{what} by {request.user.get_username()} in the workspace"
+from openics.workspace.views.common import (
+    actor,
+    attempt,
+    error_list,
+    organisation,
+    page,
+    why,
+    workspace_view,
+)
 
 
 def _form_page(request, org, template, form, refusals, **extra):
@@ -57,19 +60,15 @@ def add_aim(request, code: str, reference: str):
     if document is None:
         raise Http404(f"{org.name} has no plan document {reference}")
     form = AimForm(request.POST or None)
-    refusals: list[str] = []
-    if request.method == "POST" and form.is_valid():
-        try:
-            plan_services.add_aim(
-                document=document,
-                **form.cleaned_data,
-                actor=actor(request),
-                reason=_why(request, "entered"),
-            )
-        except Refused as exc:
-            refusals = exc.reasons
-        else:
-            return redirect(reverse("plans") + f"?icb={org.code}#aims")
+    written, refusals = attempt(
+        request,
+        form,
+        lambda data: plan_services.add_aim(
+            document=document, **data, actor=actor(request), reason=why(request, "aim entered")
+        ),
+    )
+    if written:
+        return redirect(reverse("plans") + f"?icb={org.code}#aims")
     return _form_page(request, org, "plans/aim_new.jinja", form, refusals, document=document)
 
 
@@ -112,21 +111,19 @@ def record_regard(request, code: str):
         decisions=[(key, label) for key, (label, _) in decisions.items()],
         aims=[(pk, f"{a.reference}: {a.aim}") for pk, a in aims.items()],
     )
-    refusals: list[str] = []
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            plan_services.cite_aim(
-                aim=aims[data["aim"]],
-                how_regard=data["how_regard"],
-                **decisions[data["decision"]][1],
-                actor=actor(request),
-                reason=_why(request, "regard recorded"),
-            )
-        except Refused as exc:
-            refusals = exc.reasons
-        else:
-            return redirect(reverse("plans") + f"?icb={org.code}#aims")
+    written, refusals = attempt(
+        request,
+        form,
+        lambda data: plan_services.cite_aim(
+            aim=aims[data["aim"]],
+            how_regard=data["how_regard"],
+            **decisions[data["decision"]][1],
+            actor=actor(request),
+            reason=why(request, "regard"),
+        ),
+    )
+    if written:
+        return redirect(reverse("plans") + f"?icb={org.code}#aims")
     return _form_page(request, org, "plans/regard.jinja", form, refusals)
 
 
@@ -136,19 +133,15 @@ def plan_scheme(request, code: str):
     org = organisation(code)
     access.require(request, "plan_scheme", org.code)
     form = SchemeForm(request.POST or None)
-    refusals: list[str] = []
-    if request.method == "POST" and form.is_valid():
-        try:
-            capital.plan_scheme(
-                icb=org,
-                **form.cleaned_data,
-                actor=actor(request),
-                reason=_why(request, "planned"),
-            )
-        except Refused as exc:
-            refusals = exc.reasons
-        else:
-            return redirect(reverse("money:capital") + f"?icb={org.code}")
+    written, refusals = attempt(
+        request,
+        form,
+        lambda data: capital.plan_scheme(
+            icb=org, **data, actor=actor(request), reason=why(request, "capital scheme")
+        ),
+    )
+    if written:
+        return redirect(reverse("money:capital") + f"?icb={org.code}")
     return _form_page(request, org, "plans/scheme_new.jinja", form, refusals)
 
 
@@ -158,16 +151,13 @@ def transfer_staff(request, code: str):
     org = organisation(code)
     access.require(request, "transfer_staff", org.code)
     form = TransferForm(request.POST or None)
-    refusals: list[str] = []
-    if request.method == "POST" and form.is_valid():
-        try:
-            lifecycle.transfer_staff(
-                **form.cleaned_data,
-                actor=actor(request),
-                reason=_why(request, "transfer recorded"),
-            )
-        except Refused as exc:
-            refusals = exc.reasons
-        else:
-            return redirect(reverse("people:people") + "#transfers")
+    written, refusals = attempt(
+        request,
+        form,
+        lambda data: lifecycle.transfer_staff(
+            **data, actor=actor(request), reason=why(request, "staff transfer")
+        ),
+    )
+    if written:
+        return redirect(reverse("people:people") + "#transfers")
     return _form_page(request, org, "plans/transfer_new.jinja", form, refusals)
