@@ -1,6 +1,9 @@
 """Benchmark: national-scale books — ingest, django-hordak, reports, beancount and hledger.
 
 Run: .venv/bin/python benchmarks/ledger/benchmark.py [--postings 10000000]
+--postings is twice the number of payments generated (each was a transaction of two
+postings before payment runs, ADR 0029; an imported file now posts a transaction per
+contract and month and keeps each payment as a payment line).
 It needs PostgreSQL (--server, default postgres://postgres@127.0.0.1:5432): it creates
 its own databases there and drops them at the end (--keep keeps them). In one run it
 measures:
@@ -300,6 +303,9 @@ def main() -> None:  # noqa: C901 - one straight run, in the order it prints
             results["journals"].append(entry)
         results["import"] = {"rows": imported, "seconds": import_seconds, "phases": phases}
         total_postings = Posting.objects.count()
+        from openics.ledger.models import PaymentLine
+
+        total_lines = PaymentLine.objects.count()
         follow, balance = reports()
         from openics.ledger import chain
 
@@ -311,6 +317,7 @@ def main() -> None:  # noqa: C901 - one straight run, in the order it prints
         chain_seconds = time.perf_counter() - start
         results["reports"] = {
             "postings": total_postings,
+            "lines": total_lines,
             "follow": follow,
             "balance": balance,
             "icb": f"{icb.name} ({icb.code})",
@@ -319,7 +326,8 @@ def main() -> None:  # noqa: C901 - one straight run, in the order it prints
             "check_problems": len(problems) + len(recomputed.findings),
         }
         say(
-            f"at {total_postings:,} postings: follow the money {follow:.3f} s, "
+            f"at {total_postings:,} postings and {total_lines:,} payment lines: follow the "
+            f"money {follow:.3f} s, "
             f"{icb.code} balance {balance:.3f} s (best of 3); check: balances and flow "
             f"totals recomputed in {flows_seconds:.1f} s ({len(problems)} problems), chain "
             f"of {recomputed.length:,} seals in {chain_seconds:.1f} s "
@@ -413,7 +421,9 @@ def summarise(results: dict) -> None:
     print(
         f"books: {setup.get('icbs')} ICBs, {setup.get('places')} places, "
         f"{setup.get('providers', 0):,} providers, {setup.get('contracts', 0):,} contracts; "
-        f"{results['postings']:,} payment postings + {setup.get('postings', 0):,} set-up postings"
+        f"{results['postings'] // 2:,} payments (each a transaction of two postings before "
+        f"payment runs, ADR 0029: {results['postings']:,} postings) + "
+        f"{setup.get('postings', 0):,} set-up postings"
     )
     if "import" not in results:
         return
@@ -457,7 +467,8 @@ def summarise(results: dict) -> None:
     ):
         rows.append(
             (
-                f"{label} at {report['postings']:,} postings",
+                f"{label} at {report['postings']:,} postings, "
+                f"{report.get('lines', 0):,} payment lines",
                 f"{report[key]:.3f} s",
                 "",
                 f"≤ {target:g} s: {_met(report[key] <= target)}"

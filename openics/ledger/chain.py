@@ -1,11 +1,15 @@
 """The hash chain over the postings: seal what was written, recompute it, name what changed.
 
 A posting's line is `id transaction account pence effective_date financial_year` (ids as 32
-hex digits) and a newline; a seal's digest is the SHA-256 of its postings' lines in id
-order; its hash is the SHA-256 of its fields as compact JSON with sorted keys (sealed_at to
-the second, UTC), which include the previous seal's hash (64 zeros for the first). Writers
-take the chain lock (core.chains.lock) before they insert postings, so the postings after
-the last seal are exactly those the writer holding the lock has just written.
+hex digits) and a newline; a payment line's (ledger.PaymentLine, a payment of a payment
+run) is `L id transaction contract invoice paid_on pence element line`, the invoice as the
+hex of its UTF-8 bytes. A seal's digest is the SHA-256 of its postings' lines in id order
+followed by its payment lines' in id order; its hash is the SHA-256 of its fields as
+compact JSON with sorted keys (sealed_at to the second, UTC), which include the previous
+seal's hash (64 zeros for the first) and, for a seal that covers payment lines, how many
+and the last one's id. Writers take the chain lock (core.chains.lock) before they insert
+postings, so the postings and lines after the last seal are exactly those the writer
+holding the lock has just written.
 """
 
 from __future__ import annotations
@@ -22,6 +26,9 @@ from openics.ledger.models import PostingSeal
 NAME = "ledger"
 TITLE = "The books (postings)"
 _COLUMNS = "id, transaction_id, account_id, amount_pence, effective_date, financial_year"
+_LINE_COLUMNS = (
+    "id, transaction_id, contract_id, invoice_number, paid_on, amount_pence, element, line"
+)
 
 
 def _hex(value) -> str:
@@ -37,22 +44,38 @@ def line(row) -> bytes:
     return f"{pk} {_hex(txn)} {_hex(account)} {pence} {day} {year}\n".encode()
 
 
+def payment_line(row) -> bytes:
+    pk, txn, contract, invoice, day, pence, element, number = row
+    return (
+        f"L {pk} {_hex(txn)} {_hex(contract)} {invoice.encode().hex()} {day} {pence} "
+        f"{element} {number}\n"
+    ).encode()
+
+
 def seal_hash(
-    *, sequence, sealed_at: str, last_posting, postings, total_postings, digest, previous_hash
+    *,
+    sequence,
+    sealed_at: str,
+    last_posting,
+    postings,
+    total_postings,
+    digest,
+    previous_hash,
+    last_line: int = 0,
+    lines: int = 0,
 ) -> str:
-    return sha256(
-        canonical_json(
-            {
-                "sequence": sequence,
-                "sealed_at": sealed_at,
-                "last_posting": last_posting,
-                "postings": postings,
-                "total_postings": total_postings,
-                "digest": digest,
-                "previous_hash": previous_hash,
-            }
-        )
-    )
+    fields = {
+        "sequence": sequence,
+        "sealed_at": sealed_at,
+        "last_posting": last_posting,
+        "postings": postings,
+        "total_postings": total_postings,
+        "digest": digest,
+        "previous_hash": previous_hash,
+    }
+    if lines:  # seals made before payment runs hash as they were made
+        fields.update(last_line=last_line, lines=lines)
+    return sha256(canonical_json(fields))
 
 
 def _when(moment: datetime) -> str:
@@ -92,10 +115,73 @@ _LINE_SQL = (
 )
 
 
-def _digest(after: int, upto: int | None = None) -> tuple[int, int, str]:
+_PAYMENT_LINE_SQL = (
+    "'L ' || id::text || ' ' || replace(transaction_id::text, '-', '') || ' ' || "
+    "replace(contract_id::text, '-', '') || ' ' || "
+    "encode(convert_to(invoice_number, 'UTF8'), 'hex') || ' ' || "
+    "to_char(paid_on, 'YYYY-MM-DD') || ' ' || amount_pence::text || ' ' || element || ' ' || "
+    "line::text"
+)
+
+
+def _line_rows(after: int, upto: int, *, chunk: int = 20_000):
+    """Payment lines after an id up to another, in id order, as raw rows."""
+    last = after
+    with connection.cursor() as cursor:
+        while last < upto:
+            cursor.execute(
+                f"SELECT {_LINE_COLUMNS} FROM ledger_paymentline WHERE id > %s AND id <= %s "  # noqa: S608
+                "ORDER BY id LIMIT %s",
+                [last, upto, chunk],
+            )
+            rows = cursor.fetchall()
+            if not rows:
+                return
+            yield from rows
+            last = rows[-1][0]
+
+
+def _lines_digest(h, after: int, upto: int) -> int:
+    """Adds the payment lines after an id up to another to the hash; how many there were."""
+    count = 0
+    if upto <= after:
+        return 0
+    if connection.vendor != "postgresql":
+        for row in _line_rows(after, upto):
+            h.update(payment_line(row))
+            count += 1
+        return count
+    with (
+        connection.cursor() as cursor,
+        cursor.cursor.copy(
+            f"COPY (SELECT {_PAYMENT_LINE_SQL} FROM ledger_paymentline WHERE id > {int(after)} "  # noqa: S608
+            f"AND id <= {int(upto)} ORDER BY id) TO STDOUT"
+        ) as copy,
+    ):
+        for block in copy:
+            data = bytes(block)
+            h.update(data)
+            count += data.count(b"\n")
+    return count
+
+
+def _first_line(after: int) -> int:
+    """The id of the first payment line after an id (ids from a sequence may skip)."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT MIN(id) FROM ledger_paymentline WHERE id > %s", [after])
+        return cursor.fetchone()[0] or after + 1
+
+
+def _last_line_id() -> int:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT MAX(id) FROM ledger_paymentline")
+        return cursor.fetchone()[0] or 0
+
+
+def _digest(after: int, upto: int | None = None, h=None) -> tuple[int, int, str]:
     """How many postings after an id (up to another), the last one's id, and the SHA-256 of
-    their lines in id order."""
-    h = hashlib.sha256()
+    their lines in id order (added to `h` where one is given)."""
+    h = h or hashlib.sha256()
     count, top = 0, after
     if connection.vendor != "postgresql":
         for row in _rows(after, upto):
@@ -123,12 +209,17 @@ def _digest(after: int, upto: int | None = None) -> tuple[int, int, str]:
 
 
 def seal(*, moment: datetime | None = None) -> PostingSeal | None:
-    """Seals every posting written since the last seal (the caller holds the chain lock)."""
+    """Seals every posting and payment line written since the last seal (the caller holds
+    the chain lock)."""
     last = PostingSeal.objects.order_by("-sequence").first()
     after = last.last_posting if last else 0
-    count, top, digest = _digest(after)
+    after_line = _last_sealed_line(last)
+    h = hashlib.sha256()
+    count, top, _ = _digest(after, h=h)
     if not count:
         return None
+    top_line = _last_line_id()
+    lines = _lines_digest(h, after_line, top_line)
     moment = (moment or datetime.now(UTC)).replace(microsecond=0)
     fields = {
         "sequence": (last.sequence + 1) if last else 1,
@@ -136,8 +227,10 @@ def seal(*, moment: datetime | None = None) -> PostingSeal | None:
         "last_posting": top,
         "postings": count,
         "total_postings": (last.total_postings if last else 0) + count,
-        "digest": digest,
+        "digest": h.hexdigest(),
         "previous_hash": last.hash if last else GENESIS,
+        "last_line": top_line if lines else 0,
+        "lines": lines,
     }
     made = PostingSeal(
         sequence=fields["sequence"],
@@ -147,11 +240,23 @@ def seal(*, moment: datetime | None = None) -> PostingSeal | None:
         total_postings=fields["total_postings"],
         digest=fields["digest"],
         previous_hash=fields["previous_hash"],
+        last_line=fields["last_line"],
+        lines=lines,
         hash=seal_hash(**fields),
     )
     made.save(force_insert=True)
     chains.extended(NAME)
     return made
+
+
+def _last_sealed_line(last: PostingSeal | None) -> int:
+    """The id of the last payment line a seal so far covers (0 for none)."""
+    if last is None:
+        return 0
+    if last.lines:
+        return last.last_line
+    found = PostingSeal.objects.filter(lines__gt=0).order_by("-sequence").first()
+    return found.last_line if found else 0
 
 
 def begin_writing() -> None:
@@ -178,7 +283,8 @@ def stored_at(lengths: set[int]) -> dict[int, str]:
 
 
 def recompute(wanted: set[int]) -> Recomputed:
-    """Every seal recomputed from the postings alone, in one pass over them in id order."""
+    """Every seal recomputed from the postings and payment lines alone, in one pass over them
+    in id order."""
     findings: list[Finding] = []
     at: dict[int, Head] = {}
     previous = GENESIS
@@ -186,25 +292,26 @@ def recompute(wanted: set[int]) -> Recomputed:
     seals = PostingSeal.objects.order_by("sequence").iterator()
     rows = _rows(0)
     pending = next(rows, None)
-    after = 0
+    after = after_line = 0
     count = 0
     expected = 1
     for s in seals:
         if s.sequence != expected and not findings:
             findings.append(Finding(NAME, expected, f"seal {expected} is missing"))
         expected = s.sequence + 1
+        h = hashlib.sha256()
         if s.postings >= COPY_AT_LEAST and connection.vendor == "postgresql":
-            n, _, digest = _digest(after, s.last_posting)
+            n, _, _ = _digest(after, s.last_posting, h=h)
             rows = _rows(max(after, s.last_posting))
             pending = next(rows, None)
         else:
-            h = hashlib.sha256()
             n = 0
             while pending is not None and pending[0] <= s.last_posting:
                 h.update(line(pending))
                 n += 1
                 pending = next(rows, None)
-            digest = h.hexdigest()
+        n_lines = _lines_digest(h, after_line, s.last_line) if s.lines else 0
+        digest = h.hexdigest()
         fields = {
             "sequence": s.sequence,
             "sealed_at": _when(s.sealed_at),
@@ -213,10 +320,15 @@ def recompute(wanted: set[int]) -> Recomputed:
             "total_postings": s.total_postings,
             "digest": digest,
             "previous_hash": previous,
+            "last_line": s.last_line,
+            "lines": s.lines,
         }
         recomputed = seal_hash(**fields)
         if not findings:
-            what = f"seal {s.sequence} (postings {after + 1} to {s.last_posting})"
+            what = f"seal {s.sequence} (postings {after + 1} to {s.last_posting}"
+            what += (
+                f", payment lines {_first_line(after_line)} to {s.last_line})" if s.lines else ")"
+            )
             if n != s.postings or s.total_postings != total + s.postings:
                 findings.append(
                     Finding(
@@ -225,9 +337,21 @@ def recompute(wanted: set[int]) -> Recomputed:
                         f"{what} was sealed over {s.postings} postings; {n} are there now",
                     )
                 )
+            elif n_lines != s.lines:
+                findings.append(
+                    Finding(
+                        NAME,
+                        s.sequence,
+                        f"{what} was sealed over {s.lines} payment lines; {n_lines} are there now",
+                    )
+                )
             elif digest != s.digest:
                 findings.append(
-                    Finding(NAME, s.sequence, f"{what}: its postings were altered after sealing")
+                    Finding(
+                        NAME,
+                        s.sequence,
+                        f"{what}: its postings or payment lines were altered after sealing",
+                    )
                 )
             elif s.previous_hash != previous or s.hash != recomputed:
                 findings.append(Finding(NAME, s.sequence, f"{what}: the seal itself was altered"))
@@ -235,10 +359,10 @@ def recompute(wanted: set[int]) -> Recomputed:
         total += n
         count += 1
         after = s.last_posting
+        if s.lines:
+            after_line = s.last_line
         if s.sequence in wanted:
-            at[s.sequence] = Head(
-                s.sequence, recomputed, {"postings": total, "last_posting": s.last_posting}
-            )
+            at[s.sequence] = Head(s.sequence, recomputed, _extra(total, s.last_posting))
     if pending is not None and not findings:
         findings.append(
             Finding(
@@ -248,7 +372,21 @@ def recompute(wanted: set[int]) -> Recomputed:
                 "application's back",
             )
         )
+    stray = _last_line_id()
+    if stray > after_line and not findings:
+        findings.append(
+            Finding(
+                NAME,
+                count + 1,
+                f"payment line {stray} (and any from {after_line + 1}) is in no seal: written "
+                "behind the application's back",
+            )
+        )
     return Recomputed(count, at, findings)
+
+
+def _extra(postings: int, last_posting: int) -> dict:
+    return {"postings": postings, "last_posting": last_posting}
 
 
 def between(earlier: dict | None, later: dict) -> str:

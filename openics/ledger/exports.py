@@ -18,7 +18,14 @@ from django.db.models import Min
 from openics.kernel import spreadsheets
 from openics.kernel.money import Money
 from openics.kernel.years import FinancialYear
-from openics.ledger.models import Account, Posting, Purpose, Transaction, TransactionKind
+from openics.ledger.models import (
+    Account,
+    PaymentLine,
+    Posting,
+    Purpose,
+    Transaction,
+    TransactionKind,
+)
 from openics.ledger.selectors import Origins, transaction_provenance
 from openics.organisations.models import Organisation
 from openics.regimes.vocabulary import Sector
@@ -38,9 +45,13 @@ SPEND_COLUMNS = [
 
 
 def spend_over_25k(body: Organisation, year: str) -> Iterator[list[str]]:
-    """Rows of the body's payments of £25,000 or more in the year (reversals negative)."""
+    """Rows of the body's payments of £25,000 or more in the year (reversals negative).
+
+    A payment run's transaction sums a contract's payments in a month: its rows are its
+    payment lines of £25,000 or more, each on the day it was paid, numbered by the
+    transaction and the invoice."""
     first, last = FinancialYear.parse(year).first_day, FinancialYear.parse(year).last_day
-    payments = (
+    payments = list(
         Transaction.objects.filter(
             kind__in=[TransactionKind.PAYMENT, TransactionKind.REVERSAL],
             contract__commissioner=body,
@@ -48,30 +59,79 @@ def spend_over_25k(body: Organisation, year: str) -> Iterator[list[str]]:
             effective_date__range=(first, last),
         )
         .select_related("contract", "contract__provider", "contract__place", "reverses")
+        .prefetch_related("postings")
         .order_by("effective_date", "number")
     )
+    runs = _large_lines(
+        {
+            (t.reverses if t.kind == TransactionKind.REVERSAL else t).pk
+            for t in payments
+            if (t.reverses if t.kind == TransactionKind.REVERSAL else t).source_type
+            == "core.importrun"
+        }
+    )
     origins = Origins()
+    rows = []
     for txn in payments:
         if txn.kind == TransactionKind.REVERSAL and txn.reverses.kind != TransactionKind.PAYMENT:
             continue
-        amount = Money(sum(p.amount_pence for p in txn.postings.all() if p.amount_pence > 0))
-        if txn.kind == TransactionKind.REVERSAL:
-            amount = -amount
-        if abs(amount) < SPEND_THRESHOLD:
-            continue
+        sign = -1 if txn.kind == TransactionKind.REVERSAL else 1
+        paid = txn.reverses if sign < 0 else txn
+        if paid.pk in runs:
+            entries = [
+                (
+                    txn.effective_date if sign < 0 else line.paid_on,
+                    f"{txn.number}/{line.invoice_number}",
+                    Money(sign * line.amount_pence),
+                )
+                for line in runs[paid.pk]
+            ]
+        else:
+            moved = sum(p.amount_pence for p in txn.postings.all() if p.amount_pence > 0)
+            entries = [(txn.effective_date, txn.number, Money(sign * moved))]
         contract, supplier = txn.contract, txn.contract.provider
         area = contract.place.name if contract.place_id else "System-wide programmes"
-        yield [
-            body.name,
-            f"{txn.effective_date:%d/%m/%Y}",
-            Sector(contract.sector).label,
-            area,
-            supplier.name,
-            txn.number,
-            str(amount.to_decimal()),
-            supplier.company_number or supplier.charity_number or "not known",
-            transaction_provenance(txn, origins),
-        ]
+        for day, number, amount in entries:
+            if abs(amount) < SPEND_THRESHOLD:
+                continue
+            rows.append(
+                (
+                    day,
+                    number,
+                    [
+                        body.name,
+                        f"{day:%d/%m/%Y}",
+                        Sector(contract.sector).label,
+                        area,
+                        supplier.name,
+                        number,
+                        str(amount.to_decimal()),
+                        supplier.company_number or supplier.charity_number or "not known",
+                        transaction_provenance(txn, origins),
+                    ],
+                )
+            )
+    rows.sort(key=lambda r: (r[0], r[1]))
+    for _, _, row in rows:
+        yield row
+
+
+def _large_lines(transaction_ids: set) -> dict:
+    """The payment runs among these transactions, each with its lines of £25,000 or more."""
+    if not transaction_ids:
+        return {}
+    ids = list(transaction_ids)
+    found: dict = {
+        pk: []
+        for pk in PaymentLine.objects.filter(transaction_id__in=ids)
+        .values_list("transaction_id", flat=True)
+        .distinct()
+    }
+    for line in PaymentLine.objects.filter(
+        transaction_id__in=list(found), amount_pence__gte=SPEND_THRESHOLD.pence
+    ).order_by("paid_on", "line"):
+        found[line.transaction_id].append(line)
+    return found
 
 
 def write_spend_over_25k(body: Organisation, year: str, out: TextIO) -> int:

@@ -25,6 +25,7 @@ import time
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import date
 
 from django.db import DataError, IntegrityError, connection, transaction
 from django.utils import timezone
@@ -53,10 +54,18 @@ class PaymentImportReport:
     total: Money
     method: str
     phases: dict[str, float] = field(default_factory=dict)  # seconds, in the order run
+    transactions: int = 0  # the payment run's: one per contract and month
 
     def summary(self) -> str:
+        posted = (
+            f", posted as {self.transactions:,} transaction"
+            f"{'' if self.transactions == 1 else 's'} (one per contract and month)"
+            if self.transactions
+            else ""
+        )
         return (
-            f"{self.source_name}: {self.rows:,} payments, {self.total} in all, "
+            f"{self.source_name}: {self.rows:,} payment{'' if self.rows == 1 else 's'}, "
+            f"{self.total} in all{posted}, "
             f"loaded by {self.method}"
         )
 
@@ -67,16 +76,14 @@ def _id(value: uuid.UUID) -> str:
 
 def _create_staging(cursor) -> None:
     cursor.execute(f"DROP TABLE IF EXISTS {STAGING}")
-    uuid_type = "uuid" if connection.vendor == "postgresql" else "varchar(36)"
     cursor.execute(
         f"CREATE TEMPORARY TABLE {STAGING} (line integer, contract_ref varchar(40), "
         "invoice varchar(60), paid_on date, financial_year varchar(7), "
-        f"amount_pence bigint, element varchar(10), txn_id {uuid_type}, number varchar(20))"
+        "amount_pence bigint, element varchar(10))"
     )
 
 
 def _index_staging(cursor) -> None:
-    cursor.execute(f"CREATE INDEX {STAGING}_contract ON {STAGING} (contract_ref, invoice)")
     if connection.vendor == "postgresql":
         # Autovacuum never analyses a temporary table: without this the checks below
         # are planned for a guessed number of rows, not the file's.
@@ -95,23 +102,18 @@ def _stage(rows: list[PaymentRow]) -> str:
                 FinancialYear.containing(r.paid_on).label,
                 r.pence,
                 r.element,
-                _id(uuid.uuid4()),
-                "T" + uuid.uuid4().hex[:16].upper(),
             )
             for r in rows
         )
         if connection.vendor == "postgresql":
-            columns = (
-                "line, contract_ref, invoice, paid_on, financial_year, amount_pence, "
-                "element, txn_id, number"
-            )
+            columns = "line, contract_ref, invoice, paid_on, financial_year, amount_pence, element"
             with cursor.cursor.copy(f"COPY {STAGING} ({columns}) FROM STDIN") as copy:
                 for row in values:
                     copy.write_row(row)
             method = "COPY into a staging table"
         else:
             cursor.executemany(
-                f"INSERT INTO {STAGING} VALUES (?,?,?,?,?,?,?,?,?)".replace("?", "%s"), list(values)
+                f"INSERT INTO {STAGING} VALUES (?,?,?,?,?,?,?)".replace("?", "%s"), list(values)
             )
             method = "batched inserts into a staging table"
         _index_staging(cursor)
@@ -131,14 +133,6 @@ _CELL = {
     "element": rb"fixed|variable|",
 }
 _OTHER = rb"[^,\r\n\"]*"
-# A transaction id whose first six bytes are the time of the import in milliseconds (the
-# rest random, as uuid4): a file's transactions go in at the end of the primary key's
-# index, not all over it, which is what keeps inserting cheap when the books are large.
-_TIME_ORDERED_UUID = (
-    "encode(overlay(uuid_send(gen_random_uuid()) placing substring(int8send("
-    "(extract(epoch FROM statement_timestamp()) * 1000)::bigint) FROM 3 FOR 6) "
-    "FROM 1 FOR 6), 'hex')::uuid"
-)
 _START = "(extract(year FROM paid_on)::int - (extract(month FROM paid_on) < 4)::int)"
 
 
@@ -210,10 +204,8 @@ def _stage_by_copy(plan: _CopyPlan) -> str | None:
             "amount numeric(14, 2), element varchar(10) DEFAULT '', "
             "amount_pence bigint GENERATED ALWAYS AS ((amount * 100)::bigint) STORED, "
             f"financial_year varchar(7) GENERATED ALWAYS AS ({_START}::text || '/' || "
-            f"lpad((({_START} + 1) % 100)::text, 2, '0')) STORED, "
-            f"txn_id uuid DEFAULT {_TIME_ORDERED_UUID}, "
-            "number varchar(20) DEFAULT 'T' || upper(left(replace(gen_random_uuid()::text, "
-            f"'-', ''), 16)){''.join(', ' + o for o in others)})"
+            f"lpad((({_START} + 1) % 100)::text, 2, '0')) STORED"
+            f"{''.join(', ' + o for o in others)})"
         )
         cursor.execute("SHOW DateStyle")
         style = cursor.fetchone()[0]
@@ -228,19 +220,30 @@ def _stage_by_copy(plan: _CopyPlan) -> str | None:
     return "COPY into a staging table, checked by one pattern and the database"
 
 
-def _problems() -> list[RowError]:
-    """Set-based checks of the staged rows against the books."""
+class _Unique(Exception):
+    """The database refused a payment line as an invoice already paid: time to find which."""
+
+
+def _problems(*, books: bool = True, uniqueness: bool = False) -> list[RowError]:
+    """Set-based checks of the staged rows against the books.
+
+    The checks that an invoice is paid once — not twice in the file, not in an earlier
+    payment run — cost a look-up per row, and `one_payment_line_per_invoice` makes the same
+    look-ups when the lines are written; they run here only when asked, which is when the
+    other checks found something (so every bad row is named at once) or when writing the
+    lines was refused."""
+    if uniqueness:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"CREATE INDEX IF NOT EXISTS {STAGING}_contract ON {STAGING} "
+                "(contract_ref, invoice)"
+            )
     payment_kinds = f"('{TransactionKind.PAYMENT}', '{TransactionKind.SUBCONTRACT_PAYMENT}')"
-    checks = [
+    book_checks = [
         (
             f"SELECT s.line, s.contract_ref FROM {STAGING} s LEFT JOIN commissioning_contract c "
             "ON c.reference = s.contract_ref WHERE c.id IS NULL",
             "no contract with the reference {1}",
-        ),
-        (
-            f"SELECT s.line, s.invoice FROM {STAGING} s WHERE EXISTS (SELECT 1 FROM {STAGING} o "
-            "WHERE o.contract_ref = s.contract_ref AND o.invoice = s.invoice AND o.line < s.line)",
-            "invoice {1} appears earlier in the file for the same contract",
         ),
         (
             # On PostgreSQL each staged row looks its invoice up in one_payment_per_invoice
@@ -273,6 +276,29 @@ def _problems() -> list[RowError]:
             "paid on {1}, outside the contract's term ({2} to {3})",
         ),
     ]
+    checks = book_checks if books else []
+    if uniqueness:
+        checks += [
+            (
+                f"SELECT s.line, s.invoice FROM {STAGING} s WHERE EXISTS (SELECT 1 FROM "
+                f"{STAGING} o WHERE o.contract_ref = s.contract_ref AND o.invoice = s.invoice "
+                "AND o.line < s.line)",
+                "invoice {1} appears earlier in the file for the same contract",
+            ),
+            (
+                # Paid in an earlier payment run: one look-up per row in
+                # one_payment_line_per_invoice (as above, LATERAL keeps PostgreSQL to it).
+                f"SELECT s.line, s.invoice FROM {STAGING} s JOIN commissioning_contract c "
+                "ON c.reference = s.contract_ref CROSS JOIN LATERAL (SELECT 1 FROM "
+                "ledger_paymentline p WHERE p.contract_id = c.id AND p.invoice_number = s.invoice "
+                "LIMIT 1) paid"
+                if connection.vendor == "postgresql"
+                else f"SELECT s.line, s.invoice FROM {STAGING} s JOIN commissioning_contract c "
+                "ON c.reference = s.contract_ref JOIN ledger_paymentline p ON p.contract_id = c.id "
+                "AND p.invoice_number = s.invoice",
+                "invoice {1} on this contract has already been paid (in an earlier file)",
+            ),
+        ]
     errors = []
     with connection.cursor() as cursor:
         for sql, reason in checks:
@@ -362,17 +388,69 @@ def _overspends(contracts, payers, providers) -> list[RowError]:
     return errors
 
 
-def _write(payers, providers, audit: Auditor, run: ImportRun, clock) -> None:
+RUNS = "ledger_payment_runs"  # one row per contract and month: a transaction of the run
+# The calendar month of a staged payment, as yyyymm.
+_PERIOD = {
+    "postgresql": "(extract(year FROM s.paid_on)::int * 100 + extract(month FROM s.paid_on)::int)",
+    "sqlite": "CAST(strftime('%Y%m', s.paid_on) AS INTEGER)",
+}
+
+
+def _time_ordered_id(moment_ms: int) -> uuid.UUID:
+    """A transaction id whose first six bytes are the import's time in milliseconds (the rest
+    random, as uuid4): a file's transactions go in at the end of the primary key's index,
+    not all over it, which keeps inserting cheap when the books are large."""
+    return uuid.UUID(bytes=moment_ms.to_bytes(6, "big") + uuid.uuid4().bytes[6:])
+
+
+def _runs(contracts: dict[str, Contract]) -> list[tuple]:
+    """The file's transactions: one per contract and calendar month, summing its payments,
+    dated the month's last payment in the file."""
+    period = _PERIOD[connection.vendor]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT s.contract_ref, {period}, MAX(s.financial_year), COUNT(*), "
+            f"SUM(s.amount_pence), MAX(s.paid_on) FROM {STAGING} s GROUP BY s.contract_ref, "
+            f"{period} ORDER BY MAX(s.paid_on), s.contract_ref"
+        )
+        groups = cursor.fetchall()
+    moment_ms = int(time.time() * 1000)
+    runs = []
+    for reference, month, year, count, pence, last in groups:
+        contract = contracts[reference]
+        when = date(int(month) // 100, int(month) % 100, 1)
+        paid = "1 payment" if count == 1 else f"{count:,} payments"
+        runs.append(
+            (
+                reference,
+                int(month),
+                _id(_time_ordered_id(moment_ms)),
+                "T" + uuid.uuid4().hex[:16].upper(),
+                year,
+                last if isinstance(last, date) else date.fromisoformat(str(last)),
+                int(pence),
+                f"{contract.provider.name}: contract {reference}, {paid} in {when:%B %Y}"[:300],
+            )
+        )
+    return runs
+
+
+def _write(payers, providers, audit: Auditor, run: ImportRun, clock) -> int:
+    """The payment run: its transactions, their postings, the payment lines, balances and
+    flow totals, in a handful of set-based statements; how many transactions it made."""
     now = timezone.now()
     actor_user = audit.actor.user.pk if audit.actor.user is not None else None
+    postgres = connection.vendor == "postgresql"
+    uuid_type = "uuid" if postgres else "varchar(36)"
+    runs = _runs(payers.contracts)
     with connection.cursor() as cursor:
         # The accounts and names by contract go in a small table joined to the staged rows,
         # rather than written into every staged row (an UPDATE of the whole file).
         cursor.execute(f"DROP TABLE IF EXISTS {CONTRACTS}")
         cursor.execute(
             f"CREATE TEMPORARY TABLE {CONTRACTS} (contract_ref varchar(40) PRIMARY KEY, "
-            "payer_id varchar(36), cash_id varchar(36), contract_id varchar(36), "
-            "kind varchar(20), provider_name varchar(200))"
+            f"payer_id {uuid_type}, cash_id {uuid_type}, contract_id {uuid_type}, "
+            "kind varchar(20))"
         )
         mapping = [
             (
@@ -383,61 +461,86 @@ def _write(payers, providers, audit: Auditor, run: ImportRun, clock) -> None:
                 TransactionKind.SUBCONTRACT_PAYMENT
                 if contract.prime_id
                 else TransactionKind.PAYMENT,
-                contract.provider.name,
             )
             for ref, contract in payers.contracts.items()
         ]
-        cursor.executemany(f"INSERT INTO {CONTRACTS} VALUES (%s, %s, %s, %s, %s, %s)", mapping)
-        staged = f"{STAGING} s JOIN {CONTRACTS} m ON m.contract_ref = s.contract_ref"
-        cast = "::uuid" if connection.vendor == "postgresql" else ""
-        concat = "||"
+        cursor.executemany(f"INSERT INTO {CONTRACTS} VALUES (%s, %s, %s, %s, %s)", mapping)
+        cursor.execute(f"DROP TABLE IF EXISTS {RUNS}")
+        cursor.execute(
+            f"CREATE TEMPORARY TABLE {RUNS} (contract_ref varchar(40), period integer, "
+            f"txn_id {uuid_type}, number varchar(20), financial_year varchar(7), "
+            "paid_until date, amount_pence bigint, description varchar(300), "
+            "PRIMARY KEY (contract_ref, period))"
+        )
+        if postgres:
+            with cursor.cursor.copy(f"COPY {RUNS} FROM STDIN") as copy:
+                for row in runs:
+                    copy.write_row(row)
+        else:
+            cursor.executemany(f"INSERT INTO {RUNS} VALUES (%s, %s, %s, %s, %s, %s, %s, %s)", runs)
+        joined = f"{RUNS} r JOIN {CONTRACTS} m ON m.contract_ref = r.contract_ref"
         cursor.execute(
             "INSERT INTO ledger_transaction (id, created_at, updated_at, number, kind, "
             "effective_date, financial_year, recorded_at, description, contract_id, "
             "invoice_number, element, source_type, source_id, reverses_id, actor_user_id, "
             "actor_system, reason) "
-            f"SELECT s.txn_id{cast}, %s, %s, s.number, m.kind, s.paid_on, s.financial_year, %s, "
-            f"m.provider_name {concat} ': contract ' {concat} s.contract_ref {concat} "
-            f"', invoice ' {concat} s.invoice, m.contract_id{cast}, s.invoice, s.element, "
-            f"'core.importrun', %s, NULL, %s, %s, %s FROM {staged}",
+            "SELECT r.txn_id, %s, %s, r.number, m.kind, r.paid_until, r.financial_year, %s, "
+            "r.description, m.contract_id, '', '', 'core.importrun', %s, NULL, %s, %s, %s "
+            f"FROM {joined} ORDER BY r.paid_until, r.contract_ref",
             [now, now, now, _id(run.pk), actor_user, audit.actor.system, audit.reason],
         )
-        clock("transactions written")
         cursor.execute(
             "INSERT INTO ledger_posting (transaction_id, account_id, amount_pence, "
             "effective_date, financial_year) "
-            f"SELECT s.txn_id{cast}, m.payer_id{cast}, -s.amount_pence, s.paid_on, "
-            f"s.financial_year FROM {staged} UNION ALL "
-            f"SELECT s.txn_id{cast}, m.cash_id{cast}, s.amount_pence, s.paid_on, "
-            f"s.financial_year FROM {staged}"
+            "SELECT r.txn_id, m.payer_id, -r.amount_pence, r.paid_until, r.financial_year "
+            f"FROM {joined} UNION ALL "
+            "SELECT r.txn_id, m.cash_id, r.amount_pence, r.paid_until, r.financial_year "
+            f"FROM {joined}"
         )
-        clock("postings written")
+        clock("transactions and postings written")
+        period = _PERIOD[connection.vendor]
+        try:
+            # In the order of one_payment_line_per_invoice, not of the file: each of its
+            # pages is then written once, not touched again and again all over the index.
+            cursor.execute(
+                "INSERT INTO ledger_paymentline (transaction_id, contract_id, invoice_number, "
+                "paid_on, amount_pence, element, line) "
+                "SELECT r.txn_id, m.contract_id, s.invoice, s.paid_on, s.amount_pence, "
+                f"s.element, s.line FROM {STAGING} s JOIN {CONTRACTS} m "
+                f"ON m.contract_ref = s.contract_ref JOIN {RUNS} r "
+                f"ON r.contract_ref = s.contract_ref AND r.period = {period} "
+                "ORDER BY m.contract_id, s.invoice"
+            )
+        except IntegrityError as exc:  # an invoice paid twice: which, is found after
+            raise _Unique from exc
+        clock("payment lines written")
         for column, sign in (("payer_id", "-"), ("cash_id", "")):
-            # One pass over the staged rows, not one per account (UPDATE … FROM: SQLite 3.33+).
+            # One pass over the run's transactions (UPDATE … FROM: SQLite 3.33+).
             cursor.execute(
                 "UPDATE ledger_account SET balance_pence = balance_pence + t.total "
-                f"FROM (SELECT m.{column}{cast} AS account, {sign}SUM(s.amount_pence) AS total "
-                f"FROM {staged} GROUP BY m.{column}) t WHERE ledger_account.id = t.account"
+                f"FROM (SELECT m.{column} AS account, {sign}SUM(r.amount_pence) AS total "
+                f"FROM {joined} GROUP BY m.{column}) t WHERE ledger_account.id = t.account"
             )
         cursor.execute(
             "INSERT INTO ledger_flowtotal (financial_year, source_id, target_id, amount_pence) "
-            f"SELECT s.financial_year, m.payer_id{cast}, m.cash_id{cast}, SUM(s.amount_pence) "
-            f"FROM {staged} WHERE true GROUP BY s.financial_year, m.payer_id, m.cash_id "
+            "SELECT r.financial_year, m.payer_id, m.cash_id, SUM(r.amount_pence) "
+            f"FROM {joined} WHERE true GROUP BY r.financial_year, m.payer_id, m.cash_id "
             "ON CONFLICT (financial_year, source_id, target_id) DO UPDATE SET "
             "amount_pence = ledger_flowtotal.amount_pence + excluded.amount_pence"
         )
         clock("balances and flow totals")
-        cursor.execute(f"DROP TABLE {STAGING}")
-        cursor.execute(f"DROP TABLE {CONTRACTS}")
-        if connection.vendor == "postgresql":
+        for table in (STAGING, CONTRACTS, RUNS):
+            cursor.execute(f"DROP TABLE {table}")
+        if postgres:
             # A file that grows the books by a tenth or more leaves the planner's statistics
             # stale until autovacuum catches up, and the next file's checks (and openics
             # check) planned for books a tenth the size. Analysed now, as autovacuum would.
-            cursor.execute("SELECT reltuples FROM pg_class WHERE relname = 'ledger_transaction'")
+            cursor.execute("SELECT reltuples FROM pg_class WHERE relname = 'ledger_paymentline'")
             before = max(float(cursor.fetchone()[0]), 0.0)
             if payers.rows * 10 >= before:
-                cursor.execute("ANALYZE ledger_transaction, ledger_posting")
+                cursor.execute("ANALYZE ledger_paymentline, ledger_transaction, ledger_posting")
         clock("statistics")
+    return len(runs)
 
 
 class _Payers(dict):
@@ -497,7 +600,12 @@ def _import(*, data, plan, source_name, sha256, progress, audit: Auditor) -> Pay
     if not count and not errors:
         raise ImportRejected(source_name, message=f"{source_name} holds no payments")
     clock("staged")
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:  # sorts and hashes of a whole file in memory
+            cursor.execute("SET LOCAL work_mem = '256MB'")
     errors = list(errors) + _problems()
+    if errors:  # every bad row named at once
+        errors += _problems(books=False, uniqueness=True)
     clock("checked against the books")
     contracts = {
         c.reference: c
@@ -521,7 +629,16 @@ def _import(*, data, plan, source_name, sha256, progress, audit: Auditor) -> Pay
         ImportReport("ledger-payments", source_name, "payments-csv-1", count, created=count),
         sha256,
     )
-    _write(payers, providers, audit, run, clock)
+    try:
+        with transaction.atomic():  # a savepoint: a refused line leaves nothing behind
+            transactions = _write(payers, providers, audit, run, clock)
+    except _Unique as refused:
+        errors = _problems(books=False, uniqueness=True)
+        if not errors:
+            raise refused.__cause__ from None
+        raise ImportRejected(
+            source_name, sorted(errors, key=lambda e: (e.line, e.reason))
+        ) from None
     ledger_chain.seal()  # the whole file is one link in the chain over the postings
     clock("sealed")
     audit.record(
@@ -529,13 +646,14 @@ def _import(*, data, plan, source_name, sha256, progress, audit: Auditor) -> Pay
         object_id=str(run.pk),
         after={
             "payments": count,
+            "transactions": transactions,
             "total_pence": total.pence,
             "file": source_name,
             "sha256": sha256,
             "method": method,
         },
     )
-    return PaymentImportReport(source_name, count, total, method, phases)
+    return PaymentImportReport(source_name, count, total, method, phases, transactions)
 
 
 class _Clock:

@@ -114,6 +114,10 @@ class TransactionKind(models.TextChoices):
     ADJUSTMENT = "adjustment", "Adjustment"
 
 
+# The kinds of transaction that pay a provider (one payment, or a payment run's month).
+PAYMENT_KINDS = (TransactionKind.PAYMENT, TransactionKind.SUBCONTRACT_PAYMENT)
+
+
 class Transaction(BaseModel):
     number = models.CharField(max_length=20, unique=True)
     kind = models.CharField(max_length=20, choices=TransactionKind.choices)
@@ -211,6 +215,58 @@ class Posting(models.Model):
         super().save(*args, **kwargs)
 
 
+class PaymentLine(models.Model):
+    """One payment of a payment run: a bulk file's row, kept as it was paid.
+
+    A payments file is posted to the books as a payment run (ADR 0029): for each contract
+    and calendar month in the file, one transaction of kind payment (or subcontract
+    payment) moves the month's total from the payer to the provider's cash, dated the
+    month's last payment in the file, and its lines — this table — hold each payment's
+    invoice, day and amount. The lines of a transaction add up to what its postings move;
+    `openics check` recomputes that, the chain over the postings covers the lines, and the
+    database refuses changing or deleting one. The transaction and contract are not
+    foreign-key constraints (checked row by row, they would be most of an import's time):
+    the import writes only ids it has just read, and `openics check` looks for orphans.
+    """
+
+    id = models.BigAutoField(primary_key=True)
+    transaction = models.ForeignKey(
+        Transaction, on_delete=models.PROTECT, related_name="lines", db_constraint=False
+    )
+    # Indexed by one_payment_line_per_invoice, whose first column it is.
+    contract = models.ForeignKey(
+        Contract,
+        on_delete=models.PROTECT,
+        related_name="payment_lines",
+        db_constraint=False,
+        db_index=False,
+    )
+    invoice_number = models.CharField(max_length=60)
+    paid_on = models.DateField()
+    amount_pence = models.BigIntegerField()
+    element = models.CharField(max_length=10, blank=True)
+    line = models.PositiveIntegerField(help_text="Its line in the file it came from")
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["contract", "invoice_number"], name="one_payment_line_per_invoice"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(amount_pence__gt=0), name="payment_line_pays_something"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"invoice {self.invoice_number}: {self.amount_pence}p on {self.paid_on}"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise PermissionError("payment lines are immutable: correct them with a reversal")
+        super().save(*args, **kwargs)
+
+
 class FlowTotal(models.Model):
     """Money moved from one account to another in a financial year (net of reversals)."""
 
@@ -241,16 +297,24 @@ class PostingSealQuerySet(models.QuerySet):
 
 class PostingSeal(models.Model):
     """A link in the hash chain over the postings: the postings written since the seal before
-    (ids after its `last_posting`, up to this one's), hashed in id order, with the hash of
-    the seal before. Each transaction a service posts is sealed on its own, each bulk
-    import as one seal."""
+    (ids after its `last_posting`, up to this one's) and the payment lines written with
+    them, hashed in id order, with the hash of the seal before. Each transaction a service
+    posts is sealed on its own, each bulk import as one seal."""
 
     sequence = models.PositiveBigIntegerField(primary_key=True)
     sealed_at = models.DateTimeField()
     last_posting = models.BigIntegerField(help_text="The id of the last posting it covers")
     postings = models.PositiveIntegerField(help_text="How many postings it covers")
     total_postings = models.PositiveBigIntegerField(help_text="How many postings, this and before")
-    digest = models.CharField(max_length=64, help_text="SHA-256 of its postings' lines")
+    last_line = models.BigIntegerField(
+        default=0, db_default=0, help_text="The id of the last payment line it covers (0: none yet)"
+    )
+    lines = models.PositiveIntegerField(
+        default=0, db_default=0, help_text="How many payment lines it covers"
+    )
+    digest = models.CharField(
+        max_length=64, help_text="SHA-256 of its postings' lines, then its payment lines'"
+    )
     previous_hash = models.CharField(max_length=64)
     hash = models.CharField(max_length=64, unique=True)
 

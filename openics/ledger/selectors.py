@@ -639,6 +639,32 @@ def recompute_check() -> list[str]:
             "(SELECT 1 FROM ledger_transaction t WHERE t.id = p.transaction_id)"
         )
         orphans = cursor.fetchone()[0]
+        # Each payment run's transaction moves what its payment lines add up to.
+        cursor.execute(
+            "SELECT t.number, CAST(g.transaction_id AS text), g.total, p.moved FROM "
+            "(SELECT transaction_id, SUM(amount_pence) AS total FROM ledger_paymentline "
+            "GROUP BY transaction_id) g "
+            "LEFT JOIN ledger_transaction t ON t.id = g.transaction_id "
+            "LEFT JOIN (SELECT transaction_id, "
+            "SUM(CASE WHEN amount_pence > 0 THEN amount_pence ELSE 0 END) AS moved "
+            "FROM ledger_posting WHERE transaction_id IN "
+            "(SELECT transaction_id FROM ledger_paymentline) GROUP BY transaction_id) p "
+            "ON p.transaction_id = g.transaction_id "
+            "WHERE t.id IS NULL OR p.moved IS NULL OR p.moved <> g.total "
+            "ORDER BY 2 LIMIT 21"
+        )
+        lines_off = cursor.fetchall()
+    for number, txn_id, total, moved in lines_off[:20]:
+        if number is None:
+            problems.append(
+                f"ledger: payment lines of {Money(int(total))} name transaction {txn_id}, "
+                "which is not in the books"
+            )
+        else:
+            problems.append(
+                f"ledger: transaction {number}'s payment lines add up to {Money(int(total))} "
+                f"but its postings move {Money(int(moved or 0))}"
+            )
     if orphans:
         problems.append(f"ledger: postings name {orphans:,} transaction(s) not in the books")
     unknown = set(sums) - set(Account.objects.values_list("pk", flat=True))

@@ -30,8 +30,10 @@ from openics.ledger.double_entry import (
     reversal_edges,
 )
 from openics.ledger.models import (
+    PAYMENT_KINDS,
     Account,
     FlowTotal,
+    PaymentLine,
     Posting,
     Purpose,
     RingFence,
@@ -202,9 +204,17 @@ def post(
     if (
         invoice_number
         and contract is not None
-        and Transaction.objects.filter(
-            contract=contract, invoice_number=invoice_number, kind=kind
-        ).exists()
+        and (
+            Transaction.objects.filter(
+                contract=contract, invoice_number=invoice_number, kind=kind
+            ).exists()
+            or (
+                kind in PAYMENT_KINDS
+                and PaymentLine.objects.filter(
+                    contract=contract, invoice_number=invoice_number
+                ).exists()
+            )
+        )
     ):
         raise Refused(
             f"invoice {invoice_number} on contract {contract.reference} has already been paid",
@@ -586,11 +596,16 @@ def approve_invoice(
         raise LedgerError("a prime provider's invoices from subcontractors are paid directly")
     if not invoice_number.strip():
         raise LedgerError("an approval needs the invoice number it approves")
-    if Transaction.objects.filter(
-        contract=contract,
-        invoice_number=invoice_number.strip(),
-        kind__in=[TransactionKind.INVOICE_APPROVAL, TransactionKind.PAYMENT],
-    ).exists():
+    if (
+        Transaction.objects.filter(
+            contract=contract,
+            invoice_number=invoice_number.strip(),
+            kind__in=[TransactionKind.INVOICE_APPROVAL, TransactionKind.PAYMENT],
+        ).exists()
+        or PaymentLine.objects.filter(
+            contract=contract, invoice_number=invoice_number.strip()
+        ).exists()
+    ):
         raise Refused(
             f"invoice {invoice_number} on {contract.reference} is already approved or paid",
             asked={"invoice": invoice_number, "contract": contract.reference},

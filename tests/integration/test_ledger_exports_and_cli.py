@@ -89,6 +89,38 @@ def test_spend_over_25k_lists_payments_from_25000_and_their_reversals(paid):
     assert rows[1][4] == "The Dudley Group NHS Foundation Trust"
 
 
+def test_spend_over_25k_lists_each_payment_of_a_payment_run_on_its_own_day(paid):
+    from openics.ledger.ingest import import_payments
+    from openics.ledger.models import Transaction
+
+    import_payments(
+        b"contract,invoice,date_paid,amount\n"
+        b"C-1,R-1,2025-07-03,26000.00\n"  # one run transaction for July: £36,000 in all
+        b"C-1,R-2,2025-07-10,6000.00\n"
+        b"C-1,R-3,2025-07-24,4000.00\n"
+        b"C-1,R-4,2025-08-05,25000.00\n",
+        source_name="run.csv",
+        **AS,
+    )
+    july = Transaction.objects.get(source_type="core.importrun", effective_date=date(2025, 7, 24))
+    out = io.StringIO()
+    write_spend_over_25k(paid.icb, "2025-26", out)
+    rows = list(csv.reader(io.StringIO(out.getvalue())))[1:]
+    imported = [r for r in rows if r[5].startswith("T") and "/" in r[5]]
+    # The lines of £25,000 or more, each on its own day; not the run's £36,000 in all.
+    assert [(r[1], r[5].split("/")[1], r[6]) for r in imported] == [
+        ("03/07/2025", "R-1", "26000.00"),
+        ("05/08/2025", "R-4", "25000.00"),
+    ]
+    assert imported[0][5] == f"{july.number}/R-1"
+    assert imported[0][8].startswith("real: ")  # from a published (imported) file
+    books.reverse(original=july, on=date(2025, 9, 1), **AS)
+    out = io.StringIO()
+    write_spend_over_25k(paid.icb, "2025-26", out)
+    rows = list(csv.reader(io.StringIO(out.getvalue())))[1:]
+    assert [r[6] for r in rows if r[1] == "01/09/2025"] == ["-26000.00"]
+
+
 def test_cli_balance_trace_and_exports(paid, tmp_path):
     runner = CliRunner()
     result = runner.invoke(
@@ -134,4 +166,4 @@ def test_cli_import_reports_bad_rows_and_exits_1(paid, tmp_path):
     good.write_text("contract,invoice,date_paid,amount\nC-1,N1,2025-07-01,£5.00\n")
     result = CliRunner().invoke(main, ["ledger", "import", str(good), "--reason", "July"])
     assert result.exit_code == 0, result.output
-    assert "1 payments, £5.00 in all" in result.output
+    assert "1 payment, £5.00 in all, posted as 1 transaction (one per contract" in result.output

@@ -299,7 +299,57 @@ def test_a_posting_moved_between_legs_is_named_by_verify_alone(world):
             )
     result = _run("verify")
     assert result.exit_code == 1
-    assert "its postings were altered after sealing" in result.output
+    assert "its postings or payment lines were altered after sealing" in result.output
+
+
+def _payment_run():
+    from openics.ledger.ingest import import_payments
+
+    import_payments(
+        b"contract,invoice,date_paid,amount\n"
+        b"C-ACUTE-1,RUN-1,2025-06-02,30000.00\n"
+        b"C-ACUTE-1,RUN-2,2025-06-20,1000.00\n",
+        source_name="run.csv",
+        **AS,
+    )
+    return Transaction.objects.get(source_type="core.importrun")
+
+
+def test_payment_lines_moved_within_their_run_are_named_by_verify(world):
+    from openics.ledger.models import PaymentLine
+
+    run = _payment_run()
+    assert _run("verify").exit_code == 0
+    first, second = run.lines.order_by("id")
+    with as_superuser() as cursor:  # the run's total, its postings and balances still fit
+        for line, delta in ((first, -2_000_000), (second, 2_000_000)):
+            cursor.execute(
+                "UPDATE ledger_paymentline SET amount_pence = amount_pence + %s WHERE id = %s",
+                [delta, line.pk],
+            )
+    assert PaymentLine.objects.get(pk=first.pk).amount_pence == 1_000_000
+    checked = _run("check", "--on", "2026-03-31")
+    assert "[ok] Ledger:" in checked.output, checked.output
+    result = _run("verify")
+    assert result.exit_code == 1
+    assert f"payment lines {first.pk} to {second.pk}" in result.output
+    assert "its postings or payment lines were altered after sealing" in result.output
+
+
+def test_a_payment_line_that_no_longer_adds_up_to_its_run_is_reported_by_check(world):
+    run = _payment_run()
+    line = run.lines.order_by("id").first()
+    with as_superuser() as cursor:
+        cursor.execute("DELETE FROM ledger_paymentline WHERE id = %s", [line.pk])
+    result = _run("check", "--on", "2026-03-31")
+    assert result.exit_code == 1
+    assert (
+        f"transaction {run.number}'s payment lines add up to £1,000.00 but its postings move "
+        "£31,000.00" in result.output
+    ), result.output
+    verified = _run("verify")
+    assert verified.exit_code == 1
+    assert "was sealed over 2 payment lines; 1 are there now" in verified.output
 
 
 def test_an_unbalanced_posting_is_reported_by_check_not_a_crash(world):

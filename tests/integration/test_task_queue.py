@@ -13,7 +13,7 @@ from openics.cli import main
 from openics.core.models import RoleAssignment, Upload, UploadStatus
 from openics.core.roles import Role
 from openics.ledger import services as books
-from openics.ledger.models import Transaction
+from openics.ledger.models import PaymentLine
 from tests.ledger_world import ACTOR, START, build_world, contract, fund_place, pounds
 
 # The worker commits as it goes (and closes a connection left inside a transaction), as in
@@ -66,7 +66,7 @@ def test_an_upload_waits_for_the_worker_then_is_checked_and_applied(
     assert upload.status == UploadStatus.CHECKED
     assert upload.outcome["counts"] == {"payments": 2} and upload.outcome["total"] == "£150.00"
     assert DBTaskResult.objects.get(id=upload.task_id).status == "SUCCESSFUL"
-    assert not Transaction.objects.filter(invoice_number__in=["P1", "P2"]).exists()
+    assert not PaymentLine.objects.filter(invoice_number__in=["P1", "P2"]).exists()
 
     client.post(f"/workspace/QUA/uploads/{upload.pk}/confirm/")
     upload.refresh_from_db()
@@ -75,7 +75,7 @@ def test_an_upload_waits_for_the_worker_then_is_checked_and_applied(
     _worker_step()
     upload.refresh_from_db()
     assert upload.status == UploadStatus.APPLIED
-    assert Transaction.objects.filter(invoice_number__in=["P1", "P2"]).count() == 2
+    assert PaymentLine.objects.filter(invoice_number__in=["P1", "P2"]).count() == 2
 
 
 def test_the_worker_refuses_to_run_when_tasks_are_not_queued_in_the_database(settings):
