@@ -158,12 +158,21 @@ class Relationship(BaseModel):
     """A dated link from one body (the child) to another (the parent)."""
 
     # No index of their own: (child, kind) and (parent, kind) below serve them as well, and
-    # a national import writes links by the ten thousand.
+    # a national import writes links by the ten thousand. Checked by triggers, as a set on
+    # PostgreSQL, not by foreign-key constraints (migration 0007, ADR 0028).
     child = models.ForeignKey(
-        Organisation, on_delete=models.PROTECT, related_name="parent_links", db_index=False
+        Organisation,
+        on_delete=models.PROTECT,
+        related_name="parent_links",
+        db_index=False,
+        db_constraint=False,
     )
     parent = models.ForeignKey(
-        Organisation, on_delete=models.PROTECT, related_name="child_links", db_index=False
+        Organisation,
+        on_delete=models.PROTECT,
+        related_name="child_links",
+        db_index=False,
+        db_constraint=False,
     )
     kind = models.CharField(max_length=20, choices=RelationshipKind.choices)
     active_from = models.DateField(null=True, blank=True)

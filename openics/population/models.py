@@ -38,7 +38,15 @@ class PracticePopulationQuerySet(models.QuerySet):
 class PracticePopulation(BaseModel):
     """A practice's registered list and needs-weighted populations for one financial year."""
 
-    practice = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="populations")
+    # Checked by triggers, as a set on PostgreSQL, not by a foreign-key constraint, and with
+    # no index of its own: the unique (practice, financial_year) serves it (ADR 0028).
+    practice = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        related_name="populations",
+        db_index=False,
+        db_constraint=False,
+    )
     financial_year = models.CharField(max_length=7, help_text="e.g. 2025/26")
     registered = FixedDecimalField(**_POPULATION, help_text="Registered patients (list size)")
     population = FixedDecimalField(**_POPULATION, help_text="Population the weights apply to")
