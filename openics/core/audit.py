@@ -246,7 +246,7 @@ class Auditor:
         from django.conf import settings
         from django.db import connection
 
-        from openics.core.bulk import db_value, hyphenated, id_text_sql, new_ids
+        from openics.core.bulk import db_value, hyphenated, id_text_sql, new_ids, write_sql
         from openics.core.models import AuditEntry
 
         opts, quote = AuditEntry._meta, connection.ops.quote_name
@@ -284,12 +284,12 @@ class Auditor:
             f"SELECT {entry}, {given}, {id_text_sql(model, pk)}, NULL, "
             f"{after_sql} FROM {source} JOIN {quote(model._meta.db_table)} AS o ON {pk} = {key}"
         )
-        with connection.cursor() as cursor:
-            cursor.execute(sql, [*params, *after_params, *source_params])
-            if cursor.rowcount != written.n:
-                raise AuditError(
-                    f"{action}: {cursor.rowcount} audit entries written for {written.n} rows"
-                )
+
+        def check(rowcount: int) -> None:
+            if rowcount != written.n:
+                raise AuditError(f"{action}: {rowcount} audit entries written for {written.n} rows")
+
+        write_sql(sql, [*params, *after_params, *source_params], check)
         self.entries.extend(map(hyphenated, entry_ids))
         return written.n
 
