@@ -246,7 +246,14 @@ class Auditor:
         from django.conf import settings
         from django.db import connection
 
-        from openics.core.bulk import db_value, hyphenated, id_text_sql, new_ids, write_sql
+        from openics.core.bulk import (
+            db_value,
+            hyphenated,
+            id_text_sql,
+            new_ids,
+            uuid_array_text,
+            write_sql,
+        )
         from openics.core.models import AuditEntry
 
         opts, quote = AuditEntry._meta, connection.ops.quote_name
@@ -271,7 +278,8 @@ class Auditor:
             given = "%s::timestamptz, %s::integer, %s::text, %s::text, %s::text, %s::text"
             source = "unnest(%s::uuid[], %s::uuid[]) AS j(row_id, entry_id)"
             entry, key = "j.entry_id", "j.row_id"
-            source_params = [written.stored_ids, entry_ids]
+            # Each list given as the text of an array, not as thousands of values.
+            source_params = [uuid_array_text(written.stored_ids), uuid_array_text(entry_ids)]
         else:
             source = "json_each(%s) AS j"
             entry, key = "json_extract(j.value, '$[1]')", "json_extract(j.value, '$[0]')"

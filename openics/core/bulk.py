@@ -266,6 +266,13 @@ def new_ids(n: int) -> list[str]:
     return sorted(digits[i : i + 32] for i in range(0, 32 * n, 32))
 
 
+def uuid_array_text(ids: list) -> str:
+    """PostgreSQL's text for an array of UUIDs ('{…,…}'), from UUIDs or their hex digits."""
+    if not all(type(i) is str for i in ids):
+        ids = [i if type(i) is str else i.hex for i in ids]
+    return "{" + ",".join(ids) + "}"
+
+
 def hyphenated(hex_id: str) -> str:
     """A UUID's 32 hex digits in its usual form, as str(uuid.UUID) gives it."""
     h = hex_id

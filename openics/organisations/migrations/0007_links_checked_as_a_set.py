@@ -1,20 +1,20 @@
-"""Links' child and parent checked by triggers, not by foreign-key constraints (ADR 0028).
+"""Links' child and parent checked as a set on PostgreSQL, not by foreign-key constraints
+(core.fields.SetCheckedForeignKey, ADR 0028).
 
 A foreign-key constraint is checked row by row at commit; on PostgreSQL each check is a
 query that locks the organisation it finds, and the national practice file's 12,700
-links (two checks each) with its 6,300 populations made those checks the largest single
-cost of its import. Instead, on PostgreSQL, a statement-level trigger refuses, once per
-INSERT or UPDATE and as a set, links naming an organisation that does not exist, and a
-deferred trigger refuses to commit the deletion of an organisation that links still name
-(as the constraint did, at commit). On SQLite row triggers refuse the same links, as they
-are written; the deletion of an organisation is refused by the ORM (PROTECT), as before,
-not by the database: SQLite has no deferred triggers, and an immediate one would refuse
-`flush`, which empties the tables in no set order.
+links (two checks each) and 6,300 populations made those checks the largest single cost
+of the database's work in its import. Instead, on PostgreSQL, a statement-level trigger
+refuses, once per INSERT or UPDATE and as a set, links naming an organisation that does
+not exist, and a deferred trigger refuses to commit the deletion of an organisation that
+links still name, as the constraint did. SQLite keeps its constraints (its check costs
+less than a trigger would); the field changes class, so SQLite rebuilds the table as it is.
 """
 
 import django.db.models.deletion
-from django.db import migrations, models
+from django.db import migrations
 
+import openics.core.fields
 from openics.core import immutable
 
 POSTGRES_FORWARD = [
@@ -59,19 +59,6 @@ POSTGRES_BACKWARD = [
     " ON organisations_relationship",
     "DROP FUNCTION IF EXISTS organisations_links_name_bodies()",
 ]
-_NAMES_NO_BODY = """WHEN NOT EXISTS (SELECT 1 FROM organisations_organisation WHERE id = NEW.child_id)
-      OR NOT EXISTS (SELECT 1 FROM organisations_organisation WHERE id = NEW.parent_id)
-    BEGIN SELECT RAISE(ABORT, 'a link names an organisation not in the registry'); END"""
-SQLITE_FORWARD = [
-    "CREATE TRIGGER IF NOT EXISTS organisations_relationship_inserted_names_bodies "
-    f"BEFORE INSERT ON organisations_relationship {_NAMES_NO_BODY}",
-    "CREATE TRIGGER IF NOT EXISTS organisations_relationship_updated_names_bodies "
-    f"BEFORE UPDATE OF child_id, parent_id ON organisations_relationship {_NAMES_NO_BODY}",
-]
-SQLITE_BACKWARD = [
-    "DROP TRIGGER IF EXISTS organisations_relationship_inserted_names_bodies",
-    "DROP TRIGGER IF EXISTS organisations_relationship_updated_names_bodies",
-]
 
 
 class Migration(migrations.Migration):
@@ -81,8 +68,7 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name="relationship",
             name="child",
-            field=models.ForeignKey(
-                db_constraint=False,
+            field=openics.core.fields.SetCheckedForeignKey(
                 db_index=False,
                 on_delete=django.db.models.deletion.PROTECT,
                 related_name="parent_links",
@@ -92,8 +78,7 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name="relationship",
             name="parent",
-            field=models.ForeignKey(
-                db_constraint=False,
+            field=openics.core.fields.SetCheckedForeignKey(
                 db_index=False,
                 on_delete=django.db.models.deletion.PROTECT,
                 related_name="child_links",
@@ -101,7 +86,7 @@ class Migration(migrations.Migration):
             ),
         ),
         migrations.RunPython(
-            immutable.run({"sqlite": SQLITE_FORWARD, "postgresql": POSTGRES_FORWARD}),
-            immutable.run({"sqlite": SQLITE_BACKWARD, "postgresql": POSTGRES_BACKWARD}),
+            immutable.run({"postgresql": POSTGRES_FORWARD}),
+            immutable.run({"postgresql": POSTGRES_BACKWARD}),
         ),
     ]

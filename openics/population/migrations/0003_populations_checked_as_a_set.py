@@ -1,11 +1,13 @@
-"""A population's practice checked by triggers, not by a foreign-key constraint (ADR 0028),
-as organisations 0007 does for links; and no index of its own on the practice, which the
-unique (practice, financial_year) serves as well.
+"""A population's practice checked as a set on PostgreSQL, not by a foreign-key
+constraint, as organisations 0007 does for links (core.fields.SetCheckedForeignKey,
+ADR 0028); SQLite keeps its constraint. And no index of its own on the practice, which
+the unique (practice, financial_year) serves as well.
 """
 
 import django.db.models.deletion
-from django.db import migrations, models
+from django.db import migrations
 
+import openics.core.fields
 from openics.core import immutable
 
 POSTGRES_FORWARD = [
@@ -48,18 +50,6 @@ POSTGRES_BACKWARD = [
     " ON population_practicepopulation",
     "DROP FUNCTION IF EXISTS population_names_practices()",
 ]
-_NAMES_NO_BODY = """WHEN NOT EXISTS (SELECT 1 FROM organisations_organisation WHERE id = NEW.practice_id)
-    BEGIN SELECT RAISE(ABORT, 'a population names an organisation not in the registry'); END"""
-SQLITE_FORWARD = [
-    "CREATE TRIGGER IF NOT EXISTS population_practicepopulation_inserted_names_practices "
-    f"BEFORE INSERT ON population_practicepopulation {_NAMES_NO_BODY}",
-    "CREATE TRIGGER IF NOT EXISTS population_practicepopulation_updated_names_practices "
-    f"BEFORE UPDATE OF practice_id ON population_practicepopulation {_NAMES_NO_BODY}",
-]
-SQLITE_BACKWARD = [
-    "DROP TRIGGER IF EXISTS population_practicepopulation_inserted_names_practices",
-    "DROP TRIGGER IF EXISTS population_practicepopulation_updated_names_practices",
-]
 
 
 class Migration(migrations.Migration):
@@ -72,8 +62,7 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name="practicepopulation",
             name="practice",
-            field=models.ForeignKey(
-                db_constraint=False,
+            field=openics.core.fields.SetCheckedForeignKey(
                 db_index=False,
                 on_delete=django.db.models.deletion.PROTECT,
                 related_name="populations",
@@ -81,7 +70,7 @@ class Migration(migrations.Migration):
             ),
         ),
         migrations.RunPython(
-            immutable.run({"sqlite": SQLITE_FORWARD, "postgresql": POSTGRES_FORWARD}),
-            immutable.run({"sqlite": SQLITE_BACKWARD, "postgresql": POSTGRES_BACKWARD}),
+            immutable.run({"postgresql": POSTGRES_FORWARD}),
+            immutable.run({"postgresql": POSTGRES_BACKWARD}),
         ),
     ]

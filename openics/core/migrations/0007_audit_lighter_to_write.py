@@ -1,4 +1,5 @@
-"""The audit's before and after compressed with lz4 on PostgreSQL, not pglz (ADR 0028).
+"""The audit lighter to write (ADR 0028): its before and after compressed with lz4 on
+PostgreSQL, not pglz, and no index on the action, which no query reads by.
 
 An import's shared entries (ADR 0018) hold every link or population it created in one
 `after` of megabytes, which PostgreSQL compresses as it stores it; with its default
@@ -7,9 +8,14 @@ practice import. lz4 compresses several times faster and decompresses faster too
 values written from now on are compressed with lz4; those already stored stay as they
 are and read back the same. A server built without lz4 keeps pglz; SQLite compresses
 nothing.
+
+The action's index (and on PostgreSQL its second index, for LIKE) served no query: the
+entries are found by their object (audit_entry_object), and the one query by action asks
+for those ending in ".refused" among one object's, which neither index can serve. Each
+index costs every entry written, and an import writes thousands.
 """
 
-from django.db import migrations
+from django.db import migrations, models
 
 
 def _lz4(apps, schema_editor, method="lz4"):
@@ -38,4 +44,9 @@ def _pglz(apps, schema_editor):
 class Migration(migrations.Migration):
     dependencies = [("core", "0006_uploads")]
 
-    operations = [migrations.RunPython(_lz4, _pglz)]
+    operations = [
+        migrations.RunPython(_lz4, _pglz),
+        migrations.AlterField(
+            model_name="auditentry", name="action", field=models.CharField(max_length=100)
+        ),
+    ]
