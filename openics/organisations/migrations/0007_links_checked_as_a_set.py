@@ -9,6 +9,9 @@ refuses, once per INSERT or UPDATE and as a set, links naming an organisation th
 not exist, and a deferred trigger refuses to commit the deletion of an organisation that
 links still name, as the constraint did. SQLite keeps its constraints (its check costs
 less than a trigger would); the field changes class, so SQLite rebuilds the table as it is.
+
+PostgreSQL's second index on an organisation's code, kind and ONS code, for LIKE, goes
+too: no query matches them by pattern, and each import writes thousands of bodies.
 """
 
 import django.db.models.deletion
@@ -61,6 +64,21 @@ POSTGRES_BACKWARD = [
 ]
 
 
+def drop_pattern_indexes(apps, schema_editor):
+    """PostgreSQL's indexes for LIKE on the code, kind and ONS code, which no query uses."""
+    if schema_editor.connection.vendor != "postgresql":
+        return
+    with schema_editor.connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT indexname FROM pg_indexes WHERE tablename = 'organisations_organisation' "
+            "AND indexdef LIKE '%%varchar_pattern_ops%%' AND ("
+            "indexdef LIKE '%%(code %%' OR indexdef LIKE '%%(kind %%' "
+            "OR indexdef LIKE '%%(ons_code %%')"
+        )
+        for (name,) in cursor.fetchall():
+            schema_editor.execute(f'DROP INDEX IF EXISTS "{name}"', params=None)
+
+
 class Migration(migrations.Migration):
     dependencies = [("organisations", "0006_staff_figures_and_transfers")]
 
@@ -85,6 +103,7 @@ class Migration(migrations.Migration):
                 to="organisations.organisation",
             ),
         ),
+        migrations.RunPython(drop_pattern_indexes, migrations.RunPython.noop),
         migrations.RunPython(
             immutable.run({"postgresql": POSTGRES_FORWARD}),
             immutable.run({"postgresql": POSTGRES_BACKWARD}),
