@@ -246,7 +246,14 @@ class Auditor:
         from django.conf import settings
         from django.db import connection
 
-        from openics.core.bulk import db_value, hyphenated, id_text_sql, new_ids
+        from openics.core.bulk import (
+            db_value,
+            hyphenated,
+            id_text_sql,
+            new_ids,
+            uuid_array_text,
+            write_sql,
+        )
         from openics.core.models import AuditEntry
 
         opts, quote = AuditEntry._meta, connection.ops.quote_name
@@ -271,7 +278,8 @@ class Auditor:
             given = "%s::timestamptz, %s::integer, %s::text, %s::text, %s::text, %s::text"
             source = "unnest(%s::uuid[], %s::uuid[]) AS j(row_id, entry_id)"
             entry, key = "j.entry_id", "j.row_id"
-            source_params = [written.stored_ids, entry_ids]
+            # Each list given as the text of an array, not as thousands of values.
+            source_params = [uuid_array_text(written.stored_ids), uuid_array_text(entry_ids)]
         else:
             source = "json_each(%s) AS j"
             entry, key = "json_extract(j.value, '$[1]')", "json_extract(j.value, '$[0]')"
@@ -284,12 +292,12 @@ class Auditor:
             f"SELECT {entry}, {given}, {id_text_sql(model, pk)}, NULL, "
             f"{after_sql} FROM {source} JOIN {quote(model._meta.db_table)} AS o ON {pk} = {key}"
         )
-        with connection.cursor() as cursor:
-            cursor.execute(sql, [*params, *after_params, *source_params])
-            if cursor.rowcount != written.n:
-                raise AuditError(
-                    f"{action}: {cursor.rowcount} audit entries written for {written.n} rows"
-                )
+
+        def check(rowcount: int) -> None:
+            if rowcount != written.n:
+                raise AuditError(f"{action}: {rowcount} audit entries written for {written.n} rows")
+
+        write_sql(sql, [*params, *after_params, *source_params], check)
         self.entries.extend(map(hyphenated, entry_ids))
         return written.n
 

@@ -17,6 +17,8 @@ import functools
 import gc
 import json
 import os
+import queue
+import threading
 import uuid
 from collections.abc import Callable, Iterable
 from decimal import ROUND_HALF_EVEN, Decimal
@@ -262,6 +264,13 @@ def new_ids(n: int) -> list[str]:
     data[8::16] = data[8::16].translate(_UUID4_VARIANT)
     digits = data.hex()
     return sorted(digits[i : i + 32] for i in range(0, 32 * n, 32))
+
+
+def uuid_array_text(ids: list) -> str:
+    """PostgreSQL's text for an array of UUIDs ('{…,…}'), from UUIDs or their hex digits."""
+    if not all(type(i) is str for i in ids):
+        ids = [i if type(i) is str else i.hex for i in ids]
+    return "{" + ",".join(ids) + "}"
 
 
 def hyphenated(hex_id: str) -> str:
@@ -515,23 +524,213 @@ def insert_columns(
     return Written(model, [f.attname for f in fields], json_columns, n, now, db_columns[pk])
 
 
+class _Writer:
+    """A thread of its own that sends writes to the database, one after another in the
+    order given, on the connection of the thread that made it (and in its transaction).
+    The writes go in while that thread prepares the next; any statement it runs itself
+    first waits for the writes given before it (`wait`), so it sees them. The first
+    error stops the rest and is raised by the next wait, as it would have been raised
+    where the write was given."""
+
+    def __init__(self) -> None:
+        connection.ensure_connection()
+        self._raw = connection.connection  # the driver's connection, not Django's wrapper
+        self._tasks: queue.SimpleQueue = queue.SimpleQueue()
+        self._pending = 0
+        self._done = threading.Condition()
+        self._error: BaseException | None = None
+        self._stopped = False
+        self._thread = threading.Thread(target=self._run, name="openics-bulk-writer")
+        self._thread.start()
+
+    def _run(self) -> None:
+        while (task := self._tasks.get()) is not None:
+            if self._error is None and not self._stopped:
+                try:
+                    task(self._raw)
+                except BaseException as error:  # raised in the caller's thread by wait()
+                    self._error = error
+            with self._done:
+                self._pending -= 1
+                self._done.notify_all()
+
+    def submit(self, task: Callable[[Any], None]) -> None:
+        """Runs task(connection) after the writes given before it."""
+        self._raise()
+        with self._done:
+            self._pending += 1
+        self._tasks.put(task)
+
+    def wait(self) -> None:
+        """Waits until every write given so far is done; raises the first that failed."""
+        with self._done:
+            self._done.wait_for(lambda: self._pending == 0)
+        self._raise()
+
+    def _raise(self) -> None:
+        if self._error is not None:
+            raise self._error
+
+    def before_statement(self, execute, sql, params, many, context):
+        """A Django execute wrapper: the caller's own statements wait for the writes."""
+        self.wait()
+        return execute(sql, params, many, context)
+
+    def stop(self) -> None:
+        """Lets the write under way finish, drops those not begun, and ends the thread."""
+        self._stopped = True
+        self._tasks.put(None)
+        self._thread.join()
+
+
+_WRITER = threading.local()
+
+
+def _writer() -> _Writer | None:
+    return getattr(_WRITER, "writer", None)
+
+
+@contextlib.contextmanager
+def writes_in_background():
+    """Within the block, on PostgreSQL, the rows `insert_columns` and `write_sql` write are
+    sent by a thread of their own while this one goes on: the database's work on one table
+    overlaps Python's preparing the next. Nothing else changes: the writes are made in the
+    order given, on the same connection and in the same transaction; every other
+    statement waits for them first; the block ends only when they are done, and a write
+    that fails raises its error (from the block at the latest), so the caller's
+    transaction rolls back as before. On SQLite, and inside another such block, the writes
+    are made where they are given."""
+    if connection.vendor != "postgresql" or _writer() is not None:
+        yield
+        return
+    writer = _Writer()
+    _WRITER.writer = writer
+    try:
+        with connection.execute_wrapper(writer.before_statement):
+            yield
+            writer.wait()
+    finally:
+        _WRITER.writer = None
+        writer.stop()
+
+
+def write_sql(sql: str, params: list, check: Callable[[int], None] | None = None) -> None:
+    """Executes a statement that writes (and returns no rows); `check` is given the number
+    of rows it wrote. Within `writes_in_background`, it runs in the writing thread."""
+    writer = _writer()
+    if writer is None:
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            if check is not None:
+                check(cursor.rowcount)
+        return
+
+    wrap = connection.wrap_database_errors  # Django's errors, as its cursor raises them
+
+    def task(raw):
+        with raw.cursor() as cursor:
+            with wrap:
+                cursor.execute(sql, params)
+            if check is not None:
+                check(cursor.rowcount)
+
+    writer.submit(task)
+
+
+# COPY's text format (PostgreSQL): a backslash, tab, newline or carriage return in a value
+# is escaped; a null is \N; cells are separated by tabs and rows end with a newline.
+_COPY_ESCAPES = (("\\", "\\\\"), ("\t", "\\t"), ("\n", "\\n"), ("\r", "\\r"))
+
+
+def _escape(text: str) -> str:
+    for special, escaped in _COPY_ESCAPES:
+        if special in text:
+            text = text.replace(special, escaped)
+    return str(text)
+
+
+def _escape_all(texts: list[str]) -> list[str]:
+    """_escape of each, found without a call per text when none needs it (the usual)."""
+    whole = "".join(texts)
+    if any(special in whole for special, _ in _COPY_ESCAPES):
+        return list(map(_escape, texts))
+    return texts
+
+
+_COPY_TEXT: dict[type, Callable[[Any], str]] = {
+    str: _escape,
+    type(None): lambda value: "\\N",
+    bool: lambda value: "t" if value else "f",
+    int: int.__str__,
+    uuid.UUID: attrgetter("hex"),
+    dt.datetime: dt.datetime.isoformat,
+    dt.date: dt.date.isoformat,
+    Decimal: Decimal.__str__,
+}
+
+
+def _copy_cells(column: Column) -> list[str] | Same | None:
+    """A column's cells in COPY's text format, as the database driver would write them;
+    None if it holds a value of a type this does not know (the driver then writes it)."""
+    if type(column) is Same:
+        text = _COPY_TEXT.get(type(column.value))
+        return None if text is None else Same(text(column.value))
+    kinds = set(map(type, column))
+    if kinds == {str}:
+        return _escape_all(column)
+    if len(kinds) == 1:
+        text = _COPY_TEXT.get(next(iter(kinds)))
+        return None if text is None else list(map(text, column))
+    if not kinds.issubset(_COPY_TEXT):
+        return None
+    table = _COPY_TEXT
+    return [table[type(value)](value) for value in column]
+
+
+def _copy_data(columns: list[Column], n: int) -> bytes | None:
+    """The rows in COPY's text format, written a column at a time rather than a value at a
+    time; None if a column holds a value of a type it does not know."""
+    cells = []
+    for column in columns:
+        converted = _copy_cells(column)
+        if converted is None:
+            return None
+        cells.append(converted)
+    lines = map("\t".join, _rows_of(cells, n))
+    return ("\n".join(lines) + "\n").encode()
+
+
 def _write(model: type[models.Model], fields: list, columns: list[Column], n: int) -> None:
     if not n:
         return
     columns_sql = ", ".join(connection.ops.quote_name(f.column) for f in fields)
     table = connection.ops.quote_name(model._meta.db_table)
     values = _rows_of(columns, n)
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            with cursor.cursor.copy(f"COPY {table} ({columns_sql}) FROM STDIN") as copy:
+    if connection.vendor == "postgresql":
+        sql = f"COPY {table} ({columns_sql}) FROM STDIN"
+        data = _copy_data(columns, n)
+
+        def copy_rows(raw):
+            with raw.cursor() as cursor, cursor.copy(sql) as copy:
+                if data is not None:
+                    copy.write(data)
+                    return
                 write = copy.write_row
                 for value in values:
                     write(value)
-        else:
-            marks = ", ".join(["%s"] * len(fields))
-            # Table and columns are quoted names from the model; the values are parameters.
-            sql = f"INSERT INTO {table} ({columns_sql}) VALUES ({marks})"  # noqa: S608
-            cursor.executemany(sql, list(values))
+
+        writer = _writer()
+        if writer is not None:
+            writer.submit(copy_rows)
+            return
+        with connection.cursor() as cursor:
+            copy_rows(cursor.cursor.connection)
+        return
+    marks = ", ".join(["%s"] * len(fields))
+    # Table and columns are quoted names from the model; the values are parameters.
+    sql = f"INSERT INTO {table} ({columns_sql}) VALUES ({marks})"  # noqa: S608
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, list(values))
 
 
 def insert_rows(model: type[models.Model], rows: Iterable[dict]) -> list[dict]:

@@ -1,9 +1,10 @@
-"""MoneyField: Money in Python, a BIGINT of pence in the database."""
+"""MoneyField: Money in Python, a BIGINT of pence in the database; fixed decimals; and a
+foreign key PostgreSQL checks as a set."""
 
 from decimal import ROUND_HALF_EVEN, Decimal
 
 from django.core.exceptions import ValidationError
-from django.db import models
+from django.db import connection, models
 
 from openics.kernel.money import Money, MoneyError
 
@@ -91,3 +92,28 @@ class FixedDecimalField(models.BigIntegerField):
 def choices_of(vocabulary) -> list[tuple[str, str]]:
     """Django choices from one of the regimes' vocabularies (a StrEnum with a label)."""
     return [(member.value, member.label) for member in vocabulary]
+
+
+class SetCheckedForeignKey(models.ForeignKey):
+    """A foreign key that PostgreSQL checks with triggers, each statement's rows as one set,
+    rather than with a constraint row by row (ADR 0028); on SQLite it is an ordinary
+    (deferred) foreign-key constraint. The migration that brings such a field in makes the
+    triggers: on PostgreSQL no constraint is made for it, whatever the database.
+
+    A constraint's check is a query per row that locks the row it finds; for tables an
+    import fills by the ten thousand that was the largest part of the database's work.
+    SQLite's own check costs less than a trigger per row, so SQLite keeps it."""
+
+    @property
+    def db_constraint(self) -> bool:
+        return connection.vendor != "postgresql"
+
+    @db_constraint.setter
+    def db_constraint(self, value: bool) -> None:
+        if value is not True:
+            raise TypeError("a SetCheckedForeignKey's check is the database's: no db_constraint")
+
+    def deconstruct(self):
+        name, path, args, kwargs = super().deconstruct()
+        kwargs.pop("db_constraint", None)  # the same field in migrations on every database
+        return name, path, args, kwargs

@@ -54,7 +54,7 @@ class AuditEntry(models.Model):
         related_name="audit_entries",
     )
     actor_system = models.CharField(max_length=100, blank=True)
-    action = models.CharField(max_length=100, db_index=True)
+    action = models.CharField(max_length=100)  # no index: no query reads by it (ADR 0028)
     reason = models.TextField()
     object_type = models.CharField(max_length=100, blank=True)
     object_id = models.CharField(max_length=64, blank=True)

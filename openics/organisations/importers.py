@@ -12,6 +12,7 @@ import functools
 import re
 from collections.abc import Iterable
 from datetime import date
+from typing import Any
 
 from django.db import models
 
@@ -183,12 +184,20 @@ class RegistryChanges:
         return list(self._new)
 
     def save(self) -> None:
+        self.insert_new()
+        self.save_changes()
+
+    def insert_new(self) -> None:
+        """Inserts the bodies the file names for the first time."""
         self._created = insert_objects(self._new)
+        self.report_created = len(self._new)
+
+    def save_changes(self) -> None:
+        """Saves the changes to bodies already held, and ends the links of those closed."""
         changed = [entry for entry in self._dirty.values() if entry]
         if changed:
             names = sorted({name for _, _, fields in changed for name in fields} | {"updated_at"})
             Organisation.objects.bulk_update([org for org, _, _ in changed], names, batch_size=2000)
-        self.report_created = len(self._new)
         self.report_changed = len(changed)
         self._end_links_of_closed(
             [org for org, before, _ in changed if org.active_to and not before.get("active_to")]
@@ -241,19 +250,45 @@ class RegistryChanges:
 _FEW = 500
 
 
+def current_links(
+    wanted: list[tuple[Organisation, Organisation, str]], kinds: set[str], child_kind: str
+) -> dict[tuple, Any]:
+    """The current links that sync_relationships compares with `wanted`: those of the given
+    kinds from the children `wanted` names to parents of the kinds it names, keyed by
+    (child, parent, kind) as the database holds them, each with its primary key."""
+    as_held = db_value(Relationship._meta.get_field("child"))
+    children = {child.id for child, _, _ in wanted}
+    held_children = {as_held(child) for child in children}
+    parent_kinds = {parent.kind for _, parent, _ in wanted}
+    current = Relationship.objects.current().filter(
+        kind__in=kinds, child__kind=child_kind, parent__kind__in=parent_kinds
+    )
+    if len(children) < _FEW:  # a long list of ids costs more to send than the rows
+        current = current.filter(child_id__in=list(children))
+    return {
+        (child, parent, kind): pk
+        for pk, child, parent, kind in raw_values(
+            current.values_list("pk", "child_id", "parent_id", "kind")
+        )
+        if child in held_children
+    }
+
+
 def sync_relationships(
     wanted: Iterable[tuple[Organisation, Organisation, str]],
     kinds: set[str],
     child_kind: str,
     starts: date | None,
     audit_changes: list[dict],
+    existing: dict | None = None,
 ) -> tuple[int, int]:
     """Makes the current links of the given kinds from children of one kind match `wanted`.
 
     Links no longer wanted are ended (active_to set), never deleted, so history stays.
     Only children named in `wanted` are touched, and only their links to parents of the
     kinds `wanted` names: a file about some practices says nothing about the others, and
-    one linking practices to ICBs says nothing about their sub-ICB locations.
+    one linking practices to ICBs says nothing about their sub-ICB locations. `existing`
+    is what current_links(wanted, kinds, child_kind) gives, if the caller read it earlier.
     """
     # Compared as the database holds them (core.bulk.raw_values), so no row is converted;
     # only the links to end are loaded as instances. In the order the caller gives them.
@@ -268,20 +303,8 @@ def sync_relationships(
     for child, parent, kind in wanted:
         c, p, k = id(child), id(parent), kind_text[kind]
         wanted_set[(held[c], held[p], k)] = (c, p, k)
-    children = {child for child, _, _ in wanted_set}
-    parent_kinds = {parent.kind for _, parent, _ in wanted}
-    current = Relationship.objects.current().filter(
-        kind__in=kinds, child__kind=child_kind, parent__kind__in=parent_kinds
-    )
-    if len(children) < _FEW:  # a long list of ids costs more to send than the rows
-        current = current.filter(child_id__in=[bodies[c].id for c, _, _ in wanted_set.values()])
-    existing = {
-        (child, parent, kind): pk
-        for pk, child, parent, kind in raw_values(
-            current.values_list("pk", "child_id", "parent_id", "kind")
-        )
-        if child in children
-    }
+    if existing is None:
+        existing = current_links(wanted, kinds, child_kind)
     end_pks = [pk for key, pk in existing.items() if key not in wanted_set]
     to_end = list(Relationship.objects.filter(pk__in=end_pks)) if end_pks else []
     end_day = starts or date.today()

@@ -8,7 +8,7 @@ columns. See ADR 0008.
 from django.db import models
 from django.db.models import Q
 
-from openics.core.fields import FixedDecimalField
+from openics.core.fields import FixedDecimalField, SetCheckedForeignKey
 from openics.core.models import BaseModel
 from openics.regimes.vocabulary import BODY_KIND_LABELS, BodyKind
 
@@ -158,11 +158,12 @@ class Relationship(BaseModel):
     """A dated link from one body (the child) to another (the parent)."""
 
     # No index of their own: (child, kind) and (parent, kind) below serve them as well, and
-    # a national import writes links by the ten thousand.
-    child = models.ForeignKey(
+    # a national import writes links by the ten thousand; for the same reason PostgreSQL
+    # checks them as a set (migration 0007, ADR 0028).
+    child = SetCheckedForeignKey(
         Organisation, on_delete=models.PROTECT, related_name="parent_links", db_index=False
     )
-    parent = models.ForeignKey(
+    parent = SetCheckedForeignKey(
         Organisation, on_delete=models.PROTECT, related_name="child_links", db_index=False
     )
     kind = models.CharField(max_length=20, choices=RelationshipKind.choices)

@@ -20,6 +20,7 @@ from openics.core.bulk import (
     db_value,
     insert_columns,
     raw_values,
+    writes_in_background,
 )
 from openics.core.imports import (
     ImportRejected,
@@ -33,6 +34,7 @@ from openics.kernel.years import FinancialYear
 from openics.organisations.importers import (
     ICBS_ESTABLISHED,
     RegistryChanges,
+    current_links,
     financial_year_from_name,
     ics_name_of,
     la_tier,
@@ -317,7 +319,10 @@ def _apply_practice_file(
             "established from it; a later file naming an ICB the registry does not hold "
             "is refused"
         )
-    registry.save()
+    # What the file is compared with is saved and read before any new row is written, so
+    # the new rows can go in while the next are prepared (core.bulk.writes_in_background)
+    # with nothing waiting for them: first the changes to bodies already held.
+    registry.save_changes()
     # A practice that ODS says has closed is not linked again, whatever the file says.
     closed = {id(org) for org in practices.values() if org.active_to is not None}
     links = [link for link in links if id(link[0]) not in closed]
@@ -330,9 +335,8 @@ def _apply_practice_file(
             f"only {financial_year} populations (and bodies new to the registry) were added"
         )
 
-    audit_changes: list[dict] = []
-    links_created = links_ended = 0
     # Links are synced per kind of child so that a file never ends links it says nothing about.
+    syncs = []
     for child_kind, kinds in (
         (BodyKind.ICB.value, {RelationshipKind.WITHIN.value}),
         (BodyKind.LOCAL_AUTHORITY.value, {RelationshipKind.WITHIN.value}),
@@ -343,24 +347,54 @@ def _apply_practice_file(
         ),
     ):
         wanted = [link for link in links if link[0].kind == child_kind and link[2] in kinds]
-        made, ended = sync_relationships(wanted, kinds, child_kind, year_starts, audit_changes)
-        links_created += made
-        links_ended += ended
+        syncs.append((wanted, kinds, child_kind, current_links(wanted, kinds, child_kind)))
+    populations = _current_populations(financial_year)
 
-    created_pop, changed_pop = _sync_populations(rows, practices, financial_year, audit_changes)
-    report = ImportReport(
-        kind="practices",
-        source_name=source_name,
-        layout=parsed.layout,
-        rows=len(rows),
-        created=created_pop + links_created,
-        changed=changed_pop + links_ended,
-        unchanged=len(rows) - created_pop - changed_pop,
-        notes=notes,
-    )
-    registry.finish(report, audit_changes)
-    record_import(audit, report, hashlib.sha256(data).hexdigest())
+    audit_changes: list[dict] = []
+    links_created = links_ended = 0
+    with writes_in_background():
+        registry.insert_new()
+        for wanted, kinds, child_kind, existing in syncs:
+            made, ended = sync_relationships(
+                wanted, kinds, child_kind, year_starts, audit_changes, existing
+            )
+            links_created += made
+            links_ended += ended
+
+        created_pop, changed_pop = _sync_populations(
+            rows, practices, financial_year, audit_changes, populations
+        )
+        report = ImportReport(
+            kind="practices",
+            source_name=source_name,
+            layout=parsed.layout,
+            rows=len(rows),
+            created=created_pop + links_created,
+            changed=changed_pop + links_ended,
+            unchanged=len(rows) - created_pop - changed_pop,
+            notes=notes,
+        )
+        registry.finish(report, audit_changes)
+        record_import(audit, report, hashlib.sha256(data).hexdigest())
     return report
+
+
+_COMPARED = ["registered", "population", *WEIGHTED_FIELDS.values()]
+
+
+def _current_populations(financial_year: str) -> dict:
+    """The year's populations held, each by its practice: (its id, then each compared
+    value), as the database holds them (whole numbers of millionths, core.bulk.raw_values),
+    so no stored row is converted. Every population of the year is read: a list of
+    thousands of ids costs more to send."""
+    return {
+        values[0]: values[1:]
+        for values in raw_values(
+            PracticePopulation.objects.for_year(financial_year).values_list(
+                "practice_id", "pk", *_COMPARED
+            )
+        )
+    }
 
 
 def _sync_populations(
@@ -368,20 +402,12 @@ def _sync_populations(
     practices: dict[str, Organisation],
     financial_year: str,
     audit_changes: list[dict],
+    existing: dict,
 ) -> tuple[int, int]:
-    compared = ["registered", "population", *WEIGHTED_FIELDS.values()]
-    # Compared as the database holds them (whole numbers of millionths, core.bulk.raw_values),
-    # so no stored row is converted; only the populations that differ are loaded as instances.
-    # Every population of the year is read: a list of thousands of ids costs more to send.
+    """Creates the populations new to the year and changes those that differ; only those
+    that differ from `existing` (_current_populations) are loaded as instances."""
+    compared = _COMPARED
     as_held = db_value(PracticePopulation._meta.get_field("practice"))
-    existing = {
-        values[0]: values[1:]
-        for values in raw_values(
-            PracticePopulation.objects.for_year(financial_year).values_list(
-                "practice_id", "pk", *compared
-            )
-        )
-    }
     # Worked out a column at a time: each value at its field's places, so the whole number
     # of millionths is exact (what get_prep_value stores) and its text what a snapshot holds.
     values = _population_columns(rows)

@@ -2,7 +2,7 @@
 
 from django.db import models
 
-from openics.core.fields import FixedDecimalField
+from openics.core.fields import FixedDecimalField, SetCheckedForeignKey
 from openics.core.models import BaseModel
 from openics.organisations.models import Organisation
 
@@ -38,7 +38,11 @@ class PracticePopulationQuerySet(models.QuerySet):
 class PracticePopulation(BaseModel):
     """A practice's registered list and needs-weighted populations for one financial year."""
 
-    practice = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="populations")
+    # Checked as a set on PostgreSQL, and with no index of its own: the unique (practice,
+    # financial_year) serves it (migration 0003, ADR 0028).
+    practice = SetCheckedForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="populations", db_index=False
+    )
     financial_year = models.CharField(max_length=7, help_text="e.g. 2025/26")
     registered = FixedDecimalField(**_POPULATION, help_text="Registered patients (list size)")
     population = FixedDecimalField(**_POPULATION, help_text="Population the weights apply to")
