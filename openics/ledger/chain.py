@@ -82,15 +82,23 @@ def _when(moment: datetime) -> str:
     return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def _rows(after: int, upto: int | None = None, *, chunk: int = 20_000):
-    """Postings after an id (up to another), in id order, as raw rows, a chunk at a time."""
+def _rows(
+    after: int,
+    upto: int | None = None,
+    *,
+    table: str = "ledger_posting",
+    columns: str = _COLUMNS,
+    chunk: int = 20_000,
+):
+    """Rows of a table (postings unless told) after an id (up to another), in id order, as
+    raw rows, a chunk at a time."""
     last = after
     with connection.cursor() as cursor:
         while True:
             bound = "" if upto is None else " AND id <= %s"
             params = [last] + ([upto] if upto is not None else []) + [chunk]
             cursor.execute(
-                f"SELECT {_COLUMNS} FROM ledger_posting WHERE id > %s{bound} "  # noqa: S608
+                f"SELECT {columns} FROM {table} WHERE id > %s{bound} "  # noqa: S608
                 "ORDER BY id LIMIT %s",
                 params,
             )
@@ -101,6 +109,26 @@ def _rows(after: int, upto: int | None = None, *, chunk: int = 20_000):
             last = rows[-1][0]
             if len(rows) < chunk:
                 return
+
+
+def _copied(h, table: str, line_sql: str, after: int, upto: int | None) -> tuple[int, bytes]:
+    """Adds to the hash the lines PostgreSQL makes of a table's rows after an id (up to
+    another), in id order, streamed out by COPY; how many, and the end of the last."""
+    bound = "" if upto is None else f" AND id <= {int(upto)}"
+    count, tail = 0, b""
+    with (
+        connection.cursor() as cursor,
+        cursor.cursor.copy(
+            f"COPY (SELECT {line_sql} FROM {table} WHERE id > {int(after)}{bound} "  # noqa: S608
+            "ORDER BY id) TO STDOUT"
+        ) as copy,
+    ):
+        for block in copy:
+            data = bytes(block)
+            h.update(data)
+            count += data.count(b"\n")
+            tail = (tail + data)[-200:]
+    return count, tail
 
 
 # On PostgreSQL the lines are made by the database and streamed out by COPY into the hash:
@@ -124,44 +152,16 @@ _PAYMENT_LINE_SQL = (
 )
 
 
-def _line_rows(after: int, upto: int, *, chunk: int = 20_000):
-    """Payment lines after an id up to another, in id order, as raw rows."""
-    last = after
-    with connection.cursor() as cursor:
-        while last < upto:
-            cursor.execute(
-                f"SELECT {_LINE_COLUMNS} FROM ledger_paymentline WHERE id > %s AND id <= %s "  # noqa: S608
-                "ORDER BY id LIMIT %s",
-                [last, upto, chunk],
-            )
-            rows = cursor.fetchall()
-            if not rows:
-                return
-            yield from rows
-            last = rows[-1][0]
-
-
 def _lines_digest(h, after: int, upto: int) -> int:
     """Adds the payment lines after an id up to another to the hash; how many there were."""
-    count = 0
     if upto <= after:
         return 0
-    if connection.vendor != "postgresql":
-        for row in _line_rows(after, upto):
-            h.update(payment_line(row))
-            count += 1
-        return count
-    with (
-        connection.cursor() as cursor,
-        cursor.cursor.copy(
-            f"COPY (SELECT {_PAYMENT_LINE_SQL} FROM ledger_paymentline WHERE id > {int(after)} "  # noqa: S608
-            f"AND id <= {int(upto)} ORDER BY id) TO STDOUT"
-        ) as copy,
-    ):
-        for block in copy:
-            data = bytes(block)
-            h.update(data)
-            count += data.count(b"\n")
+    if connection.vendor == "postgresql":
+        return _copied(h, "ledger_paymentline", _PAYMENT_LINE_SQL, after, upto)[0]
+    count = 0
+    for row in _rows(after, upto, table="ledger_paymentline", columns=_LINE_COLUMNS):
+        h.update(payment_line(row))
+        count += 1
     return count
 
 
@@ -189,20 +189,7 @@ def _digest(after: int, upto: int | None = None, h=None) -> tuple[int, int, str]
             count += 1
             top = row[0]
         return count, top, h.hexdigest()
-    bound = "" if upto is None else f" AND id <= {int(upto)}"
-    tail = b""
-    with (
-        connection.cursor() as cursor,
-        cursor.cursor.copy(
-            f"COPY (SELECT {_LINE_SQL} FROM ledger_posting WHERE id > {int(after)}{bound} "  # noqa: S608
-            "ORDER BY id) TO STDOUT"
-        ) as copy,
-    ):
-        for block in copy:
-            data = bytes(block)
-            h.update(data)
-            count += data.count(b"\n")
-            tail = (tail + data)[-200:]
+    count, tail = _copied(h, "ledger_posting", _LINE_SQL, after, upto)
     if count:
         top = int(tail.rstrip(b"\n").rsplit(b"\n", 1)[-1].split(b" ", 1)[0])
     return count, top, h.hexdigest()
@@ -213,7 +200,7 @@ def seal(*, moment: datetime | None = None) -> PostingSeal | None:
     the chain lock)."""
     last = PostingSeal.objects.order_by("-sequence").first()
     after = last.last_posting if last else 0
-    after_line = _last_sealed_line(last)
+    after_line = last.last_line if last else 0
     h = hashlib.sha256()
     count, top, _ = _digest(after, h=h)
     if not count:
@@ -229,7 +216,9 @@ def seal(*, moment: datetime | None = None) -> PostingSeal | None:
         "total_postings": (last.total_postings if last else 0) + count,
         "digest": h.hexdigest(),
         "previous_hash": last.hash if last else GENESIS,
-        "last_line": top_line if lines else 0,
+        # Carried on by a seal without lines (not hashed there), so the next seal knows
+        # where the lines it covers begin without looking back for one with lines.
+        "last_line": top_line if lines else after_line,
         "lines": lines,
     }
     made = PostingSeal(
@@ -247,16 +236,6 @@ def seal(*, moment: datetime | None = None) -> PostingSeal | None:
     made.save(force_insert=True)
     chains.extended(NAME)
     return made
-
-
-def _last_sealed_line(last: PostingSeal | None) -> int:
-    """The id of the last payment line a seal so far covers (0 for none)."""
-    if last is None:
-        return 0
-    if last.lines:
-        return last.last_line
-    found = PostingSeal.objects.filter(lines__gt=0).order_by("-sequence").first()
-    return found.last_line if found else 0
 
 
 def begin_writing() -> None:

@@ -62,29 +62,25 @@ def spend_over_25k(body: Organisation, year: str) -> Iterator[list[str]]:
         .prefetch_related("postings")
         .order_by("effective_date", "number")
     )
-    runs = _large_lines(
-        {
-            (t.reverses if t.kind == TransactionKind.REVERSAL else t).pk
-            for t in payments
-            if (t.reverses if t.kind == TransactionKind.REVERSAL else t).source_type
-            == "core.importrun"
-        }
-    )
+
+    def paid(txn: Transaction) -> Transaction:  # the payment a row is of
+        return txn.reverses if txn.kind == TransactionKind.REVERSAL else txn
+
+    runs = _large_lines({paid(t).pk for t in payments if paid(t).source_type == "core.importrun"})
     origins = Origins()
     rows = []
     for txn in payments:
         if txn.kind == TransactionKind.REVERSAL and txn.reverses.kind != TransactionKind.PAYMENT:
             continue
         sign = -1 if txn.kind == TransactionKind.REVERSAL else 1
-        paid = txn.reverses if sign < 0 else txn
-        if paid.pk in runs:
+        if paid(txn).pk in runs:
             entries = [
                 (
                     txn.effective_date if sign < 0 else line.paid_on,
                     f"{txn.number}/{line.invoice_number}",
                     Money(sign * line.amount_pence),
                 )
-                for line in runs[paid.pk]
+                for line in runs[paid(txn).pk]
             ]
         else:
             moved = sum(p.amount_pence for p in txn.postings.all() if p.amount_pence > 0)

@@ -307,7 +307,9 @@ class PostingSeal(models.Model):
     postings = models.PositiveIntegerField(help_text="How many postings it covers")
     total_postings = models.PositiveBigIntegerField(help_text="How many postings, this and before")
     last_line = models.BigIntegerField(
-        default=0, db_default=0, help_text="The id of the last payment line it covers (0: none yet)"
+        default=0,
+        db_default=0,
+        help_text="The id of the last payment line it or a seal before it covers (0: none)",
     )
     lines = models.PositiveIntegerField(
         default=0, db_default=0, help_text="How many payment lines it covers"

@@ -35,7 +35,7 @@ class Migration(migrations.Migration):
             field=models.BigIntegerField(
                 db_default=0,
                 default=0,
-                help_text="The id of the last payment line it covers (0: none yet)",
+                help_text="The id of the last payment line it or a seal before it covers (0: none)",
             ),
         ),
         migrations.AddField(
