@@ -326,10 +326,14 @@ def _payers(contracts: dict[str, Contract], audit: Auditor) -> dict[str, Account
     """Each contract's payer: the prime provider's cash, or the fullest commitment."""
     cash = _cash_accounts([c.commissioner for c in contracts.values() if c.prime_id], audit)
     fullest: dict = {}
-    for account in Account.objects.filter(
-        contract__in=[c.pk for c in contracts.values() if not c.prime_id],
-        purpose=Purpose.COMMITMENT,
-    ).order_by("-balance_pence", "key"):
+    for account in (
+        Account.objects.filter(
+            contract__in=[c.pk for c in contracts.values() if not c.prime_id],
+            purpose=Purpose.COMMITMENT,
+        )
+        .only("key", "name", "contract_id", "balance_pence")
+        .order_by("-balance_pence", "key")
+    ):
         fullest.setdefault(account.contract_id, account)
     payers = {}
     for reference, contract in contracts.items():
@@ -396,11 +400,16 @@ _PERIOD = {
 }
 
 
-def _time_ordered_id(moment_ms: int) -> uuid.UUID:
-    """A transaction id whose first six bytes are the import's time in milliseconds (the rest
-    random, as uuid4): a file's transactions go in at the end of the primary key's index,
-    not all over it, which keeps inserting cheap when the books are large."""
-    return uuid.UUID(bytes=moment_ms.to_bytes(6, "big") + uuid.uuid4().bytes[6:])
+def _time_ordered_ids(moment_ms: int, count: int) -> list[uuid.UUID]:
+    """`count` transaction ids in increasing order, their first six bytes the import's time in
+    milliseconds, then a counter, then random bytes (as uuid4): a file's transactions go in
+    at the end of the primary key's index, not all over it, and its payment lines, written
+    in the order of their transactions, lie in that order on disk too."""
+    prefix = moment_ms.to_bytes(6, "big")
+    return [
+        uuid.UUID(bytes=prefix + n.to_bytes(4, "big") + uuid.uuid4().bytes[10:])
+        for n in range(count)
+    ]
 
 
 def _runs(contracts: dict[str, Contract]) -> list[tuple]:
@@ -411,12 +420,16 @@ def _runs(contracts: dict[str, Contract]) -> list[tuple]:
         cursor.execute(
             f"SELECT s.contract_ref, {period}, MAX(s.financial_year), COUNT(*), "
             f"SUM(s.amount_pence), MAX(s.paid_on) FROM {STAGING} s GROUP BY s.contract_ref, "
-            f"{period} ORDER BY MAX(s.paid_on), s.contract_ref"
+            f"{period}"
         )
         groups = cursor.fetchall()
-    moment_ms = int(time.time() * 1000)
+    # In the order of one_payment_line_per_invoice (contract, then month): the lines are
+    # written in the order of their transactions' ids, which then touches each page of
+    # that index once rather than again and again all over it.
+    groups.sort(key=lambda g: (_id(contracts[g[0]].pk), int(g[1])))
+    ids = _time_ordered_ids(int(time.time() * 1000), len(groups))
     runs = []
-    for reference, month, year, count, pence, last in groups:
+    for (reference, month, year, count, pence, last), txn_id in zip(groups, ids, strict=True):
         contract = contracts[reference]
         when = date(int(month) // 100, int(month) % 100, 1)
         paid = "1 payment" if count == 1 else f"{count:,} payments"
@@ -424,7 +437,7 @@ def _runs(contracts: dict[str, Contract]) -> list[tuple]:
             (
                 reference,
                 int(month),
-                _id(_time_ordered_id(moment_ms)),
+                _id(txn_id),
                 "T" + uuid.uuid4().hex[:16].upper(),
                 year,
                 last if isinstance(last, date) else date.fromisoformat(str(last)),
@@ -486,7 +499,7 @@ def _write(payers, providers, audit: Auditor, run: ImportRun, clock) -> int:
             "actor_system, reason) "
             "SELECT r.txn_id, %s, %s, r.number, m.kind, r.paid_until, r.financial_year, %s, "
             "r.description, m.contract_id, '', '', 'core.importrun', %s, NULL, %s, %s, %s "
-            f"FROM {joined} ORDER BY r.paid_until, r.contract_ref",
+            f"FROM {joined} ORDER BY r.txn_id",
             [now, now, now, _id(run.pk), actor_user, audit.actor.system, audit.reason],
         )
         cursor.execute(
@@ -500,8 +513,7 @@ def _write(payers, providers, audit: Auditor, run: ImportRun, clock) -> int:
         clock("transactions and postings written")
         period = _PERIOD[connection.vendor]
         try:
-            # In the order of one_payment_line_per_invoice, not of the file: each of its
-            # pages is then written once, not touched again and again all over the index.
+            # In the order of the transactions' ids (see _runs), not of the file.
             cursor.execute(
                 "INSERT INTO ledger_paymentline (transaction_id, contract_id, invoice_number, "
                 "paid_on, amount_pence, element, line) "
@@ -509,7 +521,7 @@ def _write(payers, providers, audit: Auditor, run: ImportRun, clock) -> int:
                 f"s.element, s.line FROM {STAGING} s JOIN {CONTRACTS} m "
                 f"ON m.contract_ref = s.contract_ref JOIN {RUNS} r "
                 f"ON r.contract_ref = s.contract_ref AND r.period = {period} "
-                "ORDER BY m.contract_id, s.invoice"
+                "ORDER BY r.txn_id, s.invoice"
             )
         except IntegrityError as exc:  # an invoice paid twice: which, is found after
             raise _Unique from exc
@@ -532,15 +544,25 @@ def _write(payers, providers, audit: Auditor, run: ImportRun, clock) -> int:
         for table in (STAGING, CONTRACTS, RUNS):
             cursor.execute(f"DROP TABLE {table}")
         if postgres:
-            # A file that grows the books by a tenth or more leaves the planner's statistics
+            # A file that grows a table by a tenth or more leaves the planner's statistics
             # stale until autovacuum catches up, and the next file's checks (and openics
-            # check) planned for books a tenth the size. Analysed now, as autovacuum would.
-            cursor.execute("SELECT reltuples FROM pg_class WHERE relname = 'ledger_paymentline'")
-            before = max(float(cursor.fetchone()[0]), 0.0)
-            if payers.rows * 10 >= before:
-                cursor.execute("ANALYZE ledger_paymentline, ledger_transaction, ledger_posting")
+            # check) planned for a table a tenth the size. Analysed now, as autovacuum would.
+            grown = []
+            for table, added in (
+                ("ledger_paymentline", payers.rows),
+                ("ledger_transaction", len(runs)),
+                ("ledger_posting", 2 * len(runs)),
+            ):
+                cursor.execute("SELECT reltuples FROM pg_class WHERE relname = %s", [table])
+                if added * 10 >= max(float(cursor.fetchone()[0]), 0.0):
+                    grown.append(table)
+            if grown:
+                cursor.execute(f"ANALYZE {', '.join(grown)}")
         clock("statistics")
     return len(runs)
+
+
+_BODY_FIELDS = ("code", "ons_code", "name", "kind")
 
 
 class _Payers(dict):
@@ -607,11 +629,14 @@ def _import(*, data, plan, source_name, sha256, progress, audit: Auditor) -> Pay
     if errors:  # every bad row named at once
         errors += _problems(books=False, uniqueness=True)
     clock("checked against the books")
+    # Only what the payers, the accounts' keys and the transactions' descriptions need:
+    # a file names thousands of contracts.
+    bodies = [f"{b}__{f}" for b in ("provider", "commissioner") for f in _BODY_FIELDS]
     contracts = {
         c.reference: c
-        for c in Contract.objects.filter(reference__in=references).select_related(
-            "provider", "commissioner"
-        )
+        for c in Contract.objects.filter(reference__in=references)
+        .select_related("provider", "commissioner")
+        .only("reference", "prime_id", "provider_id", "commissioner_id", *bodies)
     }
     found = _payers(contracts, audit)
     cash = _cash_accounts([c.provider for c in contracts.values()], audit)

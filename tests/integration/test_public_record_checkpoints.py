@@ -315,6 +315,39 @@ def _payment_run():
     return Transaction.objects.get(source_type="core.importrun")
 
 
+@pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="the lines made by the database: PostgreSQL"
+)
+def test_the_lines_postgresql_hashes_are_the_bytes_python_makes(world):
+    """Seals and `openics verify` on PostgreSQL hash lines the database makes; a published
+    checkpoint is checked by anyone with the Python definition, so they must be the same."""
+    from openics.ledger.ingest import import_payments
+
+    import_payments(
+        "contract,invoice,date_paid,amount,element\n"
+        "C-ACUTE-1,FACT-é-1,2025-06-02,30000.00,fixed\n"
+        "C-ACUTE-1,INV/2025 #2,2025-07-20,1000.05,\n".encode(),
+        source_name="run.csv",
+        **AS,
+    )
+    for table, sql, make, columns in (
+        ("ledger_posting", ledger_chain._LINE_SQL, ledger_chain.line, ledger_chain._COLUMNS),
+        (
+            "ledger_paymentline",
+            ledger_chain._PAYMENT_LINE_SQL,
+            ledger_chain.payment_line,
+            ledger_chain._LINE_COLUMNS,
+        ),
+    ):
+        rows = list(ledger_chain._rows(0, table=table, columns=columns))
+        assert len(rows) >= 2
+        by_python = hashlib.sha256(b"".join(make(r) for r in rows))
+        by_database = hashlib.sha256()
+        count, last = ledger_chain._joined(by_database, table, sql, 0, None)
+        assert (count, last) == (len(rows), rows[-1][0])
+        assert by_database.hexdigest() == by_python.hexdigest(), table
+
+
 def test_payment_lines_moved_within_their_run_are_named_by_verify(world):
     from openics.ledger.models import PaymentLine
 
