@@ -111,6 +111,10 @@ def _rows(
                 return
 
 
+# Rows joined into one string by the database per round trip when hashing on PostgreSQL.
+_CHUNK = 100_000
+
+
 def _joined(h, table: str, line_sql: str, after: int, upto: int | None) -> tuple[int, int]:
     """Adds to the hash the lines PostgreSQL makes of a table's rows after an id (up to
     another), in id order, joined by the database a chunk of rows at a time; how many, and
@@ -133,10 +137,6 @@ def _joined(h, table: str, line_sql: str, after: int, upto: int | None) -> tuple
             last = top
             if n < _CHUNK:
                 return count, last
-
-
-# Rows joined into one string by the database per round trip when hashing on PostgreSQL.
-_CHUNK = 100_000
 
 
 # On PostgreSQL the lines are made and joined by the database, the same bytes as line()

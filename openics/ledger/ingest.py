@@ -547,22 +547,19 @@ def _write(payers, providers, audit: Auditor, run: ImportRun, clock) -> int:
             # A file that grows a table by a tenth or more leaves the planner's statistics
             # stale until autovacuum catches up, and the next file's checks (and openics
             # check) planned for a table a tenth the size. Analysed now, as autovacuum would.
-            grown = []
-            for table, added in (
-                ("ledger_paymentline", payers.rows),
-                ("ledger_transaction", len(runs)),
-                ("ledger_posting", 2 * len(runs)),
-            ):
-                cursor.execute("SELECT reltuples FROM pg_class WHERE relname = %s", [table])
-                if added * 10 >= max(float(cursor.fetchone()[0]), 0.0):
-                    grown.append(table)
+            added = {
+                "ledger_paymentline": payers.rows,
+                "ledger_transaction": len(runs),
+                "ledger_posting": 2 * len(runs),
+            }
+            cursor.execute(
+                "SELECT relname, reltuples FROM pg_class WHERE relname = ANY(%s)", [list(added)]
+            )
+            grown = sorted(t for t, size in cursor.fetchall() if added[t] * 10 >= max(size, 0))
             if grown:
                 cursor.execute(f"ANALYZE {', '.join(grown)}")
         clock("statistics")
     return len(runs)
-
-
-_BODY_FIELDS = ("code", "ons_code", "name", "kind")
 
 
 class _Payers(dict):
@@ -610,6 +607,11 @@ def _driver_refusals() -> tuple:
 
 class _NotPlain(Exception):
     """The fast path declines the file; the Python reader reads it."""
+
+
+# The fields of a contract's provider and commissioner the import reads (accounts' keys and
+# names, transactions' descriptions).
+_BODY_FIELDS = ("code", "ons_code", "name", "kind")
 
 
 @service("ledger.import_payments")
